@@ -1,0 +1,4 @@
+//! Server functions, one file per resource. Each is a public endpoint: it authorizes, parses,
+//! calls the backend and maps errors, and nothing else.
+
+pub mod auth;

@@ -1,0 +1,129 @@
+//! Signing in and out, the signed-in user, and the one-time setup of the first admin.
+
+use crate::domain::CurrentUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::backend::{AppState, auth::with_status};
+
+/// The one answer for every failed sign-in, so it does not tell whether the email is registered.
+pub const WRONG_CREDENTIALS: &str = "Wrong email or password.";
+
+/// Signs in with email and password; admins land in `/admin`.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::backend::auth::start_session;
+    use crate::domain::{Email, Role, safe_next_path};
+
+    async {
+        let state = AppState::from_context()?;
+        let account = match Email::parse(&email) {
+            Ok(email) => state.store.account_by_email(email.as_str()).await?,
+            Err(_) => None,
+        };
+        let hash = account.as_ref().and_then(|a| a.password_hash.as_deref());
+        let password_ok = state.hasher.verify(&password, hash).await?;
+        let Some(account) = account.filter(|_| password_ok) else {
+            return Err(AppError::unauthorized(WRONG_CREDENTIALS));
+        };
+        if account.status != "active" {
+            return Err(AppError::unauthorized("This account is deactivated. Please contact the portal's administrators."));
+        }
+        if account.approval == "pending" {
+            return Err(AppError::unauthorized("Your registration is awaiting approval."));
+        }
+        if account.approval == "rejected" {
+            return Err(AppError::unauthorized("Your registration was declined."));
+        }
+        start_session(&state, &account.id).await?;
+        let landing = match Role::parse(&account.role) {
+            Some(role) if role.is_admin() => "/admin",
+            _ => "/",
+        };
+        let target = next.as_deref().and_then(safe_next_path).filter(|p| {
+            landing == "/admin" || !p.starts_with("/admin")
+        });
+        leptos_axum::redirect(target.unwrap_or(landing));
+        Ok(())
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Ends the current session on the server and goes to `/login`.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    async {
+        let state = AppState::from_context()?;
+        crate::backend::auth::end_session(&state).await?;
+        leptos_axum::redirect("/login");
+        Ok(())
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// The signed-in user, or `None` for a stranger.
+#[server(prefix = "/api", endpoint = "me")]
+pub async fn me() -> Result<Option<CurrentUser>, AppError> {
+    crate::backend::auth::current_user().await.map_err(with_status)
+}
+
+/// Whether a setup link can still create the first admin (opening the page consumes nothing).
+#[server(prefix = "/api", endpoint = "setup_link_valid")]
+pub async fn setup_link_valid(token: String) -> Result<bool, AppError> {
+    async {
+        let state = AppState::from_context()?;
+        let hash = crate::backend::auth::hash_secret(&token);
+        Ok(state.store.setup_token_usable(&hash, state.clock.now()).await?)
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Creates the first super-admin from the one-time setup link printed in the log, and signs them in.
+#[server(prefix = "/api", endpoint = "complete_setup")]
+pub async fn complete_setup(
+    token: String,
+    email: String,
+    password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    use crate::backend::auth::{hash_secret, start_session};
+    use crate::backend::db::{NewAdmin, StoreError};
+    use crate::domain::{Email, Password};
+
+    async {
+        let state = AppState::from_context()?;
+        let email = Email::parse(&email).map_err(|e| AppError::validation("email", e.to_string()))?;
+        let password = Password::parse(&password, email.as_str())
+            .map_err(|e| AppError::validation("password", e.to_string()))?;
+        if password.expose() != confirm_password {
+            return Err(AppError::validation("confirm_password", "The passwords do not match."));
+        }
+        let hash = state.hasher.hash(password.expose()).await?;
+        let admin = NewAdmin {
+            email: email.as_str(),
+            first_name: "",
+            last_name: "",
+            role: "super-admin",
+            password_hash: Some(&hash),
+            must_change_password: false,
+        };
+        let id = match state.store.complete_setup(&hash_secret(&token), &admin, state.clock.now()).await {
+            Ok(id) => id,
+            Err(StoreError::NotFound) => {
+                return Err(AppError::Conflict {
+                    message: "This setup link is no longer valid. Restart Portico to print a new one, or use `portico admin create`.".to_owned(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        start_session(&state, &id).await?;
+        leptos_axum::redirect("/admin");
+        Ok(())
+    }
+    .await
+    .map_err(with_status)
+}

@@ -1,0 +1,448 @@
+//! The one store behind both databases. Every query is written once in SQL that SQLite and
+//! Postgres both accept; the dialect differences live in [`Dialect`] alone.
+
+use super::{Millis, new_id};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor, Row};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Id of the organization that exists from the first start ("Default Organization").
+pub const DEFAULT_ORGANIZATION_ID: &str = "00000000-0000-7000-8000-000000000001";
+/// Id of its default team ("Default Organization All users").
+pub const DEFAULT_TEAM_ID: &str = "00000000-0000-7000-8000-000000000002";
+
+/// Which database the store talks to, chosen by the URL's scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        match url.split_once(':').map(|(scheme, _)| scheme) {
+            Some("sqlite") => Ok(Self::Sqlite),
+            Some("postgres" | "postgresql") => Ok(Self::Postgres),
+            _ => Err(StoreError::UnsupportedUrl),
+        }
+    }
+
+    /// SQLite must take the write lock when the transaction starts, or two writers that both read
+    /// first deadlock instead of waiting on the busy timeout.
+    fn begin_write(self) -> &'static str {
+        match self {
+            Self::Sqlite => "BEGIN IMMEDIATE",
+            Self::Postgres => "BEGIN",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database URL must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    /// A unique constraint refused the change; `constraint` names the index when the database says.
+    #[error("unique constraint violated: {constraint}")]
+    Unique { constraint: String },
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err
+            && db.is_unique_violation()
+        {
+            return Self::Unique {
+                constraint: db
+                    .constraint()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| db.message().to_owned()),
+            };
+        }
+        Self::Database(err)
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A user as the login and session checks need it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub status: String,
+    pub approval: String,
+    pub password_hash: Option<String>,
+    pub must_change_password: i64,
+}
+
+const ACCOUNT_COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.role, u.status, \
+     u.approval, u.password_hash, u.must_change_password";
+
+/// A new admin account.
+pub struct NewAdmin<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub role: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub must_change_password: bool,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+    /// The database file, for SQLite on disk.
+    sqlite_path: Option<std::path::PathBuf>,
+}
+
+impl Store {
+    /// Connects to `url`, creating an SQLite file (and its folder) if it does not exist yet.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        sqlx::any::install_default_drivers();
+        let dialect = Dialect::from_url(url)?;
+        let sqlite_path = match dialect {
+            Dialect::Sqlite => prepare_sqlite_path(url),
+            Dialect::Postgres => None,
+        };
+        let url = match dialect {
+            Dialect::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
+            _ => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match dialect {
+                Dialect::Sqlite => 8,
+                Dialect::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Self {
+            pool,
+            dialect,
+            sqlite_path,
+        })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies the migrations in `migrations/`. Postgres takes an advisory lock, so instances that
+    /// start together apply each migration once; an edited migration is refused by its checksum.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        // SQLite's migrator takes no lock: a lock file keeps two processes from racing.
+        let _lock = match &self.sqlite_path {
+            Some(path) => Some(lock_file(path).await?),
+            None => None,
+        };
+        sqlx::migrate!("../migrations").run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Creates the default organization and its default team unless they exist; safe when several
+    /// instances run it at the same moment.
+    pub async fn ensure_defaults(&self, now: Millis) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "insert into organizations (id, name, is_default, created_at, updated_at) \
+             values ($1, 'Default Organization', 1, $2, $2) on conflict do nothing",
+        )
+        .bind(DEFAULT_ORGANIZATION_ID)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "insert into teams (id, organization_id, name, is_default, created_at, updated_at) \
+             values ($1, $2, 'Default Organization All users', 1, $3, $3) on conflict do nothing",
+        )
+        .bind(DEFAULT_TEAM_ID)
+        .bind(DEFAULT_ORGANIZATION_ID)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Starts a transaction that will write (`BEGIN IMMEDIATE` on SQLite).
+    pub async fn begin_write(&self) -> StoreResult<Tx> {
+        Ok(self.pool.begin_with(self.dialect.begin_write()).await?)
+    }
+
+    /// Answers whether the database responds; for `/readyz`.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn count_organizations_named(&self, name: &str) -> StoreResult<i64> {
+        Ok(sqlx::query("select count(*) as n from organizations where lower(name) = lower($1)")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?)
+    }
+
+    pub async fn admin_exists(&self) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "select count(*) as n from users where role in ('super-admin', 'provider-admin')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+
+    /// Creates an admin: the first one is a super-admin whatever `role` says.
+    pub async fn create_admin(&self, admin: &NewAdmin<'_>, now: Millis) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let id = insert_admin(&mut tx, admin, now).await?;
+        audit(&mut tx, now, None, "admin.created", "user", Some(&id), admin.email).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn account_by_email(&self, email: &str) -> StoreResult<Option<AccountRow>> {
+        let sql = format!("select {ACCOUNT_COLUMNS} from users u where lower(u.email) = lower($1)");
+        Ok(sqlx::query_as::<_, AccountRow>(&sql)
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Stores a new session and, in the same transaction, ends the one it replaces (rotation).
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: &str,
+        replaces: Option<&str>,
+        now: Millis,
+        expires_at: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        if let Some(old) = replaces {
+            sqlx::query("delete from sessions where id_hash = $1")
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "insert into sessions (id_hash, user_id, created_at, expires_at, last_seen_at) \
+             values ($1, $2, $3, $4, $3)",
+        )
+        .bind(id_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        audit(&mut tx, now, Some(user_id), "session.login", "user", Some(user_id), "").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        sqlx::query("delete from sessions where id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The active account behind a live session, if any.
+    pub async fn session_account(&self, id_hash: &str, now: Millis) -> StoreResult<Option<AccountRow>> {
+        let sql = format!(
+            "select {ACCOUNT_COLUMNS} from sessions s join users u on u.id = s.user_id \
+             where s.id_hash = $1 and s.expires_at > $2 and u.status = 'active' \
+             and u.approval = 'approved'"
+        );
+        Ok(sqlx::query_as::<_, AccountRow>(&sql)
+            .bind(id_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Stores a new admin-setup token and revokes any earlier one, so only the newest link works.
+    pub async fn create_setup_token(&self, token_hash: &str, now: Millis, expires_at: Millis) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "update one_time_tokens set revoked_at = $1 \
+             where purpose = 'admin_setup' and used_at is null and revoked_at is null",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "insert into one_time_tokens (id, token_hash, purpose, created_at, expires_at) \
+             values ($1, $2, 'admin_setup', $3, $4)",
+        )
+        .bind(new_id())
+        .bind(token_hash)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether an admin-setup token is still usable (GET of the setup page consumes nothing).
+    pub async fn setup_token_usable(&self, token_hash: &str, now: Millis) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "select count(*) as n from one_time_tokens where token_hash = $1 \
+             and purpose = 'admin_setup' and used_at is null and revoked_at is null and expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0 && !self.admin_exists().await?)
+    }
+
+    /// Consumes the setup token and creates the first super-admin in one transaction; answers
+    /// `NotFound` when the token is unknown, used, revoked or expired, or an admin already exists.
+    pub async fn complete_setup(&self, token_hash: &str, admin: &NewAdmin<'_>, now: Millis) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let consumed = sqlx::query(
+            "update one_time_tokens set used_at = $1 where token_hash = $2 \
+             and purpose = 'admin_setup' and used_at is null and revoked_at is null and expires_at > $1",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let admins: i64 = sqlx::query(
+            "select count(*) as n from users where role in ('super-admin', 'provider-admin')",
+        )
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if consumed != 1 || admins > 0 {
+            return Err(StoreError::NotFound);
+        }
+        let id = insert_admin(&mut tx, admin, now).await?;
+        audit(&mut tx, now, Some(&id), "admin.setup", "user", Some(&id), admin.email).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+async fn insert_admin(tx: &mut Tx, admin: &NewAdmin<'_>, now: Millis) -> StoreResult<String> {
+    let admins: i64 = sqlx::query(
+        "select count(*) as n from users where role in ('super-admin', 'provider-admin')",
+    )
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("n")?;
+    let role = if admins == 0 { "super-admin" } else { admin.role };
+    let id = new_id();
+    sqlx::query(
+        "insert into users (id, email, first_name, last_name, role, organization_id, status, \
+         password_hash, must_change_password, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, null, 'active', $6, $7, $8, $8)",
+    )
+    .bind(&id)
+    .bind(admin.email)
+    .bind(admin.first_name)
+    .bind(admin.last_name)
+    .bind(role)
+    .bind(admin.password_hash)
+    .bind(i64::from(admin.must_change_password))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Appends an entry to the audit log inside the caller's transaction.
+pub async fn audit(
+    tx: &mut Tx,
+    now: Millis,
+    actor_id: Option<&str>,
+    action: &str,
+    subject_type: &str,
+    subject_id: Option<&str>,
+    detail: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "insert into audit_log (id, at, actor_id, action, subject_type, subject_id, detail) \
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(new_id())
+    .bind(now)
+    .bind(actor_id)
+    .bind(action)
+    .bind(subject_type)
+    .bind(subject_id)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The file of an SQLite URL, with its folder created so a fresh clone starts with no preparation.
+fn prepare_sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path.starts_with(":memory:") {
+        return None;
+    }
+    let path = std::path::PathBuf::from(path);
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    Some(path)
+}
+
+/// An exclusive lock on `<database file>.lock`, held until the returned file is dropped.
+async fn lock_file(database: &std::path::Path) -> StoreResult<std::fs::File> {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&name)
+        .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .map_err(|e| StoreError::Database(sqlx::Error::Io(std::io::Error::other(e))))?
+        .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))
+}

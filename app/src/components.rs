@@ -1,0 +1,39 @@
+//! Reusable pieces of UI.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The message for one field of a form, shown beside it, from the form's last answer.
+#[component]
+pub fn FieldError(
+    /// The last error of the form's action.
+    error: Signal<Option<AppError>>,
+    /// The field's name, as in `AppError::Validation { field }`.
+    field: &'static str,
+) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| e.field_message(field)).map(|message| {
+            view! { <p class="field-error" id=format!("{field}-error") role="alert">{message}</p> }
+        })
+    }
+}
+
+/// The form's error that belongs to no single field.
+#[component]
+pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation { .. }))
+            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+    }
+}
+
+/// The error of an action's last answer, as a signal.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}

@@ -1,0 +1,97 @@
+//! The one error type that crosses the wire between server functions and the browser.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// What a server function can answer besides success. Each variant names the HTTP status it means;
+/// the text shown to people never contains internal details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// 422: a field's value is not acceptable; `field` is the form field's name.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    /// 400: the request itself could not be read.
+    #[error("{message}")]
+    BadRequest { message: String },
+    /// 401: not signed in, or the sign-in failed.
+    #[error("{message}")]
+    Unauthorized { message: String },
+    /// 403: signed in, but not allowed.
+    #[error("You are not allowed to do that.")]
+    Forbidden,
+    /// 404: the thing asked for does not exist (or is not visible to the caller).
+    #[error("Not found.")]
+    NotFound,
+    /// 409: the change conflicts with the current state.
+    #[error("{message}")]
+    Conflict { message: String },
+    /// 429: too many attempts; try again later.
+    #[error("Too many attempts. Please wait a moment and try again.")]
+    RateLimited,
+    /// 500: something failed on the server; `reference` is also in the server's log line.
+    #[error("Something went wrong on our side. Reference: {reference}")]
+    Internal { reference: String },
+    /// The browser could not reach the server, or could not read its answer.
+    #[error("The server could not be reached. Please try again.")]
+    Network,
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::Unauthorized {
+            message: message.into(),
+        }
+    }
+
+    /// The message for `field`, if this is a validation error about it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation { field: f, message } if f == field => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status this error stands for.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation { .. } => 422,
+            Self::BadRequest { .. } => 400,
+            Self::Unauthorized { .. } => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict { .. } => 409,
+            Self::RateLimited => 429,
+            Self::Internal { .. } | Self::Network => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => Self::Network,
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::Serialization(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest {
+                message: "The request could not be read.".to_owned(),
+            },
+            ServerFnErrorErr::Registration(_)
+            | ServerFnErrorErr::ServerError(_)
+            | ServerFnErrorErr::MiddlewareError(_) => Self::Internal {
+                reference: "server-fn".to_owned(),
+            },
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! `/admin`: the admin app's layout, navigation and the pages later work fills in.
+
+use crate::api::auth::{Logout, me};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Outlet};
+
+/// Navigation and header around every admin page. The server refuses strangers and consumers
+/// before this renders; the check here covers client-side navigation after a session ended.
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    let user = Resource::new(|| (), |_| me());
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <div class="admin">
+            <header class="topbar">
+                <a class="brand" href="/admin">"Portico"</a>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match user.await {
+                            Ok(Some(user)) => view! { <span class="who">{user.email}</span> }.into_any(),
+                            Ok(None) | Err(AppError::Unauthorized { .. }) => {
+                                #[cfg(feature = "hydrate")]
+                                {
+                                    let navigate = leptos_router::hooks::use_navigate();
+                                    navigate("/login", Default::default());
+                                }
+                                ().into_any()
+                            }
+                            Err(_) => ().into_any(),
+                        }
+                    })}
+                </Suspense>
+                <ActionForm action=logout attr:class="logout">
+                    <button type="submit">"Log out"</button>
+                </ActionForm>
+            </header>
+            <nav class="sidebar" aria-label="Admin">
+                <h2>"API Consumers"</h2>
+                <ul>
+                    <li><A href="/admin/users">"Users"</A></li>
+                    <li><A href="/admin/teams">"Teams"</A></li>
+                    <li><A href="/admin/organizations">"Organizations"</A></li>
+                    <li><A href="/admin/invite-codes">"Invite codes"</A></li>
+                    <li><A href="/admin/approvals">"Approvals"</A></li>
+                </ul>
+                <ul>
+                    <li><A href="/admin/settings">"Settings"</A></li>
+                </ul>
+            </nav>
+            <main class="content">
+                <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors/> }>
+                    <Outlet/>
+                </ErrorBoundary>
+            </main>
+        </div>
+    }
+}
+
+/// What a failed admin page shows: plain words and a reference, never internal text.
+#[component]
+fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    let messages = move || {
+        errors
+            .get()
+            .into_iter()
+            .map(|(_, e)| match e.downcast_ref::<AppError>() {
+                Some(app) => app.to_string(),
+                None => "Something went wrong.".to_owned(),
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section role="alert">
+            <h1>"Something went wrong"</h1>
+            <ul>{move || messages().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    view! {
+        <Title text="Admin · Portico"/>
+        <h1>"Welcome to Portico"</h1>
+        <p>"Manage the developers who use your APIs from the menu."</p>
+    }
+}
+
+/// A page whose capability a later change fills in.
+#[component]
+fn Placeholder(title: &'static str, blurb: &'static str) -> impl IntoView {
+    view! {
+        <Title text=format!("{title} · Portico")/>
+        <h1>{title}</h1>
+        <p class="empty">{blurb}</p>
+    }
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    view! { <Placeholder title="Users" blurb="No API consumers yet."/> }
+}
+
+#[component]
+pub fn TeamsPage() -> impl IntoView {
+    view! { <Placeholder title="Teams" blurb="Teams of your API consumers' organizations."/> }
+}
+
+#[component]
+pub fn OrganizationsPage() -> impl IntoView {
+    view! { <Placeholder title="Organizations" blurb="Organizations of your API consumers."/> }
+}
+
+#[component]
+pub fn InviteCodesPage() -> impl IntoView {
+    view! { <Placeholder title="Invite codes" blurb="No invite codes yet."/> }
+}
+
+#[component]
+pub fn ApprovalsPage() -> impl IntoView {
+    view! { <Placeholder title="Approvals" blurb="No registrations are waiting for approval."/> }
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! { <Placeholder title="Settings" blurb="General, email and admin settings."/> }
+}

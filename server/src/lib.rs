@@ -1,0 +1,219 @@
+//! Starts Portico (database, migrations, first admin) and builds its HTTP router; `serve` takes a
+//! bound listener and a shutdown future, so tests can bind port 0 and stop it.
+
+mod middleware;
+
+use anyhow::Context as _;
+use app::backend::auth::new_secret;
+use app::backend::config::Config;
+use app::backend::db::{NewAdmin, Store};
+use app::backend::password::PasswordHasher;
+use app::backend::{AppState, Clock};
+use app::domain::{Email, Password};
+use axum::Router;
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Largest request body accepted (server-function forms and JSON are small).
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// How long the admin-setup link printed on a fresh install stays valid.
+const SETUP_LINK_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Everything start-up needs, already parsed from flags and environment.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: String,
+    pub config: Config,
+    /// Creates the first super-admin at start when no admin exists.
+    pub bootstrap_admin: Option<(String, secrecy::SecretString)>,
+    pub site_root: String,
+}
+
+/// A started Portico: its state and the links printed for the operator.
+pub struct Started {
+    pub state: AppState,
+    /// The one-time link to create the first admin, on a fresh install without `PORTICO_ADMIN_*`.
+    pub setup_link: Option<String>,
+    leptos_options: LeptosOptions,
+}
+
+/// Router state: the Leptos options (for static files) and the app's own state.
+#[derive(Clone, FromRef)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+/// Connects, migrates, creates the defaults and the first admin: everything before listening.
+pub async fn start(settings: Settings) -> anyhow::Result<Started> {
+    let store = Store::connect(&settings.database_url)
+        .await
+        .context("PORTICO_DATABASE_URL: cannot open the database")?;
+    store
+        .migrate()
+        .await
+        .context("database migration failed; Portico did not start")?;
+    let clock = Clock::default();
+    store
+        .ensure_defaults(clock.now())
+        .await
+        .context("creating the default organization")?;
+    let permits = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let hasher = PasswordHasher::new(permits).context("setting up password hashing")?;
+    let state = AppState {
+        store,
+        config: Arc::new(settings.config.clone()),
+        hasher,
+        clock,
+    };
+    let mut setup_link = None;
+    if !state.store.admin_exists().await.context("reading admins")? {
+        if let Some((email, password)) = &settings.bootstrap_admin {
+            match create_admin(&state, email, Some(password)).await {
+                Ok(_) => tracing::info!(email = %email, "created the first super-admin from PORTICO_ADMIN_EMAIL"),
+                // Another instance starting at the same moment created it first.
+                Err(_) if state.store.admin_exists().await.unwrap_or(false) => {}
+                Err(e) => return Err(e.context("PORTICO_ADMIN_EMAIL / PORTICO_ADMIN_PASSWORD")),
+            }
+        } else {
+            let (secret, hash) = new_secret();
+            let now = state.clock.now();
+            state
+                .store
+                .create_setup_token(&hash, now, now + SETUP_LINK_LIFETIME_MS)
+                .await
+                .context("creating the admin setup link")?;
+            let link = state.config.link(&format!("/setup?token={secret}"));
+            tracing::warn!("no admin exists yet; create the first one within 24 hours at {link}");
+            setup_link = Some(link);
+        }
+    }
+    let leptos_options = LeptosOptions::builder()
+        .output_name("portico")
+        .site_root(settings.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .build();
+    Ok(Started {
+        state,
+        setup_link,
+        leptos_options,
+    })
+}
+
+/// Creates an admin (the first is a super-admin) after checking the email and password policy.
+pub async fn create_admin(
+    state: &AppState,
+    email: &str,
+    password: Option<&secrecy::SecretString>,
+) -> anyhow::Result<String> {
+    use secrecy::ExposeSecret as _;
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("admin email: {e}"))?;
+    let hash = match password {
+        Some(password) => {
+            let password = Password::parse(password.expose_secret(), email.as_str())
+                .map_err(|e| anyhow::anyhow!("admin password: {e}"))?;
+            Some(state.hasher.hash(password.expose()).await?)
+        }
+        None => None,
+    };
+    let admin = NewAdmin {
+        email: email.as_str(),
+        first_name: "",
+        last_name: "",
+        role: "provider-admin",
+        password_hash: hash.as_deref(),
+        must_change_password: false,
+    };
+    match state.store.create_admin(&admin, state.clock.now()).await {
+        Ok(id) => Ok(id),
+        Err(app::backend::db::StoreError::Unique { .. }) => {
+            anyhow::bail!("a user with the email {email} already exists")
+        }
+        Err(e) => Err(e).context("creating the admin"),
+    }
+}
+
+impl Started {
+    /// The whole HTTP application: pages, server functions, static files, health checks and the
+    /// security middleware.
+    pub fn router(&self) -> Router {
+        let app = self.state.clone();
+        let state = ServerState {
+            leptos_options: self.leptos_options.clone(),
+            app: app.clone(),
+        };
+        let routes = generate_route_list(app::App);
+        let page_context = {
+            let app = app.clone();
+            move || provide_context(app.clone())
+        };
+        let options = self.leptos_options.clone();
+        let (set_id, propagate_id) = middleware::request_id_layers();
+        Router::new()
+            .route("/healthz", get(|| async { "ok" }))
+            .route("/readyz", get(readyz))
+            .route(
+                "/api/{*fn_name}",
+                axum::routing::post(server_fn_handler).get(server_fn_handler),
+            )
+            .leptos_routes_with_context(&state, routes, page_context, move || {
+                app::shell(options.clone())
+            })
+            .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell))
+            .layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                middleware::admin_guard,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                middleware::csrf_guard,
+            ))
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+            .layer(axum::middleware::from_fn(middleware::security_headers))
+            .layer(propagate_id)
+            .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(middleware::request_span))
+            .layer(set_id)
+            .with_state(state)
+    }
+}
+
+async fn server_fn_handler(
+    State(state): State<ServerState>,
+    request: axum::extract::Request,
+) -> impl IntoResponse {
+    let app = state.app.clone();
+    leptos_axum::handle_server_fns_with_context(move || provide_context(app.clone()), request).await
+}
+
+async fn readyz(State(state): State<ServerState>) -> impl IntoResponse {
+    match state.app.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

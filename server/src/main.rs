@@ -1,0 +1,220 @@
+//! `portico`: serve the developer portal, apply migrations, or create an admin.
+
+use anyhow::Context as _;
+use app::backend::config::Config;
+use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
+use server::Settings;
+use std::io::BufRead as _;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "portico", version, about = "Portico, the developer portal's back office")]
+struct Cli {
+    #[command(flatten)]
+    options: Options,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Args, Clone)]
+struct Options {
+    /// Database: sqlite://path/to/file.db or postgres://user@host/db.
+    #[arg(long, env = "PORTICO_DATABASE_URL", default_value = "sqlite://data/portico.db", global = true, hide_env_values = true)]
+    database_url: String,
+    /// Address to listen on.
+    #[arg(long, env = "PORTICO_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    addr: String,
+    /// The portal's address as people reach it; used in email links. Default: http://{addr}.
+    #[arg(long, env = "PORTICO_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
+    /// SMTP server, e.g. smtp://user:pass@host:587 (STARTTLS), smtps://host, smtp://host:1025?tls=none.
+    #[arg(long, env = "PORTICO_SMTP_URL", global = true, hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Sender of Portico's emails.
+    #[arg(long, env = "PORTICO_SMTP_FROM", default_value = "Portico <portico@localhost>", global = true)]
+    smtp_from: String,
+    /// Email of the first super-admin, created at start when no admin exists.
+    #[arg(long, env = "PORTICO_ADMIN_EMAIL", global = true)]
+    admin_email: Option<String>,
+    /// Password of that first super-admin.
+    #[arg(long, env = "PORTICO_ADMIN_PASSWORD", global = true, hide_env_values = true)]
+    admin_password: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage admins.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin (the first one is a super-admin).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// A start-up failure that names its setting in one line.
+struct ConfigError(String);
+
+fn settings(options: &Options) -> Result<(Settings, SocketAddr), ConfigError> {
+    let addr: SocketAddr = options
+        .addr
+        .parse()
+        .map_err(|_| ConfigError(format!("PORTICO_ADDR: '{}' is not an address like 127.0.0.1:3000", options.addr)))?;
+    app::backend::db::Dialect::from_url(&options.database_url)
+        .map_err(|_| ConfigError("PORTICO_DATABASE_URL: must start with sqlite:// or postgres://".to_owned()))?;
+    let public_url = options.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let public_url = url::Url::parse(&public_url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .ok_or_else(|| ConfigError(format!("PORTICO_PUBLIC_URL: '{public_url}' is not an http(s) URL")))?;
+    if let Some(smtp) = &options.smtp_url {
+        let ok = url::Url::parse(smtp)
+            .ok()
+            .is_some_and(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some());
+        if !ok {
+            return Err(ConfigError(
+                "PORTICO_SMTP_URL: must look like smtp://user:pass@host:587 or smtps://host".to_owned(),
+            ));
+        }
+    }
+    let bootstrap_admin = match (&options.admin_email, &options.admin_password) {
+        (Some(email), Some(password)) => Some((email.clone(), SecretString::from(password.clone()))),
+        (None, None) => None,
+        _ => {
+            return Err(ConfigError(
+                "PORTICO_ADMIN_EMAIL and PORTICO_ADMIN_PASSWORD: set both or neither".to_owned(),
+            ));
+        }
+    };
+    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_owned());
+    let settings = Settings {
+        database_url: options.database_url.clone(),
+        config: Config {
+            public_url,
+            smtp_url: options.smtp_url.clone().map(SecretString::from),
+            smtp_from: options.smtp_from.clone(),
+            portal_name: "Portico".to_owned(),
+        },
+        bootstrap_admin,
+        site_root,
+    };
+    Ok((settings, addr))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let (settings, addr) = match settings(&cli.options) {
+        Ok(s) => s,
+        Err(ConfigError(line)) => {
+            eprintln!("portico: {line}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("portico: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(settings, addr).await,
+            Command::Migrate => {
+                server::start(Settings { bootstrap_admin: None, ..settings }).await?;
+                println!("migrations applied");
+                Ok(())
+            }
+            Command::Admin(AdminCommand::Create { email, password_stdin }) => {
+                admin_create(settings, &email, password_stdin).await
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line: the outermost context names the setting; the cause follows it.
+            let causes: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("portico: {}", causes.join(": "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings, addr: SocketAddr) -> anyhow::Result<()> {
+    let started = server::start(settings).await?;
+    if let Some(link) = &started.setup_link {
+        // Also on stdout, so it is seen whatever RUST_LOG says.
+        println!("No admin exists yet. Create the first one (link valid 24 hours): {link}");
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("PORTICO_ADDR: cannot listen on {addr}"))?;
+    tracing::info!(%addr, public_url = %started.state.config.public_url, "Portico is listening");
+    println!("Portico is listening on http://{addr}");
+    server::serve(listener, started.router(), shutdown_signal())
+        .await
+        .context("serving HTTP")
+}
+
+async fn admin_create(settings: Settings, email: &str, password_stdin: bool) -> anyhow::Result<()> {
+    let password = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+        Some(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()))
+    } else {
+        None
+    };
+    let started = server::start(Settings { bootstrap_admin: None, ..settings }).await?;
+    server::create_admin(&started.state, email, password.as_ref()).await?;
+    if password.is_some() {
+        println!("Admin {email} created; they can log in at {}", started.state.config.link("/login"));
+    } else {
+        println!("Admin {email} created without a password; send them a password reset from /login.");
+    }
+    Ok(())
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Resolves on SIGTERM or Ctrl-C; the server then finishes the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

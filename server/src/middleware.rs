@@ -1,0 +1,157 @@
+//! Request middleware: CSRF guard, admin page guard, security headers, request ids and tracing.
+
+use app::backend::AppState;
+use app::backend::auth::session_user;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+const REQUEST_ID: &str = "x-request-id";
+
+/// The span of a request: method, path and request id (set by `SetRequestIdLayer` outside this
+/// one). It names the path only: query strings can carry tokens.
+pub fn request_span(request: &Request) -> tracing::Span {
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %request_id,
+    )
+}
+
+/// Request ids are taken from `x-request-id` or made up, and echoed in the response.
+pub fn request_id_layers() -> (SetRequestIdLayer<MakeRequestUuid>, PropagateRequestIdLayer) {
+    let name = header::HeaderName::from_static(REQUEST_ID);
+    (SetRequestIdLayer::new(name.clone(), MakeRequestUuid), PropagateRequestIdLayer::new(name))
+}
+
+/// Pages whose URL carries a secret token: they send no `Referer` anywhere.
+fn is_token_page(path: &str) -> bool {
+    matches!(path, "/setup" | "/invite" | "/reset-password")
+}
+
+/// Security headers on every response; a page's own nonce-based CSP is kept when it set one.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let token_page = is_token_page(request.uri().path());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static(if token_page { "no-referrer" } else { "same-origin" }),
+    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; object-src 'none'; frame-ancestors 'none'"),
+        );
+    }
+    response
+}
+
+/// Refuses state-changing requests that another site started: the browser's `Sec-Fetch-Site`,
+/// else `Origin`, else `Referer` must name this site (its public URL or the host it was asked as).
+pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    if is_same_site_request(request.headers(), &state.config.public_url) {
+        next.run(request).await
+    } else {
+        tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
+        (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()
+    }
+}
+
+fn is_same_site_request(headers: &HeaderMap, public_url: &url::Url) -> bool {
+    let get = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = get(header::HeaderName::from_static("sec-fetch-site")) {
+        return matches!(site, "same-origin" | "none");
+    }
+    let host = get(header::HOST);
+    let allowed = |candidate: &str| -> bool {
+        let Ok(url) = url::Url::parse(candidate) else {
+            return false;
+        };
+        if url.origin() == public_url.origin() {
+            return true;
+        }
+        let authority = match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            _ => return false,
+        };
+        host.is_some_and(|host| host.eq_ignore_ascii_case(&authority))
+    };
+    match get(header::ORIGIN) {
+        Some(origin) if origin != "null" => allowed(origin),
+        _ => get(header::REFERER).is_some_and(allowed),
+    }
+}
+
+/// `/admin` pages: a stranger is sent to `/login`, a signed-in consumer gets 403.
+pub async fn admin_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !(path == "/admin" || path.starts_with("/admin/")) {
+        return next.run(request).await;
+    }
+    match session_user(&state, request.headers()).await {
+        Ok(Some(user)) if user.role.is_admin() && !user.must_change_password => next.run(request).await,
+        Ok(Some(_)) => (
+            StatusCode::FORBIDDEN,
+            axum::response::Html("<!DOCTYPE html><title>Forbidden</title><h1>Forbidden</h1><p>This page is for the portal's administrators. <a href=\"/\">Go to the start page</a></p>"),
+        )
+            .into_response(),
+        Ok(None) => {
+            let next_path = request
+                .uri()
+                .path_and_query()
+                .map(|pq| pq.as_str().to_owned())
+                .unwrap_or_else(|| "/admin".to_owned());
+            let target = format!("/login?next={}", url::form_urlencoded::byte_serialize(next_path.as_bytes()).collect::<String>());
+            Redirect::to(&target).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "admin guard could not read the session");
+            Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body(Body::from(e.to_string()))
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, HeaderValue::from_static(v));
+        }
+        map
+    }
+
+    #[test]
+    fn same_site_checks_fetch_metadata_then_origin_then_referer() {
+        let public = url::Url::parse("https://portal.example.com").expect("url");
+        assert!(is_same_site_request(&headers(&[("sec-fetch-site", "same-origin")]), &public));
+        assert!(!is_same_site_request(&headers(&[("sec-fetch-site", "cross-site"), ("origin", "https://portal.example.com")]), &public));
+        assert!(is_same_site_request(&headers(&[("origin", "https://portal.example.com")]), &public));
+        assert!(is_same_site_request(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]), &public));
+        assert!(!is_same_site_request(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")]), &public));
+        assert!(is_same_site_request(&headers(&[("referer", "https://portal.example.com/login")]), &public));
+        assert!(!is_same_site_request(&headers(&[("origin", "null")]), &public));
+        assert!(!is_same_site_request(&headers(&[]), &public));
+    }
+}

@@ -1,0 +1,398 @@
+//! The foundation: health, sign-in, sessions, CSRF, body limits, errors, start-up.
+
+use crate::support::*;
+use reqwest::StatusCode;
+use sqlx::Row as _;
+
+#[tokio::test]
+async fn health_and_readiness_answer_ok() {
+    let app = spawn_app().await;
+    let health = app.client.get(app.url("/healthz")).send().await.expect("healthz");
+    assert_eq!(health.status(), StatusCode::OK);
+    let ready = app.client.get(app.url("/readyz")).send().await.expect("readyz");
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert!(health.headers().contains_key("x-request-id"));
+}
+
+#[tokio::test]
+async fn the_login_page_renders_with_a_nonce_policy_and_security_headers() {
+    let app = spawn_app().await;
+    let page = app.client.get(app.url("/login")).send().await.expect("login page");
+    assert_eq!(page.status(), StatusCode::OK);
+    let headers = page.headers().clone();
+    let html = page.text().await.expect("body");
+    for text in ["Email", "Password", "Log in", "name=\"email\"", "name=\"password\""] {
+        assert!(html.contains(text), "login page lacks {text}");
+    }
+    let csp = headers["content-security-policy"].to_str().expect("csp");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP");
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "hydration script carries the CSP nonce");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers.contains_key("referrer-policy"));
+}
+
+#[tokio::test]
+async fn the_admin_from_the_environment_signs_in_and_reaches_the_admin_shell() {
+    let app = spawn_app().await;
+    let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK, "{:?}", response.text().await);
+    let shell = app.client.get(app.url("/admin")).send().await.expect("admin");
+    assert_eq!(shell.status(), StatusCode::OK);
+    let html = shell.text().await.expect("body");
+    for text in ["API Consumers", "Users", "Teams", "Organizations", "Invite codes", "Approvals", "Settings", "Log out", ADMIN_EMAIL] {
+        assert!(html.contains(text), "admin shell lacks {text}");
+    }
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_random_http_only_same_site_and_stored_hashed() {
+    let app = spawn_app().await;
+    let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let cookie = TestApp::session_cookie(&response).expect("session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http public URL: no Secure flag");
+    let secret = cookie.split(';').next().and_then(|kv| kv.split_once('=')).map(|(_, v)| v.to_owned()).expect("value");
+    assert_eq!(secret.len(), 43, "256 bits in base64url");
+    let stored: Vec<String> = sqlx::query("select id_hash from sessions")
+        .fetch_all(app.state.store.pool())
+        .await
+        .expect("sessions")
+        .iter()
+        .map(|r| r.try_get("id_hash").expect("id_hash"))
+        .collect();
+    assert_eq!(stored, vec![app::backend::auth::hash_secret(&secret)]);
+}
+
+#[tokio::test]
+async fn cookies_are_secure_when_the_public_url_is_https() {
+    let app = spawn_with(TestOptions { public_url: Some("https://portal.example.com".into()), ..Default::default() }).await;
+    let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let cookie = TestApp::session_cookie(&response).expect("session cookie");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer_and_no_session() {
+    let app = spawn_app().await;
+    let wrong = app.login(ADMIN_EMAIL, "not the right password").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(TestApp::session_cookie(&wrong).is_none());
+    let wrong_body = wrong.text().await.expect("body");
+    let unknown = app.login("nobody@example.com", "not the right password").await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.text().await.expect("body"), wrong_body);
+    assert!(wrong_body.contains("Wrong email or password."), "{wrong_body}");
+    let sessions: i64 = sqlx::query("select count(*) as n from sessions")
+        .fetch_one(app.state.store.pool())
+        .await
+        .expect("count")
+        .try_get("n")
+        .expect("n");
+    assert_eq!(sessions, 0);
+    let admin = app.client.get(app.url("/admin")).send().await.expect("admin");
+    assert_eq!(admin.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_session_cookie_from_before_log_out_is_refused_after_it() {
+    let app = spawn_app().await;
+    let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let cookie = TestApp::session_cookie(&response).expect("session cookie");
+    let cookie_pair = cookie.split(';').next().expect("pair").to_owned();
+    let logout = app.call("logout", &[]).await;
+    assert_eq!(logout.status(), StatusCode::OK);
+    assert!(TestApp::session_cookie(&logout).is_some_and(|c| c.contains("Max-Age=0")));
+    // Replay the old cookie by hand, as a thief holding a copy would.
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(app.url("/admin"))
+        .header(reqwest::header::COOKIE, &cookie_pair)
+        .send()
+        .await
+        .expect("admin");
+    assert_eq!(replay.status(), StatusCode::SEE_OTHER);
+    assert!(replay.headers()["location"].to_str().expect("location").starts_with("/login"));
+}
+
+#[tokio::test]
+async fn signing_in_again_rotates_the_session() {
+    let app = spawn_app().await;
+    let first = TestApp::session_cookie(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await).expect("first");
+    let second = TestApp::session_cookie(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await).expect("second");
+    assert_ne!(first, second);
+    let sessions: i64 = sqlx::query("select count(*) as n from sessions")
+        .fetch_one(app.state.store.pool())
+        .await
+        .expect("count")
+        .try_get("n")
+        .expect("n");
+    assert_eq!(sessions, 1, "the session the browser had was replaced, not kept");
+}
+
+#[tokio::test]
+async fn a_cross_site_post_to_a_server_function_is_refused() {
+    let app = spawn_app().await;
+    let evil = reqwest::Client::new();
+    let from_other_site = evil
+        .post(app.url("/api/login"))
+        .header("origin", "https://evil.example")
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(from_other_site.status(), StatusCode::FORBIDDEN);
+    let fetch_metadata = evil
+        .post(app.url("/api/login"))
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", app.base.as_str())
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(fetch_metadata.status(), StatusCode::FORBIDDEN);
+    let no_origin = evil
+        .post(app.url("/api/login"))
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(no_origin.status(), StatusCode::FORBIDDEN);
+    assert!(TestApp::session_cookie(&no_origin).is_none());
+}
+
+#[tokio::test]
+async fn admin_pages_send_strangers_to_login_and_refuse_consumers() {
+    let app = spawn_app().await;
+    let stranger = app.client.get(app.url("/admin/users")).send().await.expect("admin");
+    assert_eq!(stranger.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stranger.headers()["location"], "/login?next=%2Fadmin%2Fusers");
+
+    app.insert_consumer("dev@example.com", "a consumer's long password").await;
+    let login = app.login("dev@example.com", "a consumer's long password").await;
+    assert_eq!(login.status(), StatusCode::OK);
+    let consumer = app.client.get(app.url("/admin")).send().await.expect("admin");
+    assert_eq!(consumer.status(), StatusCode::FORBIDDEN);
+    let body = consumer.text().await.expect("body");
+    assert!(!body.contains("API Consumers"));
+}
+
+#[tokio::test]
+async fn login_honours_a_local_next_path_only() {
+    let app = spawn_app().await;
+    let html = |next: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/api/login"))
+                .header(reqwest::header::ACCEPT, "text/html")
+                .header(reqwest::header::REFERER, app.url("/login"))
+                .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD), ("next", next)])
+                .send()
+                .await
+                .expect("login")
+        }
+    };
+    let local = html("/admin/teams").await;
+    assert_eq!(local.status(), StatusCode::FOUND);
+    assert_eq!(local.headers()["location"], "/admin/teams");
+    let elsewhere = html("//evil.example/").await;
+    assert_eq!(elsewhere.headers()["location"], "/admin");
+}
+
+#[tokio::test]
+async fn without_javascript_a_wrong_password_returns_to_the_form_with_the_error() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/login"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, app.url("/login"))
+        .form(&[("email", ADMIN_EMAIL), ("password", "not the right password")])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = response.headers()["location"].to_str().expect("location").to_owned();
+    assert!(location.contains("__err="), "{location}");
+    let page = app.client.get(&location).send().await.expect("page").text().await.expect("body");
+    assert!(page.contains("Wrong email or password."), "the re-rendered form shows the error");
+}
+
+#[tokio::test]
+async fn a_ten_megabyte_body_gets_413() {
+    let app = spawn_app().await;
+    let body = vec![b'a'; 10 * 1024 * 1024];
+    let response = app
+        .client
+        .post(app.url("/api/login"))
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn a_database_error_shows_a_reference_and_no_sql() {
+    let app = spawn_app().await;
+    sqlx::query("drop table sessions")
+        .execute(app.state.store.pool())
+        .await
+        .expect("drop");
+    let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = response.text().await.expect("body");
+    let error: app::error::AppError = serde_json::from_str(&body).expect("an AppError");
+    let app::error::AppError::Internal { reference } = &error else {
+        panic!("expected Internal, got {error:?}");
+    };
+    assert_eq!(reference.len(), 12);
+    let lower = body.to_lowercase();
+    for leak in ["sessions", "table", "sql", "insert", "relation"] {
+        assert!(!lower.contains(leak), "{body}");
+    }
+    assert!(error.to_string().contains(reference.as_str()));
+}
+
+#[tokio::test]
+async fn starting_twice_at_once_creates_one_default_organization() {
+    let url = fresh_database_url().await;
+    let (a, b) = tokio::join!(
+        spawn_with(TestOptions { database_url: Some(url.clone()), ..Default::default() }),
+        spawn_with(TestOptions { database_url: Some(url.clone()), ..Default::default() }),
+    );
+    let orgs = sqlx::query("select name from organizations")
+        .fetch_all(a.state.store.pool())
+        .await
+        .expect("orgs");
+    assert_eq!(orgs.len(), 1);
+    assert_eq!(orgs[0].try_get::<String, _>("name").expect("name"), "Default Organization");
+    let teams = sqlx::query("select name, is_default from teams")
+        .fetch_all(b.state.store.pool())
+        .await
+        .expect("teams");
+    assert_eq!(teams.len(), 1);
+    assert_eq!(teams[0].try_get::<String, _>("name").expect("name"), "Default Organization All users");
+    let admins: i64 = sqlx::query("select count(*) as n from users")
+        .fetch_one(a.state.store.pool())
+        .await
+        .expect("count")
+        .try_get("n")
+        .expect("n");
+    assert_eq!(admins, 1, "one first admin from PORTICO_ADMIN_*");
+}
+
+#[tokio::test]
+async fn the_database_keeps_one_default_team_per_organization_and_teams_inside_it() {
+    let app = spawn_app().await;
+    let pool = app.state.store.pool();
+    let second_default = sqlx::query(
+        "insert into teams (id, organization_id, name, is_default, created_at, updated_at) \
+         values ('t2', $1, 'Another default', 1, 0, 0)",
+    )
+    .bind(app::backend::db::DEFAULT_ORGANIZATION_ID)
+    .execute(pool)
+    .await;
+    assert!(second_default.is_err(), "a second default team is refused by the database");
+    sqlx::query("insert into organizations (id, name, created_at, updated_at) values ('o2', 'Acme', 0, 0)")
+        .execute(pool)
+        .await
+        .expect("org");
+    sqlx::query("insert into teams (id, organization_id, name, created_at, updated_at) values ('t3', 'o2', 'Acme devs', 0, 0)")
+        .execute(pool)
+        .await
+        .expect("team");
+    let user = app.insert_consumer("dev@example.com", "a consumer's long password").await;
+    let foreign = sqlx::query(
+        "insert into team_memberships (user_id, team_id, organization_id, created_at) values ($1, 't3', $2, 0)",
+    )
+    .bind(&user)
+    .bind(app::backend::db::DEFAULT_ORGANIZATION_ID)
+    .execute(pool)
+    .await;
+    assert!(foreign.is_err(), "a membership in another organization's team is refused");
+    let duplicate = sqlx::query("insert into organizations (id, name, created_at, updated_at) values ('o3', 'ACME', 0, 0)")
+        .execute(pool)
+        .await;
+    assert!(duplicate.is_err(), "organization names are unique case-insensitively");
+    let email_twice = app.insert_consumer_result("DEV@example.com").await;
+    assert!(email_twice.is_err(), "emails are unique case-insensitively");
+}
+
+#[tokio::test]
+async fn a_fresh_install_prints_a_setup_link_that_creates_the_first_admin_once() {
+    let app = spawn_with(TestOptions { admin: false, ..Default::default() }).await;
+    let link = app.setup_link.clone().expect("setup link");
+    assert!(link.starts_with(&format!("{}/setup?token=", app.base)));
+    let token = link.split("token=").nth(1).expect("token").to_owned();
+
+    let page = app.client.get(&link).send().await.expect("page");
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    assert!(page.text().await.expect("body").contains("Confirm password"));
+    // Opening the page consumed nothing.
+    assert!(app.client.get(&link).send().await.expect("page").text().await.expect("body").contains("Create admin"));
+
+    let bad = app.call("complete_setup", &[("token", &token), ("email", "owner@example.com"), ("password", "short"), ("confirm_password", "short")]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.expect("body").contains("at least 12 characters"));
+
+    let form = [("token", token.as_str()), ("email", "owner@example.com"), ("password", "a very long owner password"), ("confirm_password", "a very long owner password")];
+    let ok = app.call("complete_setup", &form).await;
+    assert_eq!(ok.status(), StatusCode::OK, "{:?}", ok.text().await);
+    assert_eq!(app.client.get(app.url("/admin")).send().await.expect("admin").status(), StatusCode::OK);
+    let role: String = sqlx::query("select role from users where email = 'owner@example.com'")
+        .fetch_one(app.state.store.pool())
+        .await
+        .expect("row")
+        .try_get("role")
+        .expect("role");
+    assert_eq!(role, "super-admin");
+
+    let again = app.call_with(&client(&app.base), "complete_setup", &[("token", &token), ("email", "thief@example.com"), ("password", "another long password"), ("confirm_password", "another long password")]).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let page = app.client.get(&link).send().await.expect("page").text().await.expect("body");
+    assert!(page.contains("This setup link is not valid"));
+}
+
+#[tokio::test]
+async fn an_edited_migration_stops_the_start() {
+    let mut app = spawn_app().await;
+    app.stop().await;
+    sqlx::query("update _sqlx_migrations set checksum = $1 where version = 1")
+        .bind(vec![0u8; 48])
+        .execute(app.state.store.pool())
+        .await
+        .expect("tamper");
+    let result = server::start(settings(&app.database_url, &app.base, true)).await;
+    let error = result.err().expect("start refused");
+    let text = format!("{error:#}");
+    assert!(text.contains("migration"), "{text}");
+}
+
+#[tokio::test]
+async fn graceful_shutdown_finishes_requests_in_flight() {
+    let mut app = spawn_app().await;
+    // A sign-in takes an argon2 verification: stop the server while one runs.
+    let in_flight = {
+        let client = app.client.clone();
+        let url = app.url("/api/login");
+        tokio::spawn(async move {
+            client
+                .post(url)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+                .send()
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+    app.stop().await;
+    let response = in_flight.await.expect("join").expect("the request in flight was answered");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(reqwest::get(app.url("/healthz")).await.is_err(), "no new connections after shutdown");
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the real server on port 0, a fresh database per test (SQLite file, or a new
+//! Postgres database when TEST_POSTGRES_URL is set).
+
+mod cli;
+mod foundation;
+mod support;

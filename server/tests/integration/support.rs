@@ -1,0 +1,227 @@
+//! The test harness: `spawn_app()` starts Portico on port 0 with a fresh database.
+
+use app::backend::AppState;
+use app::backend::config::Config;
+use secrecy::SecretString;
+use server::Settings;
+use sqlx::Connection as _;
+use std::time::{SystemTime, UNIX_EPOCH};
+use tokio::sync::oneshot;
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+/// A fresh database URL: a new SQLite file, or a new Postgres database on TEST_POSTGRES_URL.
+pub async fn fresh_database_url() -> String {
+    let name = format!(
+        "portico_t_{}_{}",
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        uuid::Uuid::new_v4().simple()
+    );
+    match std::env::var("TEST_POSTGRES_URL") {
+        Ok(base) if !base.is_empty() => {
+            sqlx::any::install_default_drivers();
+            let mut conn = sqlx::AnyConnection::connect(&base).await.expect("connect to TEST_POSTGRES_URL");
+            drop_stale_databases(&mut conn).await;
+            sqlx::query(&format!("create database {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            let (prefix, _) = base.rsplit_once('/').expect("TEST_POSTGRES_URL ends with /database");
+            format!("{prefix}/{name}")
+        }
+        _ => {
+            let dir = std::env::temp_dir().join("portico-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+        }
+    }
+}
+
+/// Test databases older than an hour are left over from earlier runs: drop them.
+async fn drop_stale_databases(conn: &mut sqlx::AnyConnection) {
+    use sqlx::Row as _;
+    let cutoff = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) - 3600;
+    let rows = sqlx::query("select datname from pg_database where datname like 'portico_t_%'")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap_or_default();
+    for row in rows {
+        let name: String = row.try_get("datname").unwrap_or_default();
+        let created = name.split('_').nth(2).and_then(|s| s.parse::<u64>().ok()).unwrap_or(u64::MAX);
+        if created < cutoff {
+            let _ = sqlx::query(&format!("drop database if exists {name}")).execute(&mut *conn).await;
+        }
+    }
+}
+
+pub struct TestOptions {
+    pub admin: bool,
+    pub public_url: Option<String>,
+    pub database_url: Option<String>,
+}
+
+impl Default for TestOptions {
+    fn default() -> Self {
+        Self { admin: true, public_url: None, database_url: None }
+    }
+}
+
+pub fn settings(database_url: &str, public_url: &str, admin: bool) -> Settings {
+    Settings {
+        database_url: database_url.to_owned(),
+        config: Config {
+            public_url: url::Url::parse(public_url).expect("public url"),
+            smtp_url: None,
+            smtp_from: "Portico <portico@example.com>".to_owned(),
+            portal_name: "Portico".to_owned(),
+        },
+        bootstrap_admin: admin.then(|| (ADMIN_EMAIL.to_owned(), SecretString::from(ADMIN_PASSWORD))),
+        site_root: "target/site".to_owned(),
+    }
+}
+
+/// A running Portico and a cookie-keeping client that sends same-origin headers like a browser.
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    pub database_url: String,
+    pub setup_link: Option<String>,
+    shutdown: Option<oneshot::Sender<()>>,
+    pub server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(TestOptions::default()).await
+}
+
+pub async fn spawn_with(options: TestOptions) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let base = format!("http://{addr}");
+    let database_url = match options.database_url {
+        Some(url) => url,
+        None => fresh_database_url().await,
+    };
+    let public_url = options.public_url.unwrap_or_else(|| base.clone());
+    let started = server::start(settings(&database_url, &public_url, options.admin))
+        .await
+        .expect("start portico");
+    let router = started.router();
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(server::serve(listener, router, async move {
+        let _ = rx.await;
+    }));
+    TestApp {
+        client: client(&base),
+        base,
+        state: started.state.clone(),
+        database_url,
+        setup_link: started.setup_link.clone(),
+        shutdown: Some(tx),
+        server: Some(server),
+    }
+}
+
+/// A client like a browser on the portal's own pages: keeps cookies, follows no redirect, and
+/// sends the Origin of the portal.
+pub fn client(base: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ORIGIN, base.parse().expect("origin"));
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Calls a server function with form fields, as `ActionForm` does from wasm.
+    pub async fn call(&self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.call_with(&self.client, function, form).await
+    }
+
+    pub async fn call_with(&self, client: &reqwest::Client, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{function}")))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("server function request")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.call("login", &[("email", email), ("password", password)]).await
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(handle) = self.server.take() {
+            let _ = handle.await;
+        }
+    }
+
+    /// The value of `Set-Cookie` for the session in `response`.
+    pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+        response
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("portico_session="))
+            .map(str::to_owned)
+    }
+
+    /// Inserts a consumer with a password straight into the database.
+    pub async fn insert_consumer(&self, email: &str, password: &str) -> String {
+        let hash = self.state.hasher.hash(password).await.expect("hash");
+        let id = uuid::Uuid::now_v7().to_string();
+        sqlx::query(
+            "insert into users (id, email, first_name, last_name, role, organization_id, status, \
+             password_hash, created_at, updated_at) values ($1, $2, 'Con', 'Sumer', \
+             'consumer-team-member', $3, 'active', $4, 0, 0)",
+        )
+        .bind(&id)
+        .bind(email)
+        .bind(app::backend::db::DEFAULT_ORGANIZATION_ID)
+        .bind(&hash)
+        .execute(self.state.store.pool())
+        .await
+        .expect("insert consumer");
+        id
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl TestApp {
+    /// Inserts a consumer with `email`, returning the database's answer.
+    pub async fn insert_consumer_result(&self, email: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "insert into users (id, email, role, organization_id, created_at, updated_at) \
+             values ($1, $2, 'consumer-team-member', $3, 0, 0)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(email)
+        .bind(app::backend::db::DEFAULT_ORGANIZATION_ID)
+        .execute(self.state.store.pool())
+        .await
+        .map(|_| ())
+    }
+}
