@@ -28,7 +28,8 @@ impl Clock {
 
     /// Moves this clock (and every clone of it) forward; for tests of expiry.
     pub fn advance(&self, by: std::time::Duration) {
-        self.offset_ms.fetch_add(by.as_millis() as i64, std::sync::atomic::Ordering::Relaxed);
+        self.offset_ms
+            .fetch_add(by.as_millis() as i64, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -55,6 +55,9 @@ pub struct CurrentUser {
 
 /// A local path to go to after signing in; anything else (another site, `//host`) becomes `None`.
 pub fn safe_next_path(next: &str) -> Option<&str> {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.contains(['\r', '\n']);
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains(['\r', '\n']);
     ok.then_some(next)
 }

@@ -1,6 +1,8 @@
 //! The HTML shell and the router: public pages, and the `/admin` section guarded by role.
 
-use crate::pages::{admin, home::HomePage, login::LoginPage, not_found::NotFound, setup::SetupPage};
+use crate::pages::{
+    admin, home::HomePage, login::LoginPage, not_found::NotFound, setup::SetupPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{

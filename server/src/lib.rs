@@ -67,7 +67,9 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
         .ensure_defaults(clock.now())
         .await
         .context("creating the default organization")?;
-    let permits = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let permits = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     let hasher = PasswordHasher::new(permits).context("setting up password hashing")?;
     let state = AppState {
         store,
@@ -79,7 +81,9 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
     if !state.store.admin_exists().await.context("reading admins")? {
         if let Some((email, password)) = &settings.bootstrap_admin {
             match create_admin(&state, email, Some(password)).await {
-                Ok(_) => tracing::info!(email = %email, "created the first super-admin from PORTICO_ADMIN_EMAIL"),
+                Ok(_) => {
+                    tracing::info!(email = %email, "created the first super-admin from PORTICO_ADMIN_EMAIL")
+                }
                 // Another instance starting at the same moment created it first.
                 Err(_) if state.store.admin_exists().await.unwrap_or(false) => {}
                 Err(e) => return Err(e.context("PORTICO_ADMIN_EMAIL / PORTICO_ADMIN_PASSWORD")),
@@ -168,7 +172,9 @@ impl Started {
             .leptos_routes_with_context(&state, routes, page_context, move || {
                 app::shell(options.clone())
             })
-            .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell))
+            .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(
+                app::shell,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 app.clone(),
                 middleware::admin_guard,
@@ -177,10 +183,15 @@ impl Started {
                 app.clone(),
                 middleware::csrf_guard,
             ))
-            .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                BODY_LIMIT_BYTES,
+            ))
             .layer(axum::middleware::from_fn(middleware::security_headers))
             .layer(propagate_id)
-            .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(middleware::request_span))
+            .layer(
+                tower_http::trace::TraceLayer::new_for_http()
+                    .make_span_with(middleware::request_span),
+            )
             .layer(set_id)
             .with_state(state)
     }

@@ -10,7 +10,11 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "portico", version, about = "Portico, the developer portal's back office")]
+#[command(
+    name = "portico",
+    version,
+    about = "Portico, the developer portal's back office"
+)]
 struct Cli {
     #[command(flatten)]
     options: Options,
@@ -21,10 +25,21 @@ struct Cli {
 #[derive(Args, Clone)]
 struct Options {
     /// Database: sqlite://path/to/file.db or postgres://user@host/db.
-    #[arg(long, env = "PORTICO_DATABASE_URL", default_value = "sqlite://data/portico.db", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "PORTICO_DATABASE_URL",
+        default_value = "sqlite://data/portico.db",
+        global = true,
+        hide_env_values = true
+    )]
     database_url: String,
     /// Address to listen on.
-    #[arg(long, env = "PORTICO_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "PORTICO_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     addr: String,
     /// The portal's address as people reach it; used in email links. Default: http://{addr}.
     #[arg(long, env = "PORTICO_PUBLIC_URL", global = true)]
@@ -33,13 +48,23 @@ struct Options {
     #[arg(long, env = "PORTICO_SMTP_URL", global = true, hide_env_values = true)]
     smtp_url: Option<String>,
     /// Sender of Portico's emails.
-    #[arg(long, env = "PORTICO_SMTP_FROM", default_value = "Portico <portico@localhost>", global = true)]
+    #[arg(
+        long,
+        env = "PORTICO_SMTP_FROM",
+        default_value = "Portico <portico@localhost>",
+        global = true
+    )]
     smtp_from: String,
     /// Email of the first super-admin, created at start when no admin exists.
     #[arg(long, env = "PORTICO_ADMIN_EMAIL", global = true)]
     admin_email: Option<String>,
     /// Password of that first super-admin.
-    #[arg(long, env = "PORTICO_ADMIN_PASSWORD", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "PORTICO_ADMIN_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
     admin_password: Option<String>,
 }
 
@@ -70,29 +95,42 @@ enum AdminCommand {
 struct ConfigError(String);
 
 fn settings(options: &Options) -> Result<(Settings, SocketAddr), ConfigError> {
-    let addr: SocketAddr = options
-        .addr
-        .parse()
-        .map_err(|_| ConfigError(format!("PORTICO_ADDR: '{}' is not an address like 127.0.0.1:3000", options.addr)))?;
-    app::backend::db::Dialect::from_url(&options.database_url)
-        .map_err(|_| ConfigError("PORTICO_DATABASE_URL: must start with sqlite:// or postgres://".to_owned()))?;
-    let public_url = options.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let addr: SocketAddr = options.addr.parse().map_err(|_| {
+        ConfigError(format!(
+            "PORTICO_ADDR: '{}' is not an address like 127.0.0.1:3000",
+            options.addr
+        ))
+    })?;
+    app::backend::db::Dialect::from_url(&options.database_url).map_err(|_| {
+        ConfigError("PORTICO_DATABASE_URL: must start with sqlite:// or postgres://".to_owned())
+    })?;
+    let public_url = options
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
     let public_url = url::Url::parse(&public_url)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        .ok_or_else(|| ConfigError(format!("PORTICO_PUBLIC_URL: '{public_url}' is not an http(s) URL")))?;
+        .ok_or_else(|| {
+            ConfigError(format!(
+                "PORTICO_PUBLIC_URL: '{public_url}' is not an http(s) URL"
+            ))
+        })?;
     if let Some(smtp) = &options.smtp_url {
         let ok = url::Url::parse(smtp)
             .ok()
             .is_some_and(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some());
         if !ok {
             return Err(ConfigError(
-                "PORTICO_SMTP_URL: must look like smtp://user:pass@host:587 or smtps://host".to_owned(),
+                "PORTICO_SMTP_URL: must look like smtp://user:pass@host:587 or smtps://host"
+                    .to_owned(),
             ));
         }
     }
     let bootstrap_admin = match (&options.admin_email, &options.admin_password) {
-        (Some(email), Some(password)) => Some((email.clone(), SecretString::from(password.clone()))),
+        (Some(email), Some(password)) => {
+            Some((email.clone(), SecretString::from(password.clone())))
+        }
         (None, None) => None,
         _ => {
             return Err(ConfigError(
@@ -136,13 +174,18 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(settings, addr).await,
             Command::Migrate => {
-                server::start(Settings { bootstrap_admin: None, ..settings }).await?;
+                server::start(Settings {
+                    bootstrap_admin: None,
+                    ..settings
+                })
+                .await?;
                 println!("migrations applied");
                 Ok(())
             }
-            Command::Admin(AdminCommand::Create { email, password_stdin }) => {
-                admin_create(settings, &email, password_stdin).await
-            }
+            Command::Admin(AdminCommand::Create {
+                email,
+                password_stdin,
+            }) => admin_create(settings, &email, password_stdin).await,
         }
     });
     match result {
@@ -175,25 +218,43 @@ async fn serve(settings: Settings, addr: SocketAddr) -> anyhow::Result<()> {
 async fn admin_create(settings: Settings, email: &str, password_stdin: bool) -> anyhow::Result<()> {
     let password = if password_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
-        Some(SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned()))
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
+        Some(SecretString::from(
+            line.trim_end_matches(['\r', '\n']).to_owned(),
+        ))
     } else {
         None
     };
-    let started = server::start(Settings { bootstrap_admin: None, ..settings }).await?;
+    let started = server::start(Settings {
+        bootstrap_admin: None,
+        ..settings
+    })
+    .await?;
     server::create_admin(&started.state, email, password.as_ref()).await?;
     if password.is_some() {
-        println!("Admin {email} created; they can log in at {}", started.state.config.link("/login"));
+        println!(
+            "Admin {email} created; they can log in at {}",
+            started.state.config.link("/login")
+        );
     } else {
-        println!("Admin {email} created without a password; send them a password reset from /login.");
+        println!(
+            "Admin {email} created without a password; send them a password reset from /login."
+        );
     }
     Ok(())
 }
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Resolves on SIGTERM or Ctrl-C; the server then finishes the requests in flight.

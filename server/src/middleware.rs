@@ -30,7 +30,10 @@ pub fn request_span(request: &Request) -> tracing::Span {
 /// Request ids are taken from `x-request-id` or made up, and echoed in the response.
 pub fn request_id_layers() -> (SetRequestIdLayer<MakeRequestUuid>, PropagateRequestIdLayer) {
     let name = header::HeaderName::from_static(REQUEST_ID);
-    (SetRequestIdLayer::new(name.clone(), MakeRequestUuid), PropagateRequestIdLayer::new(name))
+    (
+        SetRequestIdLayer::new(name.clone(), MakeRequestUuid),
+        PropagateRequestIdLayer::new(name),
+    )
 }
 
 /// Pages whose URL carries a secret token: they send no `Referer` anywhere.
@@ -43,16 +46,25 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let token_page = is_token_page(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static(if token_page { "no-referrer" } else { "same-origin" }),
+        HeaderValue::from_static(if token_page {
+            "no-referrer"
+        } else {
+            "same-origin"
+        }),
     );
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; object-src 'none'; frame-ancestors 'none'"),
+            HeaderValue::from_static(
+                "default-src 'self'; object-src 'none'; frame-ancestors 'none'",
+            ),
         );
     }
     response
@@ -61,7 +73,10 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 /// Refuses state-changing requests that another site started: the browser's `Sec-Fetch-Site`,
 /// else `Origin`, else `Referer` must name this site (its public URL or the host it was asked as).
 pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return next.run(request).await;
     }
     if is_same_site_request(request.headers(), &state.config.public_url) {
@@ -145,13 +160,43 @@ mod tests {
     #[test]
     fn same_site_checks_fetch_metadata_then_origin_then_referer() {
         let public = url::Url::parse("https://portal.example.com").expect("url");
-        assert!(is_same_site_request(&headers(&[("sec-fetch-site", "same-origin")]), &public));
-        assert!(!is_same_site_request(&headers(&[("sec-fetch-site", "cross-site"), ("origin", "https://portal.example.com")]), &public));
-        assert!(is_same_site_request(&headers(&[("origin", "https://portal.example.com")]), &public));
-        assert!(is_same_site_request(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]), &public));
-        assert!(!is_same_site_request(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")]), &public));
-        assert!(is_same_site_request(&headers(&[("referer", "https://portal.example.com/login")]), &public));
-        assert!(!is_same_site_request(&headers(&[("origin", "null")]), &public));
+        assert!(is_same_site_request(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            &public
+        ));
+        assert!(!is_same_site_request(
+            &headers(&[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://portal.example.com")
+            ]),
+            &public
+        ));
+        assert!(is_same_site_request(
+            &headers(&[("origin", "https://portal.example.com")]),
+            &public
+        ));
+        assert!(is_same_site_request(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            &public
+        ));
+        assert!(!is_same_site_request(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            &public
+        ));
+        assert!(is_same_site_request(
+            &headers(&[("referer", "https://portal.example.com/login")]),
+            &public
+        ));
+        assert!(!is_same_site_request(
+            &headers(&[("origin", "null")]),
+            &public
+        ));
         assert!(!is_same_site_request(&headers(&[]), &public));
     }
 }

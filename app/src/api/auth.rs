@@ -28,10 +28,14 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             return Err(AppError::unauthorized(WRONG_CREDENTIALS));
         };
         if account.status != "active" {
-            return Err(AppError::unauthorized("This account is deactivated. Please contact the portal's administrators."));
+            return Err(AppError::unauthorized(
+                "This account is deactivated. Please contact the portal's administrators.",
+            ));
         }
         if account.approval == "pending" {
-            return Err(AppError::unauthorized("Your registration is awaiting approval."));
+            return Err(AppError::unauthorized(
+                "Your registration is awaiting approval.",
+            ));
         }
         if account.approval == "rejected" {
             return Err(AppError::unauthorized("Your registration was declined."));
@@ -41,9 +45,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             Some(role) if role.is_admin() => "/admin",
             _ => "/",
         };
-        let target = next.as_deref().and_then(safe_next_path).filter(|p| {
-            landing == "/admin" || !p.starts_with("/admin")
-        });
+        let target = next
+            .as_deref()
+            .and_then(safe_next_path)
+            .filter(|p| landing == "/admin" || !p.starts_with("/admin"));
         leptos_axum::redirect(target.unwrap_or(landing));
         Ok(())
     }
@@ -67,7 +72,9 @@ pub async fn logout() -> Result<(), AppError> {
 /// The signed-in user, or `None` for a stranger.
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn me() -> Result<Option<CurrentUser>, AppError> {
-    crate::backend::auth::current_user().await.map_err(with_status)
+    crate::backend::auth::current_user()
+        .await
+        .map_err(with_status)
 }
 
 /// Whether a setup link can still create the first admin (opening the page consumes nothing).
@@ -76,7 +83,10 @@ pub async fn setup_link_valid(token: String) -> Result<bool, AppError> {
     async {
         let state = AppState::from_context()?;
         let hash = crate::backend::auth::hash_secret(&token);
-        Ok(state.store.setup_token_usable(&hash, state.clock.now()).await?)
+        Ok(state
+            .store
+            .setup_token_usable(&hash, state.clock.now())
+            .await?)
     }
     .await
     .map_err(with_status)

@@ -44,7 +44,9 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// The `Set-Cookie` value for a session id; an empty id with max-age 0 clears the cookie.
 pub fn session_cookie(secret: &str, max_age_secs: i64, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    format!(
+        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    )
 }
 
 /// Logs `err` with a fresh reference and returns an `Internal` error carrying only that reference.
@@ -75,7 +77,12 @@ impl From<super::password::HashError> for AppError {
 /// redirect that carries the error back to the form, so their status is left alone.
 pub fn with_status(err: AppError) -> AppError {
     let accepts_html = use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
         .unwrap_or(false);
     if !accepts_html
         && let Some(res) = use_context::<leptos_axum::ResponseOptions>()
@@ -92,13 +99,17 @@ pub fn to_current_user(row: &AccountRow) -> Result<CurrentUser, AppError> {
         email: row.email.clone(),
         first_name: row.first_name.clone(),
         last_name: row.last_name.clone(),
-        role: Role::parse(&row.role).ok_or_else(|| internal(format!("unknown role {}", row.role)))?,
+        role: Role::parse(&row.role)
+            .ok_or_else(|| internal(format!("unknown role {}", row.role)))?,
         must_change_password: row.must_change_password != 0,
     })
 }
 
 /// The signed-in user of a request, from its session cookie.
-pub async fn session_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+pub async fn session_user(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<CurrentUser>, AppError> {
     let Some(secret) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
@@ -138,9 +149,19 @@ pub async fn start_session(state: &AppState, user_id: &str) -> Result<(), AppErr
     let now = state.clock.now();
     state
         .store
-        .create_session(&hash, user_id, old.as_deref(), now, now + SESSION_LIFETIME_MS)
+        .create_session(
+            &hash,
+            user_id,
+            old.as_deref(),
+            now,
+            now + SESSION_LIFETIME_MS,
+        )
         .await?;
-    set_cookie(&session_cookie(&secret, SESSION_LIFETIME_MS / 1000, state.config.secure_cookies()))
+    set_cookie(&session_cookie(
+        &secret,
+        SESSION_LIFETIME_MS / 1000,
+        state.config.secure_cookies(),
+    ))
 }
 
 /// Ends the request's session on the server and clears its cookie.
@@ -177,7 +198,10 @@ mod tests {
     #[test]
     fn reads_the_session_cookie_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, http::HeaderValue::from_static("a=1; portico_session=xyz; b=2"));
+        headers.insert(
+            COOKIE,
+            http::HeaderValue::from_static("a=1; portico_session=xyz; b=2"),
+        );
         assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("xyz"));
     }
 }

@@ -206,11 +206,13 @@ impl Store {
     }
 
     pub async fn count_organizations_named(&self, name: &str) -> StoreResult<i64> {
-        Ok(sqlx::query("select count(*) as n from organizations where lower(name) = lower($1)")
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?)
+        Ok(
+            sqlx::query("select count(*) as n from organizations where lower(name) = lower($1)")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("n")?,
+        )
     }
 
     pub async fn admin_exists(&self) -> StoreResult<bool> {
@@ -226,7 +228,16 @@ impl Store {
     pub async fn create_admin(&self, admin: &NewAdmin<'_>, now: Millis) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
         let id = insert_admin(&mut tx, admin, now).await?;
-        audit(&mut tx, now, None, "admin.created", "user", Some(&id), admin.email).await?;
+        audit(
+            &mut tx,
+            now,
+            None,
+            "admin.created",
+            "user",
+            Some(&id),
+            admin.email,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -265,7 +276,16 @@ impl Store {
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;
-        audit(&mut tx, now, Some(user_id), "session.login", "user", Some(user_id), "").await?;
+        audit(
+            &mut tx,
+            now,
+            Some(user_id),
+            "session.login",
+            "user",
+            Some(user_id),
+            "",
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -279,7 +299,11 @@ impl Store {
     }
 
     /// The active account behind a live session, if any.
-    pub async fn session_account(&self, id_hash: &str, now: Millis) -> StoreResult<Option<AccountRow>> {
+    pub async fn session_account(
+        &self,
+        id_hash: &str,
+        now: Millis,
+    ) -> StoreResult<Option<AccountRow>> {
         let sql = format!(
             "select {ACCOUNT_COLUMNS} from sessions s join users u on u.id = s.user_id \
              where s.id_hash = $1 and s.expires_at > $2 and u.status = 'active' \
@@ -293,7 +317,12 @@ impl Store {
     }
 
     /// Stores a new admin-setup token and revokes any earlier one, so only the newest link works.
-    pub async fn create_setup_token(&self, token_hash: &str, now: Millis, expires_at: Millis) -> StoreResult<()> {
+    pub async fn create_setup_token(
+        &self,
+        token_hash: &str,
+        now: Millis,
+        expires_at: Millis,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "update one_time_tokens set revoked_at = $1 \
@@ -331,7 +360,12 @@ impl Store {
 
     /// Consumes the setup token and creates the first super-admin in one transaction; answers
     /// `NotFound` when the token is unknown, used, revoked or expired, or an admin already exists.
-    pub async fn complete_setup(&self, token_hash: &str, admin: &NewAdmin<'_>, now: Millis) -> StoreResult<String> {
+    pub async fn complete_setup(
+        &self,
+        token_hash: &str,
+        admin: &NewAdmin<'_>,
+        now: Millis,
+    ) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
         let consumed = sqlx::query(
             "update one_time_tokens set used_at = $1 where token_hash = $2 \
@@ -352,7 +386,16 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let id = insert_admin(&mut tx, admin, now).await?;
-        audit(&mut tx, now, Some(&id), "admin.setup", "user", Some(&id), admin.email).await?;
+        audit(
+            &mut tx,
+            now,
+            Some(&id),
+            "admin.setup",
+            "user",
+            Some(&id),
+            admin.email,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -365,7 +408,11 @@ async fn insert_admin(tx: &mut Tx, admin: &NewAdmin<'_>, now: Millis) -> StoreRe
     .fetch_one(&mut **tx)
     .await?
     .try_get("n")?;
-    let role = if admins == 0 { "super-admin" } else { admin.role };
+    let role = if admins == 0 {
+        "super-admin"
+    } else {
+        admin.role
+    };
     let id = new_id();
     sqlx::query(
         "insert into users (id, email, first_name, last_name, role, organization_id, status, \

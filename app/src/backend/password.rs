@@ -27,7 +27,8 @@ pub enum HashError {
 impl PasswordHasher {
     /// OWASP's argon2id minimum: m = 19 MiB, t = 2, p = 1.
     pub fn new(permits: usize) -> Result<Self, HashError> {
-        let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| HashError::Argon2(e.to_string()))?;
+        let params =
+            Params::new(19 * 1024, 2, 1, None).map_err(|e| HashError::Argon2(e.to_string()))?;
         let dummy_hash = hash_blocking(&params, "portico dummy password for unknown users")?;
         Ok(Self {
             permits: Arc::new(Semaphore::new(permits.max(1))),
@@ -37,7 +38,11 @@ impl PasswordHasher {
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| HashError::Closed)?;
         let params = self.params.clone();
         let password = password.to_owned();
         tokio::task::spawn_blocking(move || hash_blocking(&params, &password)).await?
@@ -46,9 +51,15 @@ impl PasswordHasher {
     /// Verifies `password` against `hash`; with no hash (unknown user, or no password set) it
     /// verifies against a dummy so the time taken does not tell the two apart, and answers false.
     pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| HashError::Closed)?;
         let real = hash.is_some();
-        let hash = hash.map(str::to_owned).unwrap_or_else(|| self.dummy_hash.to_string());
+        let hash = hash
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.dummy_hash.to_string());
         let password = password.to_owned();
         let ok = tokio::task::spawn_blocking(move || {
             let parsed = PasswordHash::new(&hash).map_err(|e| HashError::Argon2(e.to_string()))?;
@@ -79,9 +90,27 @@ mod tests {
     async fn hashes_with_argon2id_owasp_parameters_and_verifies() {
         let hasher = PasswordHasher::new(2).expect("hasher");
         let hash = hasher.hash("correct horse battery").await.expect("hash");
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(hasher.verify("correct horse battery", Some(&hash)).await.expect("verify"));
-        assert!(!hasher.verify("wrong horse battery", Some(&hash)).await.expect("verify"));
-        assert!(!hasher.verify("portico dummy password for unknown users", None).await.expect("verify"));
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            hasher
+                .verify("correct horse battery", Some(&hash))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !hasher
+                .verify("wrong horse battery", Some(&hash))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !hasher
+                .verify("portico dummy password for unknown users", None)
+                .await
+                .expect("verify")
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! The state every request handler and server function reaches through Leptos context.
 
+use super::Clock;
 use super::config::Config;
 use super::db::Store;
 use super::password::PasswordHasher;
-use super::Clock;
 use std::sync::Arc;
 
 #[derive(Clone)]

@@ -52,8 +52,14 @@ mod tests {
 
     #[test]
     fn enforces_length_and_email_rules() {
-        assert_eq!(Password::parse("short", "a@b.co"), Err(PasswordError::TooShort));
-        assert_eq!(Password::parse(&"x".repeat(129), "a@b.co"), Err(PasswordError::TooLong));
+        assert_eq!(
+            Password::parse("short", "a@b.co"),
+            Err(PasswordError::TooShort)
+        );
+        assert_eq!(
+            Password::parse(&"x".repeat(129), "a@b.co"),
+            Err(PasswordError::TooLong)
+        );
         assert_eq!(
             Password::parse("Someone@Example.com", "someone@example.com"),
             Err(PasswordError::EqualsEmail)

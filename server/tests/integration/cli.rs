@@ -12,7 +12,10 @@ fn portico() -> Command {
             command.env_remove(key);
         }
     }
-    command.env("RUST_LOG", "warn").stdin(Stdio::null()).kill_on_drop(true);
+    command
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
     command
 }
 
@@ -39,22 +42,40 @@ async fn a_bad_setting_stops_the_start_with_one_line_naming_it() {
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
         assert!(stderr.contains(key), "{stderr}");
     }
-    let (ok, _, stderr) = run(portico().env("PORTICO_DATABASE_URL", "postgres://nobody:secret-pw@127.0.0.1:1/none").arg("migrate")).await;
+    let (ok, _, stderr) = run(portico()
+        .env(
+            "PORTICO_DATABASE_URL",
+            "postgres://nobody:secret-pw@127.0.0.1:1/none",
+        )
+        .arg("migrate"))
+    .await;
     assert!(!ok);
     assert!(stderr.contains("PORTICO_DATABASE_URL"), "{stderr}");
-    assert!(!stderr.contains("secret-pw"), "secrets stay out of the output: {stderr}");
+    assert!(
+        !stderr.contains("secret-pw"),
+        "secrets stay out of the output: {stderr}"
+    );
 }
 
 #[tokio::test]
 async fn admin_create_makes_an_admin_who_can_sign_in() {
     let database_url = fresh_database_url().await;
-    let (ok, stdout, stderr) = run(portico().env("PORTICO_DATABASE_URL", &database_url).arg("migrate")).await;
+    let (ok, stdout, stderr) = run(portico()
+        .env("PORTICO_DATABASE_URL", &database_url)
+        .arg("migrate"))
+    .await;
     assert!(ok, "{stderr}");
     assert!(stdout.contains("migrations applied"));
 
     let mut child = portico()
         .env("PORTICO_DATABASE_URL", &database_url)
-        .args(["admin", "create", "--email", "Ops@Example.com", "--password-stdin"])
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "Ops@Example.com",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -68,16 +89,30 @@ async fn admin_create_makes_an_admin_who_can_sign_in() {
         .await
         .expect("write");
     let output = child.wait_with_output().await.expect("wait");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 
-    let app = spawn_with(TestOptions { admin: false, database_url: Some(database_url.clone()), ..Default::default() }).await;
+    let app = spawn_with(TestOptions {
+        admin: false,
+        database_url: Some(database_url.clone()),
+        ..Default::default()
+    })
+    .await;
     assert!(app.setup_link.is_none(), "an admin exists: no setup link");
-    let login = app.login("ops@example.com", "an operator's long password").await;
+    let login = app
+        .login("ops@example.com", "an operator's long password")
+        .await;
     assert_eq!(login.status(), reqwest::StatusCode::OK);
 
-    let (ok, _, stderr) = run(portico()
-        .env("PORTICO_DATABASE_URL", &database_url)
-        .args(["admin", "create", "--email", "ops@example.com"]))
+    let (ok, _, stderr) = run(portico().env("PORTICO_DATABASE_URL", &database_url).args([
+        "admin",
+        "create",
+        "--email",
+        "ops@example.com",
+    ]))
     .await;
     assert!(!ok, "a second admin with the same email is refused");
     assert!(stderr.contains("already exists"), "{stderr}");

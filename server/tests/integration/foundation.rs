@@ -7,9 +7,19 @@ use sqlx::Row as _;
 #[tokio::test]
 async fn health_and_readiness_answer_ok() {
     let app = spawn_app().await;
-    let health = app.client.get(app.url("/healthz")).send().await.expect("healthz");
+    let health = app
+        .client
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("healthz");
     assert_eq!(health.status(), StatusCode::OK);
-    let ready = app.client.get(app.url("/readyz")).send().await.expect("readyz");
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("readyz");
     assert_eq!(ready.status(), StatusCode::OK);
     assert!(health.headers().contains_key("x-request-id"));
 }
@@ -17,18 +27,36 @@ async fn health_and_readiness_answer_ok() {
 #[tokio::test]
 async fn the_login_page_renders_with_a_nonce_policy_and_security_headers() {
     let app = spawn_app().await;
-    let page = app.client.get(app.url("/login")).send().await.expect("login page");
+    let page = app
+        .client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("login page");
     assert_eq!(page.status(), StatusCode::OK);
     let headers = page.headers().clone();
     let html = page.text().await.expect("body");
-    for text in ["Email", "Password", "Log in", "name=\"email\"", "name=\"password\""] {
+    for text in [
+        "Email",
+        "Password",
+        "Log in",
+        "name=\"email\"",
+        "name=\"password\"",
+    ] {
         assert!(html.contains(text), "login page lacks {text}");
     }
     let csp = headers["content-security-policy"].to_str().expect("csp");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce in CSP");
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "hydration script carries the CSP nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("nonce in CSP");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "hydration script carries the CSP nonce"
+    );
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert!(headers.contains_key("referrer-policy"));
 }
@@ -37,11 +65,31 @@ async fn the_login_page_renders_with_a_nonce_policy_and_security_headers() {
 async fn the_admin_from_the_environment_signs_in_and_reaches_the_admin_shell() {
     let app = spawn_app().await;
     let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::OK, "{:?}", response.text().await);
-    let shell = app.client.get(app.url("/admin")).send().await.expect("admin");
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
+    let shell = app
+        .client
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .expect("admin");
     assert_eq!(shell.status(), StatusCode::OK);
     let html = shell.text().await.expect("body");
-    for text in ["API Consumers", "Users", "Teams", "Organizations", "Invite codes", "Approvals", "Settings", "Log out", ADMIN_EMAIL] {
+    for text in [
+        "API Consumers",
+        "Users",
+        "Teams",
+        "Organizations",
+        "Invite codes",
+        "Approvals",
+        "Settings",
+        "Log out",
+        ADMIN_EMAIL,
+    ] {
         assert!(html.contains(text), "admin shell lacks {text}");
     }
 }
@@ -51,9 +99,20 @@ async fn the_session_cookie_is_random_http_only_same_site_and_stored_hashed() {
     let app = spawn_app().await;
     let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let cookie = TestApp::session_cookie(&response).expect("session cookie");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http public URL: no Secure flag");
-    let secret = cookie.split(';').next().and_then(|kv| kv.split_once('=')).map(|(_, v)| v.to_owned()).expect("value");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http public URL: no Secure flag"
+    );
+    let secret = cookie
+        .split(';')
+        .next()
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_owned())
+        .expect("value");
     assert_eq!(secret.len(), 43, "256 bits in base64url");
     let stored: Vec<String> = sqlx::query("select id_hash from sessions")
         .fetch_all(app.state.store.pool())
@@ -67,7 +126,11 @@ async fn the_session_cookie_is_random_http_only_same_site_and_stored_hashed() {
 
 #[tokio::test]
 async fn cookies_are_secure_when_the_public_url_is_https() {
-    let app = spawn_with(TestOptions { public_url: Some("https://portal.example.com".into()), ..Default::default() }).await;
+    let app = spawn_with(TestOptions {
+        public_url: Some("https://portal.example.com".into()),
+        ..Default::default()
+    })
+    .await;
     let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let cookie = TestApp::session_cookie(&response).expect("session cookie");
     assert!(cookie.contains("; Secure"), "{cookie}");
@@ -80,10 +143,15 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer_and_no_sessio
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert!(TestApp::session_cookie(&wrong).is_none());
     let wrong_body = wrong.text().await.expect("body");
-    let unknown = app.login("nobody@example.com", "not the right password").await;
+    let unknown = app
+        .login("nobody@example.com", "not the right password")
+        .await;
     assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(unknown.text().await.expect("body"), wrong_body);
-    assert!(wrong_body.contains("Wrong email or password."), "{wrong_body}");
+    assert!(
+        wrong_body.contains("Wrong email or password."),
+        "{wrong_body}"
+    );
     let sessions: i64 = sqlx::query("select count(*) as n from sessions")
         .fetch_one(app.state.store.pool())
         .await
@@ -91,7 +159,12 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer_and_no_sessio
         .try_get("n")
         .expect("n");
     assert_eq!(sessions, 0);
-    let admin = app.client.get(app.url("/admin")).send().await.expect("admin");
+    let admin = app
+        .client
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .expect("admin");
     assert_eq!(admin.status(), StatusCode::SEE_OTHER);
 }
 
@@ -115,14 +188,21 @@ async fn a_session_cookie_from_before_log_out_is_refused_after_it() {
         .await
         .expect("admin");
     assert_eq!(replay.status(), StatusCode::SEE_OTHER);
-    assert!(replay.headers()["location"].to_str().expect("location").starts_with("/login"));
+    assert!(
+        replay.headers()["location"]
+            .to_str()
+            .expect("location")
+            .starts_with("/login")
+    );
 }
 
 #[tokio::test]
 async fn signing_in_again_rotates_the_session() {
     let app = spawn_app().await;
-    let first = TestApp::session_cookie(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await).expect("first");
-    let second = TestApp::session_cookie(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await).expect("second");
+    let first =
+        TestApp::session_cookie(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await).expect("first");
+    let second =
+        TestApp::session_cookie(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await).expect("second");
     assert_ne!(first, second);
     let sessions: i64 = sqlx::query("select count(*) as n from sessions")
         .fetch_one(app.state.store.pool())
@@ -130,7 +210,10 @@ async fn signing_in_again_rotates_the_session() {
         .expect("count")
         .try_get("n")
         .expect("n");
-    assert_eq!(sessions, 1, "the session the browser had was replaced, not kept");
+    assert_eq!(
+        sessions, 1,
+        "the session the browser had was replaced, not kept"
+    );
 }
 
 #[tokio::test]
@@ -167,14 +250,30 @@ async fn a_cross_site_post_to_a_server_function_is_refused() {
 #[tokio::test]
 async fn admin_pages_send_strangers_to_login_and_refuse_consumers() {
     let app = spawn_app().await;
-    let stranger = app.client.get(app.url("/admin/users")).send().await.expect("admin");
+    let stranger = app
+        .client
+        .get(app.url("/admin/users"))
+        .send()
+        .await
+        .expect("admin");
     assert_eq!(stranger.status(), StatusCode::SEE_OTHER);
-    assert_eq!(stranger.headers()["location"], "/login?next=%2Fadmin%2Fusers");
+    assert_eq!(
+        stranger.headers()["location"],
+        "/login?next=%2Fadmin%2Fusers"
+    );
 
-    app.insert_consumer("dev@example.com", "a consumer's long password").await;
-    let login = app.login("dev@example.com", "a consumer's long password").await;
+    app.insert_consumer("dev@example.com", "a consumer's long password")
+        .await;
+    let login = app
+        .login("dev@example.com", "a consumer's long password")
+        .await;
     assert_eq!(login.status(), StatusCode::OK);
-    let consumer = app.client.get(app.url("/admin")).send().await.expect("admin");
+    let consumer = app
+        .client
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .expect("admin");
     assert_eq!(consumer.status(), StatusCode::FORBIDDEN);
     let body = consumer.text().await.expect("body");
     assert!(!body.contains("API Consumers"));
@@ -190,7 +289,11 @@ async fn login_honours_a_local_next_path_only() {
                 .post(app.url("/api/login"))
                 .header(reqwest::header::ACCEPT, "text/html")
                 .header(reqwest::header::REFERER, app.url("/login"))
-                .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD), ("next", next)])
+                .form(&[
+                    ("email", ADMIN_EMAIL),
+                    ("password", ADMIN_PASSWORD),
+                    ("next", next),
+                ])
                 .send()
                 .await
                 .expect("login")
@@ -211,15 +314,32 @@ async fn without_javascript_a_wrong_password_returns_to_the_form_with_the_error(
         .post(app.url("/api/login"))
         .header(reqwest::header::ACCEPT, "text/html")
         .header(reqwest::header::REFERER, app.url("/login"))
-        .form(&[("email", ADMIN_EMAIL), ("password", "not the right password")])
+        .form(&[
+            ("email", ADMIN_EMAIL),
+            ("password", "not the right password"),
+        ])
         .send()
         .await
         .expect("login");
     assert_eq!(response.status(), StatusCode::FOUND);
-    let location = response.headers()["location"].to_str().expect("location").to_owned();
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
     assert!(location.contains("__err="), "{location}");
-    let page = app.client.get(&location).send().await.expect("page").text().await.expect("body");
-    assert!(page.contains("Wrong email or password."), "the re-rendered form shows the error");
+    let page = app
+        .client
+        .get(&location)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("Wrong email or password."),
+        "the re-rendered form shows the error"
+    );
 }
 
 #[tokio::test]
@@ -229,7 +349,10 @@ async fn a_ten_megabyte_body_gets_413() {
     let response = app
         .client
         .post(app.url("/api/login"))
-        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
         .body(body)
         .send()
         .await
@@ -263,21 +386,33 @@ async fn a_database_error_shows_a_reference_and_no_sql() {
 async fn starting_twice_at_once_creates_one_default_organization() {
     let url = fresh_database_url().await;
     let (a, b) = tokio::join!(
-        spawn_with(TestOptions { database_url: Some(url.clone()), ..Default::default() }),
-        spawn_with(TestOptions { database_url: Some(url.clone()), ..Default::default() }),
+        spawn_with(TestOptions {
+            database_url: Some(url.clone()),
+            ..Default::default()
+        }),
+        spawn_with(TestOptions {
+            database_url: Some(url.clone()),
+            ..Default::default()
+        }),
     );
     let orgs = sqlx::query("select name from organizations")
         .fetch_all(a.state.store.pool())
         .await
         .expect("orgs");
     assert_eq!(orgs.len(), 1);
-    assert_eq!(orgs[0].try_get::<String, _>("name").expect("name"), "Default Organization");
+    assert_eq!(
+        orgs[0].try_get::<String, _>("name").expect("name"),
+        "Default Organization"
+    );
     let teams = sqlx::query("select name, is_default from teams")
         .fetch_all(b.state.store.pool())
         .await
         .expect("teams");
     assert_eq!(teams.len(), 1);
-    assert_eq!(teams[0].try_get::<String, _>("name").expect("name"), "Default Organization All users");
+    assert_eq!(
+        teams[0].try_get::<String, _>("name").expect("name"),
+        "Default Organization All users"
+    );
     let admins: i64 = sqlx::query("select count(*) as n from users")
         .fetch_one(a.state.store.pool())
         .await
@@ -298,16 +433,23 @@ async fn the_database_keeps_one_default_team_per_organization_and_teams_inside_i
     .bind(app::backend::db::DEFAULT_ORGANIZATION_ID)
     .execute(pool)
     .await;
-    assert!(second_default.is_err(), "a second default team is refused by the database");
-    sqlx::query("insert into organizations (id, name, created_at, updated_at) values ('o2', 'Acme', 0, 0)")
-        .execute(pool)
-        .await
-        .expect("org");
+    assert!(
+        second_default.is_err(),
+        "a second default team is refused by the database"
+    );
+    sqlx::query(
+        "insert into organizations (id, name, created_at, updated_at) values ('o2', 'Acme', 0, 0)",
+    )
+    .execute(pool)
+    .await
+    .expect("org");
     sqlx::query("insert into teams (id, organization_id, name, created_at, updated_at) values ('t3', 'o2', 'Acme devs', 0, 0)")
         .execute(pool)
         .await
         .expect("team");
-    let user = app.insert_consumer("dev@example.com", "a consumer's long password").await;
+    let user = app
+        .insert_consumer("dev@example.com", "a consumer's long password")
+        .await;
     let foreign = sqlx::query(
         "insert into team_memberships (user_id, team_id, organization_id, created_at) values ($1, 't3', $2, 0)",
     )
@@ -315,36 +457,91 @@ async fn the_database_keeps_one_default_team_per_organization_and_teams_inside_i
     .bind(app::backend::db::DEFAULT_ORGANIZATION_ID)
     .execute(pool)
     .await;
-    assert!(foreign.is_err(), "a membership in another organization's team is refused");
-    let duplicate = sqlx::query("insert into organizations (id, name, created_at, updated_at) values ('o3', 'ACME', 0, 0)")
-        .execute(pool)
-        .await;
-    assert!(duplicate.is_err(), "organization names are unique case-insensitively");
+    assert!(
+        foreign.is_err(),
+        "a membership in another organization's team is refused"
+    );
+    let duplicate = sqlx::query(
+        "insert into organizations (id, name, created_at, updated_at) values ('o3', 'ACME', 0, 0)",
+    )
+    .execute(pool)
+    .await;
+    assert!(
+        duplicate.is_err(),
+        "organization names are unique case-insensitively"
+    );
     let email_twice = app.insert_consumer_result("DEV@example.com").await;
     assert!(email_twice.is_err(), "emails are unique case-insensitively");
 }
 
 #[tokio::test]
 async fn a_fresh_install_prints_a_setup_link_that_creates_the_first_admin_once() {
-    let app = spawn_with(TestOptions { admin: false, ..Default::default() }).await;
+    let app = spawn_with(TestOptions {
+        admin: false,
+        ..Default::default()
+    })
+    .await;
     let link = app.setup_link.clone().expect("setup link");
     assert!(link.starts_with(&format!("{}/setup?token=", app.base)));
     let token = link.split("token=").nth(1).expect("token").to_owned();
 
     let page = app.client.get(&link).send().await.expect("page");
     assert_eq!(page.headers()["referrer-policy"], "no-referrer");
-    assert!(page.text().await.expect("body").contains("Confirm password"));
+    assert!(
+        page.text()
+            .await
+            .expect("body")
+            .contains("Confirm password")
+    );
     // Opening the page consumed nothing.
-    assert!(app.client.get(&link).send().await.expect("page").text().await.expect("body").contains("Create admin"));
+    assert!(
+        app.client
+            .get(&link)
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body")
+            .contains("Create admin")
+    );
 
-    let bad = app.call("complete_setup", &[("token", &token), ("email", "owner@example.com"), ("password", "short"), ("confirm_password", "short")]).await;
+    let bad = app
+        .call(
+            "complete_setup",
+            &[
+                ("token", &token),
+                ("email", "owner@example.com"),
+                ("password", "short"),
+                ("confirm_password", "short"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().await.expect("body").contains("at least 12 characters"));
+    assert!(
+        bad.text()
+            .await
+            .expect("body")
+            .contains("at least 12 characters")
+    );
 
-    let form = [("token", token.as_str()), ("email", "owner@example.com"), ("password", "a very long owner password"), ("confirm_password", "a very long owner password")];
+    let form = [
+        ("token", token.as_str()),
+        ("email", "owner@example.com"),
+        ("password", "a very long owner password"),
+        ("confirm_password", "a very long owner password"),
+    ];
     let ok = app.call("complete_setup", &form).await;
     assert_eq!(ok.status(), StatusCode::OK, "{:?}", ok.text().await);
-    assert_eq!(app.client.get(app.url("/admin")).send().await.expect("admin").status(), StatusCode::OK);
+    assert_eq!(
+        app.client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .expect("admin")
+            .status(),
+        StatusCode::OK
+    );
     let role: String = sqlx::query("select role from users where email = 'owner@example.com'")
         .fetch_one(app.state.store.pool())
         .await
@@ -353,9 +550,28 @@ async fn a_fresh_install_prints_a_setup_link_that_creates_the_first_admin_once()
         .expect("role");
     assert_eq!(role, "super-admin");
 
-    let again = app.call_with(&client(&app.base), "complete_setup", &[("token", &token), ("email", "thief@example.com"), ("password", "another long password"), ("confirm_password", "another long password")]).await;
+    let again = app
+        .call_with(
+            &client(&app.base),
+            "complete_setup",
+            &[
+                ("token", &token),
+                ("email", "thief@example.com"),
+                ("password", "another long password"),
+                ("confirm_password", "another long password"),
+            ],
+        )
+        .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
-    let page = app.client.get(&link).send().await.expect("page").text().await.expect("body");
+    let page = app
+        .client
+        .get(&link)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
     assert!(page.contains("This setup link is not valid"));
 }
 
@@ -392,7 +608,13 @@ async fn graceful_shutdown_finishes_requests_in_flight() {
     };
     tokio::time::sleep(std::time::Duration::from_millis(15)).await;
     app.stop().await;
-    let response = in_flight.await.expect("join").expect("the request in flight was answered");
+    let response = in_flight
+        .await
+        .expect("join")
+        .expect("the request in flight was answered");
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(reqwest::get(app.url("/healthz")).await.is_err(), "no new connections after shutdown");
+    assert!(
+        reqwest::get(app.url("/healthz")).await.is_err(),
+        "no new connections after shutdown"
+    );
 }

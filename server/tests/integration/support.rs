@@ -15,19 +15,26 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 pub async fn fresh_database_url() -> String {
     let name = format!(
         "portico_t_{}_{}",
-        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
         uuid::Uuid::new_v4().simple()
     );
     match std::env::var("TEST_POSTGRES_URL") {
         Ok(base) if !base.is_empty() => {
             sqlx::any::install_default_drivers();
-            let mut conn = sqlx::AnyConnection::connect(&base).await.expect("connect to TEST_POSTGRES_URL");
+            let mut conn = sqlx::AnyConnection::connect(&base)
+                .await
+                .expect("connect to TEST_POSTGRES_URL");
             drop_stale_databases(&mut conn).await;
             sqlx::query(&format!("create database {name}"))
                 .execute(&mut conn)
                 .await
                 .expect("create test database");
-            let (prefix, _) = base.rsplit_once('/').expect("TEST_POSTGRES_URL ends with /database");
+            let (prefix, _) = base
+                .rsplit_once('/')
+                .expect("TEST_POSTGRES_URL ends with /database");
             format!("{prefix}/{name}")
         }
         _ => {
@@ -41,16 +48,26 @@ pub async fn fresh_database_url() -> String {
 /// Test databases older than an hour are left over from earlier runs: drop them.
 async fn drop_stale_databases(conn: &mut sqlx::AnyConnection) {
     use sqlx::Row as _;
-    let cutoff = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) - 3600;
+    let cutoff = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        - 3600;
     let rows = sqlx::query("select datname from pg_database where datname like 'portico_t_%'")
         .fetch_all(&mut *conn)
         .await
         .unwrap_or_default();
     for row in rows {
         let name: String = row.try_get("datname").unwrap_or_default();
-        let created = name.split('_').nth(2).and_then(|s| s.parse::<u64>().ok()).unwrap_or(u64::MAX);
+        let created = name
+            .split('_')
+            .nth(2)
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(u64::MAX);
         if created < cutoff {
-            let _ = sqlx::query(&format!("drop database if exists {name}")).execute(&mut *conn).await;
+            let _ = sqlx::query(&format!("drop database if exists {name}"))
+                .execute(&mut *conn)
+                .await;
         }
     }
 }
@@ -63,7 +80,11 @@ pub struct TestOptions {
 
 impl Default for TestOptions {
     fn default() -> Self {
-        Self { admin: true, public_url: None, database_url: None }
+        Self {
+            admin: true,
+            public_url: None,
+            database_url: None,
+        }
     }
 }
 
@@ -76,7 +97,8 @@ pub fn settings(database_url: &str, public_url: &str, admin: bool) -> Settings {
             smtp_from: "Portico <portico@example.com>".to_owned(),
             portal_name: "Portico".to_owned(),
         },
-        bootstrap_admin: admin.then(|| (ADMIN_EMAIL.to_owned(), SecretString::from(ADMIN_PASSWORD))),
+        bootstrap_admin: admin
+            .then(|| (ADMIN_EMAIL.to_owned(), SecretString::from(ADMIN_PASSWORD))),
         site_root: "target/site".to_owned(),
     }
 }
@@ -97,7 +119,9 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_with(options: TestOptions) -> TestApp {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
     let database_url = match options.database_url {
@@ -147,7 +171,12 @@ impl TestApp {
         self.call_with(&self.client, function, form).await
     }
 
-    pub async fn call_with(&self, client: &reqwest::Client, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn call_with(
+        &self,
+        client: &reqwest::Client,
+        function: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         client
             .post(self.url(&format!("/api/{function}")))
             .header(reqwest::header::ACCEPT, "application/json")
@@ -158,7 +187,8 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
-        self.call("login", &[("email", email), ("password", password)]).await
+        self.call("login", &[("email", email), ("password", password)])
+            .await
     }
 
     /// Stops the server gracefully and waits for it.

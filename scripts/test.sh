@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Sets up what the tests need (idempotently) and runs every test: formatting and lints, unit and
+# store tests, the server integration suite on SQLite (and on Postgres when TEST_POSTGRES_URL is
+# set), the release build started with the README's run command, and the browser tests in
+# Chromium, hydrated and with JavaScript off.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/tools.sh
+ensure_build_tools
+ensure_browser
+
+# Build outputs live outside the clone so later runs (and CI on this machine) reuse them.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/portico/target}"
+# The same flag cargo-leptos uses in debug, so these builds share one cache.
+DEBUG_FLAGS="--cfg erase_components"
+
+step "Formatting: cargo fmt --all -- --check"
+cargo fmt --all -- --check
+
+step "Lints (server side): cargo clippy --workspace --all-targets -- -D warnings"
+RUSTFLAGS="$DEBUG_FLAGS" cargo clippy --workspace --all-targets -- -D warnings
+step "Lints (browser side): cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings"
+RUSTFLAGS="$DEBUG_FLAGS" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "Unit, store and integration tests on SQLite: cargo test --workspace"
+RUSTFLAGS="$DEBUG_FLAGS" TEST_POSTGRES_URL= cargo test --workspace
+
+if [ -n "${TEST_POSTGRES_URL:-}" ]; then
+  step "Integration tests on Postgres ($TEST_POSTGRES_URL, a fresh database per test)"
+  RUSTFLAGS="$DEBUG_FLAGS" cargo test -p server --test integration
+else
+  step "Postgres: skipped (set TEST_POSTGRES_URL=postgres://user@host:5432/db to run the suite there too)"
+fi
+
+build_release
+
+step "First-load size of the release site"
+node scripts/first-load-size.mjs target/site/pkg 300
+
+port="${PORTICO_E2E_PORT:-3217}"
+work=$(mktemp -d)
+step "Starting Portico with the README's run command on 127.0.0.1:$port (fresh SQLite database, log in $work/server.log)"
+PORTICO_ADDR="127.0.0.1:$port" \
+PORTICO_DATABASE_URL="sqlite://$work/portico.db" \
+PORTICO_ADMIN_EMAIL=admin@example.com \
+PORTICO_ADMIN_PASSWORD='correct horse battery staple' \
+  scripts/run.sh >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; echo "Portico did not start" >&2; exit 1; }
+  sleep 1
+done
+curl -fsS "http://127.0.0.1:$port/healthz" && echo " <- /healthz"
+curl -fsS "http://127.0.0.1:$port/login" | grep -q '>Log in<' && echo "/login renders"
+
+step "Browser tests in Chromium (hydrated and JavaScript off)"
+PORTICO_E2E_URL="http://127.0.0.1:$port" npx playwright test --config end2end/playwright.config.ts
+
+step "Stopping Portico with SIGTERM (graceful shutdown)"
+kill -TERM "$server"
+wait "$server"
+trap - EXIT
+echo "All tests passed."

@@ -1,0 +1,66 @@
+# Sourced by run.sh and test.sh: installs, idempotently and only from package registries, what
+# building and testing Portico needs. Each tool is skipped when present at the pinned version.
+
+CARGO_LEPTOS_VERSION=0.3.10
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# The wasm-bindgen-cli must match the wasm-bindgen library in Cargo.lock exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_build_tools() {
+  export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+  command -v cargo >/dev/null || { echo "cargo is missing: install Rust with rustup first" >&2; exit 1; }
+
+  if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "Rust target wasm32-unknown-unknown: present"
+  else
+    step "Adding the Rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+
+  if [ "$(cargo leptos --version 2>/dev/null)" = "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+    step "cargo-leptos $CARGO_LEPTOS_VERSION: present"
+  else
+    step "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores, once)"
+    cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+  fi
+
+  local wbg
+  wbg=$(wasm_bindgen_version)
+  if [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $wbg" ]; then
+    step "wasm-bindgen-cli $wbg: present"
+  else
+    step "Installing wasm-bindgen-cli $wbg (matches Cargo.lock)"
+    cargo install wasm-bindgen-cli --version "$wbg"
+  fi
+
+  if ! command -v npm >/dev/null; then
+    step "Installing Node.js and npm (Debian packages)"
+    apt-get update -q && apt-get install -y -q nodejs npm
+  fi
+  if [ -x node_modules/.bin/wasm-opt ] && [ -x node_modules/.bin/playwright ] \
+    && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+    step "npm tools (binaryen's wasm-opt, Playwright): present"
+  else
+    step "Installing npm tools (binaryen's wasm-opt, Playwright) with npm ci"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+ensure_browser() {
+  if [ -x /usr/bin/chromium ]; then
+    step "Chromium: present ($(/usr/bin/chromium --version 2>/dev/null))"
+  else
+    step "Installing Debian's Chromium for the browser tests"
+    apt-get update -q && apt-get install -y -q chromium
+  fi
+}
+
+# The release build: server binary and the site (wasm, js, css) under target/site.
+build_release() {
+  step "Building Portico (release): cargo leptos build --release"
+  cargo leptos build --release
+}
