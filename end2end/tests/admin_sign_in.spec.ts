@@ -1,6 +1,5 @@
 // An admin signs in, sees the admin shell, and signs out; a wrong password gets an error and no session.
-import { expect, test } from "@playwright/test";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, logIn, open } from "./support";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, expect, logIn, test } from "./support";
 
 test("an admin signs in, sees the admin shell and signs out", async ({ page, context, javaScriptEnabled }) => {
   await logIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, javaScriptEnabled);

@@ -1,5 +1,24 @@
 // Shared steps for the browser tests.
-import { expect, type Page } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
+
+/** Every test fails when the page logs an error or throws (a CSP violation, a hydration panic). */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      // A server function's refusal (401, 422 …) is an answer the page shows, not a fault.
+      const expectedRefusal = /Failed to load resource: the server responded with a status of (401|403|409|422|429)/;
+      page.on("console", (m) => {
+        if (m.type() === "error" && !expectedRefusal.test(m.text())) errors.push(m.text());
+      });
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await use(errors);
+      expect(errors, "browser console errors").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 export const ADMIN_EMAIL = process.env.PORTICO_E2E_ADMIN_EMAIL ?? "admin@example.com";
 export const ADMIN_PASSWORD = process.env.PORTICO_E2E_ADMIN_PASSWORD ?? "correct horse battery staple";

@@ -186,6 +186,7 @@ impl Started {
             .layer(tower_http::limit::RequestBodyLimitLayer::new(
                 BODY_LIMIT_BYTES,
             ))
+            .layer(tower_http::compression::CompressionLayer::new())
             .layer(axum::middleware::from_fn(middleware::security_headers))
             .layer(propagate_id)
             .layer(
