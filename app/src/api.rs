@@ -2,3 +2,6 @@
 //! calls the backend and maps errors, and nothing else.
 
 pub mod auth;
+pub mod invitations;
+pub mod outbox;
+pub mod users;

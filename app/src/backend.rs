@@ -3,6 +3,8 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod invitations;
+pub mod mail;
 pub mod password;
 pub mod state;
 

@@ -1,9 +1,13 @@
 //! Types shared by the browser and the server; each parses once, so an invalid value cannot exist.
 
 mod email;
+mod name;
+pub mod outbox;
 mod password;
+pub mod user;
 
 pub use email::{Email, EmailError};
+pub use name::{NameError, PersonName};
 pub use password::{Password, PasswordError};
 
 use serde::{Deserialize, Serialize};
@@ -60,4 +64,39 @@ pub fn safe_next_path(next: &str) -> Option<&str> {
         && !next.starts_with("/\\")
         && !next.contains(['\r', '\n']);
     ok.then_some(next)
+}
+
+/// A Unix-milliseconds time as "2026-11-29 18:23 UTC", the same in the browser and in emails.
+pub fn format_time(millis: i64) -> String {
+    let secs = millis.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod time_tests {
+    #[test]
+    fn formats_times_in_utc() {
+        assert_eq!(super::format_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(
+            super::format_time(1_795_890_240_000),
+            "2026-11-28 18:24 UTC"
+        );
+        assert_eq!(super::format_time(951_782_400_000), "2000-02-29 00:00 UTC");
+    }
 }

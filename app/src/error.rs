@@ -8,9 +8,14 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 /// the text shown to people never contains internal details.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    /// 422: a field's value is not acceptable; `field` is the form field's name.
-    #[error("{message}")]
-    Validation { field: String, message: String },
+    /// 422: one or more fields are not acceptable; each names its form field. `values` carries
+    /// what was typed (never a password) back to a form posted without JavaScript.
+    #[error("{}", first_message(errors))]
+    Validation {
+        errors: Vec<FieldMessage>,
+        #[serde(default)]
+        values: Vec<(String, String)>,
+    },
     /// 400: the request itself could not be read.
     #[error("{message}")]
     BadRequest { message: String },
@@ -37,11 +42,39 @@ pub enum AppError {
     Network,
 }
 
+/// A message about one form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+fn first_message(errors: &[FieldMessage]) -> &str {
+    errors
+        .first()
+        .map(|e| e.message.as_str())
+        .unwrap_or("Check the form.")
+}
+
 impl AppError {
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
         Self::Validation {
-            field: field.to_owned(),
-            message: message.into(),
+            errors: vec![FieldMessage {
+                field: field.to_owned(),
+                message: message.into(),
+            }],
+            values: Vec::new(),
+        }
+    }
+
+    /// What was typed into `field`, when a validation error carries it back.
+    pub fn echoed(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation { values, .. } => values
+                .iter()
+                .find(|(f, _)| f == field)
+                .map(|(_, v)| v.clone()),
+            _ => None,
         }
     }
 
@@ -54,7 +87,10 @@ impl AppError {
     /// The message for `field`, if this is a validation error about it.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
-            Self::Validation { field: f, message } if f == field => Some(message.clone()),
+            Self::Validation { errors, .. } => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
             _ => None,
         }
     }

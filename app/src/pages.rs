@@ -1,7 +1,12 @@
 //! One module per route.
 
 pub mod admin;
+pub mod change_password;
 pub mod home;
+pub mod invite;
 pub mod login;
 pub mod not_found;
+pub mod outbox;
 pub mod setup;
+pub mod user;
+pub mod users;

@@ -1,7 +1,9 @@
 //! The HTML shell and the router: public pages, and the `/admin` section guarded by role.
 
 use crate::pages::{
-    admin, home::HomePage, login::LoginPage, not_found::NotFound, setup::SetupPage,
+    admin, change_password::ChangePasswordPage, home::HomePage, invite::InvitePage,
+    login::LoginPage, not_found::NotFound, outbox::OutboxPage, setup::SetupPage, user::UserPage,
+    users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -61,14 +63,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("setup") view=SetupPage ssr=SsrMode::Async/>
+                <Route path=path!("invite") view=InvitePage ssr=SsrMode::Async/>
+                <Route path=path!("change-password") view=ChangePasswordPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("admin") view=admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=admin::Dashboard ssr=SsrMode::Async/>
-                    <Route path=path!("users") view=admin::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("users/:id") view=UserPage ssr=SsrMode::Async/>
                     <Route path=path!("teams") view=admin::TeamsPage ssr=SsrMode::Async/>
                     <Route path=path!("organizations") view=admin::OrganizationsPage ssr=SsrMode::Async/>
                     <Route path=path!("invite-codes") view=admin::InviteCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("approvals") view=admin::ApprovalsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=admin::SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/email/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use app::backend::auth::new_secret;
 use app::backend::config::Config;
 use app::backend::db::{NewAdmin, Store};
+use app::backend::mail::Mailer;
 use app::backend::password::PasswordHasher;
 use app::backend::{AppState, Clock};
 use app::domain::{Email, Password};
@@ -44,6 +45,8 @@ pub struct Started {
     /// The one-time link to create the first admin, on a fresh install without `PORTICO_ADMIN_*`.
     pub setup_link: Option<String>,
     leptos_options: LeptosOptions,
+    /// Stops the email worker when set or dropped.
+    mail_shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 /// Router state: the Leptos options (for static files) and the app's own state.
@@ -71,11 +74,16 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
         .map(|n| n.get())
         .unwrap_or(2);
     let hasher = PasswordHasher::new(permits).context("setting up password hashing")?;
+    let mailer = match &settings.config.smtp_url {
+        Some(url) => Some(Mailer::new(url, &settings.config.smtp_from)?),
+        None => None,
+    };
     let state = AppState {
         store,
         config: Arc::new(settings.config.clone()),
         hasher,
         clock,
+        mail_wakeup: Arc::new(tokio::sync::Notify::new()),
     };
     let mut setup_link = None;
     if !state.store.admin_exists().await.context("reading admins")? {
@@ -106,10 +114,24 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
         .site_root(settings.site_root.as_str())
         .site_pkg_dir("pkg")
         .build();
+    let (mail_shutdown, receiver) = tokio::sync::watch::channel(false);
+    match mailer {
+        Some(mailer) => {
+            tokio::spawn(app::backend::mail::run_worker(
+                state.clone(),
+                mailer,
+                receiver,
+            ));
+        }
+        None => tracing::info!(
+            "PORTICO_SMTP_URL is not set: emails stay in the outbox (Settings > Email > Outbox)"
+        ),
+    }
     Ok(Started {
         state,
         setup_link,
         leptos_options,
+        mail_shutdown,
     })
 }
 
@@ -147,6 +169,11 @@ pub async fn create_admin(
 }
 
 impl Started {
+    /// Stops the email worker (it finishes the message it is sending).
+    pub fn stop_worker(&self) {
+        let _ = self.mail_shutdown.send(true);
+    }
+
     /// The whole HTTP application: pages, server functions, static files, health checks and the
     /// security middleware.
     pub fn router(&self) -> Router {

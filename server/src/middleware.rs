@@ -120,7 +120,8 @@ pub async fn admin_guard(State(state): State<AppState>, request: Request, next: 
         return next.run(request).await;
     }
     match session_user(&state, request.headers()).await {
-        Ok(Some(user)) if user.role.is_admin() && !user.must_change_password => next.run(request).await,
+        Ok(Some(user)) if user.must_change_password => Redirect::to("/change-password").into_response(),
+        Ok(Some(user)) if user.role.is_admin() => next.run(request).await,
         Ok(Some(_)) => (
             StatusCode::FORBIDDEN,
             axum::response::Html("<!DOCTYPE html><title>Forbidden</title><h1>Forbidden</h1><p>This page is for the portal's administrators. <a href=\"/\">Go to the start page</a></p>"),

@@ -41,6 +41,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             return Err(AppError::unauthorized("Your registration was declined."));
         }
         start_session(&state, &account.id).await?;
+        if account.must_change_password != 0 {
+            leptos_axum::redirect("/change-password");
+            return Ok(());
+        }
         let landing = match Role::parse(&account.role) {
             Some(role) if role.is_admin() => "/admin",
             _ => "/",
@@ -132,6 +136,46 @@ pub async fn complete_setup(
         };
         start_session(&state, &id).await?;
         leptos_axum::redirect("/admin");
+        Ok(())
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Sets a new password for a signed-in user who must change theirs at this login; their other
+/// sessions end.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    new_password: String,
+    confirm_new_password: String,
+) -> Result<(), AppError> {
+    use crate::backend::auth::{SESSION_COOKIE, cookie, current_user, hash_secret};
+    use crate::domain::Password;
+    async {
+        let state = AppState::from_context()?;
+        let user = current_user()
+            .await?
+            .ok_or_else(|| AppError::unauthorized("Please log in."))?;
+        let password = Password::parse(&new_password, &user.email)
+            .map_err(|e| AppError::validation("new_password", e.to_string()))?;
+        if password.expose() != confirm_new_password {
+            return Err(AppError::validation(
+                "confirm_new_password",
+                "The passwords do not match.",
+            ));
+        }
+        let hash = state.hasher.hash(password.expose()).await?;
+        let headers = use_context::<http::request::Parts>()
+            .map(|p| p.headers)
+            .unwrap_or_default();
+        let session = cookie(&headers, SESSION_COOKIE)
+            .map(|s| hash_secret(&s))
+            .unwrap_or_default();
+        state
+            .store
+            .change_required_password(&user.id, &hash, &session, state.clock.now())
+            .await?;
+        leptos_axum::redirect(if user.role.is_admin() { "/admin" } else { "/" });
         Ok(())
     }
     .await

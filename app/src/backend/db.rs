@@ -1,6 +1,13 @@
 //! The one store behind both databases. Every query is written once in SQL that SQLite and
 //! Postgres both accept; the dialect differences live in [`Dialect`] alone.
 
+mod outbox;
+mod query;
+mod users;
+
+pub use outbox::{NewEmail, OutboxMessage};
+pub use users::{InvitationLookup, NewUser, UserQuery};
+
 use super::{Millis, new_id};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
@@ -49,6 +56,12 @@ pub enum StoreError {
     Unique { constraint: String },
     #[error("not found")]
     NotFound,
+    /// A reference to another row (organization, team) does not hold.
+    #[error("foreign key violated")]
+    ForeignKey,
+    /// The change is not allowed in the current state; the text is for people.
+    #[error("{0}")]
+    Conflict(&'static str),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
@@ -57,6 +70,11 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err
+            && db.is_foreign_key_violation()
+        {
+            return Self::ForeignKey;
+        }
         if let sqlx::Error::Database(db) = &err
             && db.is_unique_violation()
         {

@@ -99,11 +99,6 @@ fn Placeholder(title: &'static str, blurb: &'static str) -> impl IntoView {
 }
 
 #[component]
-pub fn UsersPage() -> impl IntoView {
-    view! { <Placeholder title="Users" blurb="No API consumers yet."/> }
-}
-
-#[component]
 pub fn TeamsPage() -> impl IntoView {
     view! { <Placeholder title="Teams" blurb="Teams of your API consumers' organizations."/> }
 }
@@ -125,5 +120,12 @@ pub fn ApprovalsPage() -> impl IntoView {
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    view! { <Placeholder title="Settings" blurb="General, email and admin settings."/> }
+    view! {
+        <Title text="Settings · Portico"/>
+        <h1>"Settings"</h1>
+        <h2>"Email"</h2>
+        <ul>
+            <li><a href="/admin/settings/email/outbox">"Outbox"</a>" — every email Portico composed, and its delivery"</li>
+        </ul>
+    }
 }

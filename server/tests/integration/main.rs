@@ -3,4 +3,6 @@
 
 mod cli;
 mod foundation;
+mod smtp;
 mod support;
+mod users;

@@ -76,6 +76,7 @@ pub struct TestOptions {
     pub admin: bool,
     pub public_url: Option<String>,
     pub database_url: Option<String>,
+    pub smtp_url: Option<String>,
 }
 
 impl Default for TestOptions {
@@ -84,6 +85,7 @@ impl Default for TestOptions {
             admin: true,
             public_url: None,
             database_url: None,
+            smtp_url: None,
         }
     }
 }
@@ -129,20 +131,27 @@ pub async fn spawn_with(options: TestOptions) -> TestApp {
         None => fresh_database_url().await,
     };
     let public_url = options.public_url.unwrap_or_else(|| base.clone());
-    let started = server::start(settings(&database_url, &public_url, options.admin))
-        .await
-        .expect("start portico");
+    let mut settings = settings(&database_url, &public_url, options.admin);
+    settings.config.smtp_url = options.smtp_url.map(SecretString::from);
+    let started = server::start(settings).await.expect("start portico");
+    let (state, setup_link) = (started.state.clone(), started.setup_link.clone());
     let router = started.router();
     let (tx, rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(server::serve(listener, router, async move {
-        let _ = rx.await;
-    }));
+    let server = tokio::spawn(async move {
+        let result = server::serve(listener, router, async move {
+            let _ = rx.await;
+        })
+        .await;
+        // The email worker stops with the server.
+        started.stop_worker();
+        result
+    });
     TestApp {
         client: client(&base),
         base,
-        state: started.state.clone(),
+        state,
         database_url,
-        setup_link: started.setup_link.clone(),
+        setup_link,
         shutdown: Some(tx),
         server: Some(server),
     }
@@ -253,5 +262,57 @@ impl TestApp {
         .execute(self.state.store.pool())
         .await
         .map(|_| ())
+    }
+}
+
+impl TestApp {
+    /// Signs the app's client in as the admin from PORTICO_ADMIN_*.
+    pub async fn login_admin(&self) {
+        let response = self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(response.status(), reqwest::StatusCode::OK);
+    }
+
+    /// Creates a consumer through the "Add user" server function; answers the response.
+    pub async fn create_user(&self, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(String, String)> = vec![
+            ("form[first_name]".into(), "Ada".into()),
+            ("form[last_name]".into(), "Lovelace".into()),
+            ("form[email]".into(), "ada@example.com".into()),
+            (
+                "form[organization_id]".into(),
+                app::backend::db::DEFAULT_ORGANIZATION_ID.into(),
+            ),
+            ("form[role]".into(), "consumer-team-member".into()),
+            ("form[password]".into(), String::new()),
+        ];
+        for (key, value) in fields {
+            let key = format!("form[{key}]");
+            form.retain(|(k, _)| *k != key);
+            form.push((key, (*value).to_owned()));
+        }
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.call("create_user", &pairs).await
+    }
+
+    /// Creates a consumer and answers their id.
+    pub async fn create_user_ok(&self, fields: &[(&str, &str)]) -> String {
+        let response = self.create_user(fields).await;
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::OK,
+            "{:?}",
+            response.text().await
+        );
+        response.json::<String>().await.expect("id")
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sqlx::Row as _;
+        sqlx::query(sql)
+            .fetch_one(self.state.store.pool())
+            .await
+            .expect("count")
+            .try_get::<i64, _>(0)
+            .expect("n")
     }
 }

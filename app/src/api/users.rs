@@ -1,0 +1,207 @@
+//! The admin's users menu: list, add, overview, invitations, activation and deletion.
+
+use crate::domain::user::{Choice, TeamChoice, UserDetail, UserForm, UserPage};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::backend::{AppState, auth::require_admin, auth::with_status};
+
+/// Rows per page of the users table.
+pub const PAGE_SIZE: i64 = 25;
+
+/// A page of consumers matching the search and filters (empty strings mean "any").
+#[server(prefix = "/api", endpoint = "list_users")]
+pub async fn list_users(
+    search: String,
+    organization_id: String,
+    team_id: String,
+    status: String,
+    sort: String,
+    cursor: String,
+) -> Result<UserPage, AppError> {
+    use crate::backend::db::UserQuery;
+    use crate::domain::user::{UserSort, UserStatus};
+    async {
+        require_admin().await?;
+        let state = AppState::from_context()?;
+        let some = |s: String| Some(s).filter(|s| !s.is_empty());
+        let query = UserQuery {
+            search: some(search),
+            organization_id: some(organization_id),
+            team_id: some(team_id),
+            status: UserStatus::from_key(&status),
+            sort: UserSort::from_key(&sort),
+            cursor: some(cursor),
+            limit: PAGE_SIZE,
+        };
+        Ok(state.store.list_users(&query, state.clock.now()).await?)
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// The organizations and teams the add-user dialog and the filters offer.
+#[server(prefix = "/api", endpoint = "user_choices")]
+pub async fn user_choices() -> Result<(Vec<Choice>, Vec<TeamChoice>), AppError> {
+    async {
+        require_admin().await?;
+        let state = AppState::from_context()?;
+        Ok((
+            state.store.organization_choices().await?,
+            state.store.team_choices().await?,
+        ))
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Creates a consumer from the "Add user" dialog; answers the new user's id.
+#[server(prefix = "/api", endpoint = "create_user")]
+pub async fn create_user(form: UserForm) -> Result<String, AppError> {
+    use crate::backend::db::{NewUser, StoreError};
+    use crate::domain::user::DUPLICATE_EMAIL;
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        let valid = form.validate().map_err(|e| echo_form(e, &form))?;
+        let hash = match &valid.password {
+            Some(p) => Some(state.hasher.hash(p.expose()).await?),
+            None => None,
+        };
+        let new = NewUser {
+            first_name: valid.first_name.as_str(),
+            last_name: valid.last_name.as_str(),
+            email: valid.email.as_str(),
+            organization_id: &valid.organization_id,
+            team_ids: &valid.team_ids,
+            role: valid.role,
+            password_hash: hash.as_deref(),
+            must_change_password: valid.must_change_password,
+        };
+        match state
+            .store
+            .create_user(&new, &admin.id, state.clock.now())
+            .await
+        {
+            Ok(id) => {
+                leptos_axum::redirect(&format!("/admin/users?created={id}"));
+                Ok(id)
+            }
+            Err(StoreError::Unique { .. }) => Err(echo_form(
+                AppError::validation("email", DUPLICATE_EMAIL),
+                &form,
+            )),
+            Err(StoreError::ForeignKey) => Err(echo_form(
+                AppError::validation("team_ids", "Choose teams of the chosen organization."),
+                &form,
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Carries what was typed (never the password) back with a validation error, so a form posted
+/// without JavaScript re-renders with its values.
+#[cfg(feature = "ssr")]
+fn echo_form(error: AppError, form: &UserForm) -> AppError {
+    match error {
+        AppError::Validation { errors, .. } => AppError::Validation {
+            errors,
+            values: vec![
+                ("first_name".into(), form.first_name.clone()),
+                ("last_name".into(), form.last_name.clone()),
+                ("email".into(), form.email.clone()),
+                ("organization_id".into(), form.organization_id.clone()),
+                ("role".into(), form.role.clone()),
+                ("team_ids".into(), form.team_ids.join(",")),
+            ],
+        },
+        other => other,
+    }
+}
+
+/// Everything the user's overview page shows.
+#[server(prefix = "/api", endpoint = "user")]
+pub async fn get_user(id: String) -> Result<UserDetail, AppError> {
+    async {
+        require_admin().await?;
+        let state = AppState::from_context()?;
+        state
+            .store
+            .user_detail(&id, state.clock.now())
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Creates an invitation and queues its email; a second call revokes the first link.
+#[server(prefix = "/api", endpoint = "send_invite")]
+pub async fn send_invite(id: String) -> Result<(), AppError> {
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        crate::backend::invitations::send(&state, &id, &admin.id).await
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Revokes the user's pending invitation.
+#[server(prefix = "/api", endpoint = "revoke_invite")]
+pub async fn revoke_invite(id: String) -> Result<(), AppError> {
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        if state
+            .store
+            .revoke_invitation(&id, &admin.id, state.clock.now())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::Conflict {
+                message: "This user has no pending invitation.".into(),
+            })
+        }
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Activates or deactivates a consumer ("true" or "false").
+#[server(prefix = "/api", endpoint = "set_user_active")]
+pub async fn set_user_active(id: String, active: String) -> Result<(), AppError> {
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        state
+            .store
+            .set_user_active(&id, active == "true", &admin.id, state.clock.now())
+            .await?;
+        Ok(())
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Deletes a consumer, then goes back to the users table.
+#[server(prefix = "/api", endpoint = "delete_user")]
+pub async fn delete_user(id: String) -> Result<(), AppError> {
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        state
+            .store
+            .delete_user(&id, &admin.id, state.clock.now())
+            .await?;
+        leptos_axum::redirect("/admin/users?deleted=1");
+        Ok(())
+    }
+    .await
+    .map_err(with_status)
+}

@@ -1,0 +1,837 @@
+//! API consumers: creating, listing (keyset pages), the overview, invitations and status changes.
+
+use super::outbox::{NewEmail, insert_email};
+use super::query::{Bind, Sql, like_anywhere};
+use super::{Millis, Store, StoreError, StoreResult, Tx, audit, new_id};
+use crate::domain::Role;
+use crate::domain::user::{
+    AuditRecord, Choice, InvitationRecord, TeamChoice, UserDetail, UserListItem, UserPage,
+    UserSort, UserStatus,
+};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+/// A consumer to create; validation already happened.
+pub struct NewUser<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub organization_id: &'a str,
+    pub team_ids: &'a [String],
+    pub role: Role,
+    pub password_hash: Option<&'a str>,
+    pub must_change_password: bool,
+}
+
+/// Whom an invitation token was made for.
+#[derive(Debug, Clone)]
+pub struct InvitationOwner {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+/// What the users table asks for.
+#[derive(Debug, Clone, Default)]
+pub struct UserQuery {
+    pub search: Option<String>,
+    pub organization_id: Option<String>,
+    pub team_id: Option<String>,
+    pub status: Option<UserStatus>,
+    pub sort: UserSort,
+    pub cursor: Option<String>,
+    pub limit: i64,
+}
+
+/// What an invitation link is, as the invitation page needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvitationLookup {
+    Valid {
+        user_id: String,
+        first_name: String,
+        last_name: String,
+        email: String,
+        expires_at: Millis,
+    },
+    Expired,
+    Used,
+    Revoked,
+    Unknown,
+}
+
+const CONSUMER: &str = "u.role in ('consumer-admin', 'consumer-team-member')";
+const LIVE_INVITE: &str = "exists (select 1 from one_time_tokens i where i.user_id = u.id \
+     and i.purpose = 'invitation' and i.used_at is null and i.revoked_at is null and i.expires_at > ";
+
+fn status_of(
+    status: &str,
+    approval: &str,
+    has_password: bool,
+    invite_expires: Option<Millis>,
+) -> UserStatus {
+    if status == "inactive" || approval == "rejected" {
+        UserStatus::Inactive
+    } else if approval == "pending" {
+        UserStatus::PendingApproval
+    } else if has_password {
+        UserStatus::Active
+    } else if invite_expires.is_some() {
+        UserStatus::Invited
+    } else {
+        UserStatus::NotInvited
+    }
+}
+
+/// The filter for one derived status; it matches `status_of` exactly.
+fn status_filter(sql: &mut Sql, status: UserStatus, now: Millis) {
+    let approved = "u.status = 'active' and u.approval = 'approved'";
+    match status {
+        UserStatus::Inactive => {
+            sql.push(" and (u.status = 'inactive' or u.approval = 'rejected')");
+        }
+        UserStatus::PendingApproval => {
+            sql.push(" and u.status = 'active' and u.approval = 'pending'");
+        }
+        UserStatus::Active => {
+            sql.push(&format!(" and {approved} and u.password_hash is not null"));
+        }
+        UserStatus::Invited | UserStatus::NotInvited => {
+            let now = sql.bind(Bind::Int(now));
+            let not = if status == UserStatus::NotInvited {
+                "not "
+            } else {
+                ""
+            };
+            sql.push(&format!(
+                " and {approved} and u.password_hash is null and {not}{LIVE_INVITE}{now})"
+            ));
+        }
+    }
+}
+
+fn encode_cursor(values: &[String]) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(values).unwrap_or_default())
+}
+
+fn decode_cursor(cursor: &str) -> Option<Vec<String>> {
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()
+}
+
+impl Store {
+    pub async fn organization_choices(&self) -> StoreResult<Vec<Choice>> {
+        let rows = sqlx::query(
+            "select id, name from organizations order by is_default desc, lower(name), id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Choice {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn team_choices(&self) -> StoreResult<Vec<TeamChoice>> {
+        let rows = sqlx::query(
+            "select id, name, organization_id, is_default from teams order by is_default desc, lower(name), id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TeamChoice {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    organization_id: r.try_get("organization_id")?,
+                    is_default: r.try_get::<i64, _>("is_default")? == 1,
+                })
+            })
+            .collect()
+    }
+
+    /// Creates a consumer in its organization's chosen teams (the default team when none).
+    pub async fn create_user(
+        &self,
+        user: &NewUser<'_>,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let id = new_id();
+        sqlx::query(
+            "insert into users (id, email, first_name, last_name, role, organization_id, status, approval, \
+             password_hash, must_change_password, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, 'active', 'approved', $7, $8, $9, $9)",
+        )
+        .bind(&id)
+        .bind(user.email)
+        .bind(user.first_name)
+        .bind(user.last_name)
+        .bind(user.role.as_str())
+        .bind(user.organization_id)
+        .bind(user.password_hash)
+        .bind(i64::from(user.must_change_password))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        set_teams(&mut tx, &id, user.organization_id, user.team_ids, now).await?;
+        let how = if user.password_hash.is_some() {
+            "with a password"
+        } else {
+            "without a password"
+        };
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "user.created",
+            "user",
+            Some(&id),
+            how,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A page of consumers, newest first unless sorted otherwise, with the total that match.
+    pub async fn list_users(&self, query: &UserQuery, now: Millis) -> StoreResult<UserPage> {
+        let mut count = Sql::new(&format!(
+            "select count(*) as n from users u where {CONSUMER}"
+        ));
+        push_filters(&mut count, query, now);
+        let total: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
+
+        let mut page = Sql::new(&format!("select {ROW_COLUMNS}, "));
+        let now_bind = page.bind(Bind::Int(now));
+        page.push(&format!(
+            "(select max(i.expires_at) from one_time_tokens i where i.user_id = u.id and i.purpose = 'invitation' \
+             and i.used_at is null and i.revoked_at is null and i.expires_at > {now_bind}) as invite_expires \
+             from users u join organizations o on o.id = u.organization_id where {CONSUMER}"
+        ));
+        push_filters(&mut page, query, now);
+        let cursor = query.cursor.as_deref().and_then(decode_cursor);
+        let order = match query.sort {
+            UserSort::Created => {
+                if let Some([at, id]) = cursor.as_deref() {
+                    let at = page.bind(Bind::Int(at.parse().unwrap_or(0)));
+                    let id = page.bind(Bind::Text(id.clone()));
+                    page.push(&format!(
+                        " and (u.created_at < {at} or (u.created_at = {at} and u.id < {id}))"
+                    ));
+                }
+                " order by u.created_at desc, u.id desc"
+            }
+            UserSort::Name => {
+                if let Some([last, first, id]) = cursor.as_deref() {
+                    let last = page.bind(Bind::Text(last.clone()));
+                    let first = page.bind(Bind::Text(first.clone()));
+                    let id = page.bind(Bind::Text(id.clone()));
+                    page.push(&format!(
+                        " and (lower(u.last_name) > {last} or (lower(u.last_name) = {last} and \
+                         (lower(u.first_name) > {first} or (lower(u.first_name) = {first} and u.id > {id}))))"
+                    ));
+                }
+                " order by lower(u.last_name), lower(u.first_name), u.id"
+            }
+            UserSort::Email => {
+                if let Some([email, id]) = cursor.as_deref() {
+                    let email = page.bind(Bind::Text(email.clone()));
+                    let id = page.bind(Bind::Text(id.clone()));
+                    page.push(&format!(" and (lower(u.email) > {email} or (lower(u.email) = {email} and u.id > {id}))"));
+                }
+                " order by lower(u.email), u.id"
+            }
+        };
+        page.push(order);
+        let limit = query.limit.clamp(1, 200);
+        let limit_bind = page.bind(Bind::Int(limit + 1));
+        page.push(&format!(" limit {limit_bind}"));
+        let rows = page.query().fetch_all(&self.pool).await?;
+        let mut users = rows
+            .iter()
+            .map(list_item)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let next_cursor = if users.len() as i64 > limit {
+            users.truncate(limit as usize);
+            users.last().map(|u| {
+                encode_cursor(&match query.sort {
+                    UserSort::Created => vec![u.created_at.to_string(), u.id.clone()],
+                    UserSort::Name => vec![
+                        u.last_name.to_lowercase(),
+                        u.first_name.to_lowercase(),
+                        u.id.clone(),
+                    ],
+                    UserSort::Email => vec![u.email.to_lowercase(), u.id.clone()],
+                })
+            })
+        } else {
+            None
+        };
+        self.fill_teams(&mut users).await?;
+        Ok(UserPage {
+            users,
+            total,
+            next_cursor,
+        })
+    }
+
+    async fn fill_teams(&self, users: &mut [UserListItem]) -> StoreResult<()> {
+        if users.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::new(
+            "select m.user_id, t.name from team_memberships m join teams t on t.id = m.team_id where m.user_id in (",
+        );
+        let placeholders: Vec<String> = users
+            .iter()
+            .map(|u| sql.bind(Bind::Text(u.id.clone())))
+            .collect();
+        sql.push(&placeholders.join(", "));
+        sql.push(") order by lower(t.name)");
+        for row in sql.query().fetch_all(&self.pool).await? {
+            let user_id: String = row.try_get("user_id")?;
+            let name: String = row.try_get("name")?;
+            if let Some(user) = users.iter_mut().find(|u| u.id == user_id) {
+                user.teams.push(name);
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything the overview page shows of one consumer.
+    pub async fn user_detail(&self, id: &str, now: Millis) -> StoreResult<Option<UserDetail>> {
+        let row = sqlx::query(&format!(
+            "select {ROW_COLUMNS}, u.role, u.organization_id, u.must_change_password, \
+             (select max(i.expires_at) from one_time_tokens i where i.user_id = u.id and i.purpose = 'invitation' \
+              and i.used_at is null and i.revoked_at is null and i.expires_at > $2) as invite_expires \
+             from users u join organizations o on o.id = u.organization_id where u.id = $1 and {CONSUMER}"
+        ))
+        .bind(id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let item = list_item(&row)?;
+        let teams = sqlx::query(
+            "select t.id, t.name from team_memberships m join teams t on t.id = m.team_id \
+             where m.user_id = $1 order by lower(t.name)",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Choice {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let invitations = sqlx::query(
+            "select i.created_at, i.expires_at, i.used_at, i.revoked_at, e.sent_at, e.status as email_status \
+             from one_time_tokens i left join email_outbox e on e.related_token_id = i.id \
+             where i.user_id = $1 and i.purpose = 'invitation' order by i.created_at desc, i.id desc",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(InvitationRecord {
+                created_at: r.try_get("created_at")?,
+                expires_at: r.try_get("expires_at")?,
+                accepted_at: r.try_get("used_at")?,
+                revoked_at: r.try_get("revoked_at")?,
+                delivered_at: r.try_get("sent_at")?,
+                email_status: r.try_get("email_status")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let audit = sqlx::query(
+            "select a.at, a.action, a.detail, actor.email as actor from audit_log a \
+             left join users actor on actor.id = a.actor_id \
+             where a.subject_type = 'user' and a.subject_id = $1 order by a.at desc, a.id desc limit 100",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AuditRecord {
+                at: r.try_get("at")?,
+                action: r.try_get("action")?,
+                actor: r.try_get("actor")?,
+                detail: r.try_get("detail")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        let role: String = row.try_get("role")?;
+        Ok(Some(UserDetail {
+            role: Role::parse(&role).unwrap_or(Role::ConsumerTeamMember),
+            organization_id: row.try_get("organization_id")?,
+            must_change_password: row.try_get::<i64, _>("must_change_password")? == 1,
+            has_password: row.try_get::<i64, _>("has_password")? == 1,
+            invitation_expires_at: row.try_get("invite_expires")?,
+            id: item.id,
+            first_name: item.first_name,
+            last_name: item.last_name,
+            email: item.email,
+            organization: item.organization,
+            teams,
+            status: item.status,
+            created_at: item.created_at,
+            invitations,
+            audit,
+        }))
+    }
+
+    /// Replaces the user's live invitation with a new one and queues its email, in one transaction.
+    /// Refused for a user who has a password.
+    pub async fn send_invitation(
+        &self,
+        user_id: &str,
+        token_hash: &str,
+        expires_at: Millis,
+        email: impl FnOnce(&str) -> NewEmail,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(&format!(
+            "select u.email, u.status, case when u.password_hash is null then 0 else 1 end as has_password \
+             from users u where u.id = $1 and {CONSUMER}"
+        ))
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        if row.try_get::<i64, _>("has_password")? == 1 {
+            return Err(StoreError::Conflict(
+                "This user already has a password: send a password reset instead.",
+            ));
+        }
+        if row.try_get::<String, _>("status")? != "active" {
+            return Err(StoreError::Conflict(
+                "This user is deactivated: activate them before inviting them.",
+            ));
+        }
+        let revoked = revoke_live_invitations(&mut tx, user_id, now).await?;
+        let token_id = new_id();
+        sqlx::query(
+            "insert into one_time_tokens (id, token_hash, purpose, user_id, created_by, created_at, expires_at) \
+             values ($1, $2, 'invitation', $3, $4, $5, $6)",
+        )
+        .bind(&token_id)
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(actor_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        insert_email(&mut tx, &email(&token_id), now).await?;
+        let action = if revoked > 0 {
+            "invitation.resent"
+        } else {
+            "invitation.sent"
+        };
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            action,
+            "user",
+            Some(user_id),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Revokes the user's pending invitation; answers whether there was one.
+    pub async fn revoke_invitation(
+        &self,
+        user_id: &str,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let revoked = revoke_live_invitations(&mut tx, user_id, now).await?;
+        if revoked > 0 {
+            audit(
+                &mut tx,
+                now,
+                Some(actor_id),
+                "invitation.revoked",
+                "user",
+                Some(user_id),
+                "",
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(revoked > 0)
+    }
+
+    /// Activates or deactivates a consumer; deactivation ends their sessions and invitations.
+    pub async fn set_user_active(
+        &self,
+        user_id: &str,
+        active: bool,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "update users set status = $1, updated_at = $2 where id = $3 and role in ('consumer-admin', 'consumer-team-member')",
+        )
+        .bind(if active { "active" } else { "inactive" })
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if !active {
+            sqlx::query("delete from sessions where user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            revoke_live_invitations(&mut tx, user_id, now).await?;
+        }
+        let action = if active {
+            "user.activated"
+        } else {
+            "user.deactivated"
+        };
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            action,
+            "user",
+            Some(user_id),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a consumer with their sessions, memberships and links; answers their email.
+    pub async fn delete_user(
+        &self,
+        user_id: &str,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let email: String = sqlx::query(&format!(
+            "select u.email from users u where u.id = $1 and {CONSUMER}"
+        ))
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_get("email")?;
+        sqlx::query("delete from users where id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "user.deleted",
+            "user",
+            Some(user_id),
+            &email,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(email)
+    }
+
+    /// What an invitation link is; reading it consumes nothing.
+    pub async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> StoreResult<InvitationLookup> {
+        let row = sqlx::query(
+            "select i.user_id, i.expires_at, i.used_at, i.revoked_at, u.first_name, u.last_name, u.email \
+             from one_time_tokens i join users u on u.id = i.user_id \
+             where i.token_hash = $1 and i.purpose = 'invitation'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(InvitationLookup::Unknown);
+        };
+        let used: Option<Millis> = row.try_get("used_at")?;
+        let revoked: Option<Millis> = row.try_get("revoked_at")?;
+        let expires_at: Millis = row.try_get("expires_at")?;
+        Ok(if used.is_some() {
+            InvitationLookup::Used
+        } else if revoked.is_some() {
+            InvitationLookup::Revoked
+        } else if expires_at <= now {
+            InvitationLookup::Expired
+        } else {
+            InvitationLookup::Valid {
+                user_id: row.try_get("user_id")?,
+                first_name: row.try_get("first_name")?,
+                last_name: row.try_get("last_name")?,
+                email: row.try_get("email")?,
+                expires_at,
+            }
+        })
+    }
+
+    /// Consumes the invitation and sets the password in one transaction: of any number of
+    /// concurrent attempts exactly one succeeds. Answers the user's id.
+    pub async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: Millis,
+    ) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let consumed = sqlx::query(
+            "update one_time_tokens set used_at = $1 where token_hash = $2 and purpose = 'invitation' \
+             and used_at is null and revoked_at is null and expires_at > $1",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if consumed != 1 {
+            return Err(StoreError::NotFound);
+        }
+        let user_id: String =
+            sqlx::query("select user_id from one_time_tokens where token_hash = $1")
+                .bind(token_hash)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("user_id")?;
+        let updated = sqlx::query(
+            "update users set password_hash = $1, status = 'active', must_change_password = 0, updated_at = $2 \
+             where id = $3 and password_hash is null and status = 'active'",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(&user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated != 1 {
+            return Err(StoreError::NotFound);
+        }
+        audit(
+            &mut tx,
+            now,
+            Some(&user_id),
+            "invitation.accepted",
+            "user",
+            Some(&user_id),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user_id)
+    }
+
+    /// Sets a new password for a signed-in user who had to change theirs; ends their other sessions.
+    pub async fn change_required_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep_session: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("update users set password_hash = $1, must_change_password = 0, updated_at = $2 where id = $3")
+            .bind(password_hash)
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from sessions where user_id = $1 and id_hash <> $2")
+            .bind(user_id)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            now,
+            Some(user_id),
+            "password.changed",
+            "user",
+            Some(user_id),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The user an invitation token was made for, whatever state the token is in.
+    pub async fn invitation_owner(&self, token_hash: &str) -> StoreResult<Option<InvitationOwner>> {
+        let row = sqlx::query(
+            "select u.id, u.first_name, u.last_name, u.email from one_time_tokens i join users u on u.id = i.user_id \
+             where i.token_hash = $1 and i.purpose = 'invitation'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(InvitationOwner {
+                id: r.try_get("id")?,
+                first_name: r.try_get("first_name")?,
+                last_name: r.try_get("last_name")?,
+                email: r.try_get("email")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Queues one email to every active admin and notes the event on `user_id`'s audit trail.
+    pub async fn notify_admins(
+        &self,
+        user_id: &str,
+        action: &str,
+        email: impl Fn(&str) -> NewEmail,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let admins = sqlx::query(
+            "select email from users where role in ('super-admin', 'provider-admin') and status = 'active' order by email",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for admin in admins {
+            let to: String = admin.try_get("email")?;
+            insert_email(&mut tx, &email(&to), now).await?;
+        }
+        audit(&mut tx, now, None, action, "user", Some(user_id), "").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A setting's stored value, if any.
+    pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(sqlx::query("select value from settings where key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.try_get("value"))
+            .transpose()?)
+    }
+}
+
+const ROW_COLUMNS: &str = "u.id, u.first_name, u.last_name, u.email, u.status, u.approval, u.created_at, \
+     case when u.password_hash is null then 0 else 1 end as has_password, o.name as organization";
+
+fn list_item(row: &AnyRow) -> StoreResult<UserListItem> {
+    let status: String = row.try_get("status")?;
+    let approval: String = row.try_get("approval")?;
+    let has_password = row.try_get::<i64, _>("has_password")? == 1;
+    let invite_expires: Option<Millis> = row.try_get("invite_expires")?;
+    Ok(UserListItem {
+        id: row.try_get("id")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        email: row.try_get("email")?,
+        organization: row.try_get("organization")?,
+        teams: Vec::new(),
+        status: status_of(&status, &approval, has_password, invite_expires),
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+async fn revoke_live_invitations(tx: &mut Tx, user_id: &str, now: Millis) -> StoreResult<u64> {
+    Ok(sqlx::query(
+        "update one_time_tokens set revoked_at = $1 where user_id = $2 and purpose = 'invitation' \
+         and used_at is null and revoked_at is null",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
+/// Puts the user in `team_ids` (all of `organization_id`; the database refuses any other), or in
+/// the organization's default team when none are given.
+async fn set_teams(
+    tx: &mut Tx,
+    user_id: &str,
+    organization_id: &str,
+    team_ids: &[String],
+    now: Millis,
+) -> StoreResult<()> {
+    let mut teams: Vec<String> = team_ids.to_vec();
+    teams.sort();
+    teams.dedup();
+    if teams.is_empty() {
+        let default: String =
+            sqlx::query("select id from teams where organization_id = $1 and is_default = 1")
+                .bind(organization_id)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or(StoreError::ForeignKey)?
+                .try_get("id")?;
+        teams.push(default);
+    }
+    for team in teams {
+        sqlx::query("insert into team_memberships (user_id, team_id, organization_id, created_at) values ($1, $2, $3, $4)")
+            .bind(user_id)
+            .bind(&team)
+            .bind(organization_id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The search and filters of the users table, shared by its count and its page.
+fn push_filters(sql: &mut Sql, query: &UserQuery, now: Millis) {
+    if let Some(search) = query
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let needle = sql.bind(Bind::Text(like_anywhere(&search.to_lowercase())));
+        sql.push(&format!(
+            " and (lower(u.email) like {needle} escape '\\' \
+             or lower(u.first_name || ' ' || u.last_name) like {needle} escape '\\')"
+        ));
+    }
+    if let Some(org) = &query.organization_id {
+        let org = sql.bind(Bind::Text(org.clone()));
+        sql.push(&format!(" and u.organization_id = {org}"));
+    }
+    if let Some(team) = &query.team_id {
+        let team = sql.bind(Bind::Text(team.clone()));
+        sql.push(&format!(
+            " and exists (select 1 from team_memberships m where m.user_id = u.id and m.team_id = {team})"
+        ));
+    }
+    if let Some(status) = query.status {
+        status_filter(sql, status, now);
+    }
+}

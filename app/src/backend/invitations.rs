@@ -1,0 +1,164 @@
+//! Invitations: sending one (token + email in one transaction), accepting it, asking for a new one.
+
+use super::auth::{hash_secret, new_secret, start_session};
+use super::db::{InvitationLookup, NewEmail, StoreError};
+use super::mail::{INVITATION, NEW_INVITATION_REQUESTED, compose};
+use super::{AppState, Millis};
+use crate::domain::{Password, format_time};
+use crate::error::AppError;
+
+/// The setting "Invitation lifetime", in days.
+pub const LIFETIME_SETTING: &str = "invitation_lifetime_days";
+const DEFAULT_LIFETIME_DAYS: i64 = 7;
+
+async fn lifetime_ms(state: &AppState) -> Result<Millis, AppError> {
+    let days = state
+        .store
+        .setting(LIFETIME_SETTING)
+        .await?
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|d| (1..=90).contains(d))
+        .unwrap_or(DEFAULT_LIFETIME_DAYS);
+    Ok(days * 24 * 60 * 60 * 1000)
+}
+
+/// Creates a new invitation for `user_id` (revoking any earlier one) and queues its email.
+pub async fn send(state: &AppState, user_id: &str, actor_id: &str) -> Result<(), AppError> {
+    let detail = state
+        .store
+        .user_detail(user_id, state.clock.now())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (secret, hash) = new_secret();
+    let now = state.clock.now();
+    let expires_at = now + lifetime_ms(state).await?;
+    let link = state.config.link(&format!("/invite?token={secret}"));
+    let expires = format_time(expires_at);
+    let vars = [
+        ("user.first_name", detail.first_name.as_str()),
+        ("user.last_name", detail.last_name.as_str()),
+        ("user.email", detail.email.as_str()),
+        ("portal_name", state.config.portal_name.as_str()),
+        ("invite_url", link.as_str()),
+        ("expires_at", expires.as_str()),
+    ];
+    let (subject, text, html) = compose(&INVITATION, &vars);
+    let email = |token_id: &str| NewEmail {
+        kind: "invitation".into(),
+        to_address: detail.email.clone(),
+        subject,
+        html_body: html,
+        text_body: text,
+        related_token_id: Some(token_id.to_owned()),
+    };
+    match state
+        .store
+        .send_invitation(user_id, &hash, expires_at, email, actor_id, now)
+        .await
+    {
+        Ok(()) => {
+            state.mail_wakeup.notify_one();
+            Ok(())
+        }
+        Err(StoreError::Conflict(message)) => Err(AppError::Conflict {
+            message: message.into(),
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Consumes the invitation, sets the password, activates the user and signs them in.
+pub async fn accept(
+    state: &AppState,
+    token: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let hash = hash_secret(token);
+    let email = match state
+        .store
+        .invitation_by_token(&hash, state.clock.now())
+        .await?
+    {
+        InvitationLookup::Valid { email, .. } => email,
+        other => return Err(dead_link(&other)),
+    };
+    let password = Password::parse(password, &email)
+        .map_err(|e| AppError::validation("password", e.to_string()))?;
+    if password.expose() != confirm {
+        return Err(AppError::validation(
+            "confirm_password",
+            "The passwords do not match.",
+        ));
+    }
+    let password_hash = state.hasher.hash(password.expose()).await?;
+    let user_id = match state
+        .store
+        .accept_invitation(&hash, &password_hash, state.clock.now())
+        .await
+    {
+        Ok(id) => id,
+        // Another request used the link a moment earlier.
+        Err(StoreError::NotFound) => {
+            let now_state = state
+                .store
+                .invitation_by_token(&hash, state.clock.now())
+                .await?;
+            return Err(dead_link(&now_state));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    start_session(state, &user_id).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+fn dead_link(lookup: &InvitationLookup) -> AppError {
+    let message = match lookup {
+        InvitationLookup::Expired => "This invitation has expired.",
+        InvitationLookup::Used => "This invitation was already used. Log in instead.",
+        InvitationLookup::Revoked => "This invitation was withdrawn.",
+        InvitationLookup::Unknown | InvitationLookup::Valid { .. } => {
+            "This invitation link is not valid."
+        }
+    };
+    AppError::Conflict {
+        message: message.into(),
+    }
+}
+
+/// Emails the admins on behalf of whoever holds `token`, if it ever was an invitation; the
+/// caller always gets the same answer.
+pub async fn request_new(state: &AppState, token: &str) -> Result<(), AppError> {
+    let hash = hash_secret(token);
+    let Some(user) = state.store.invitation_owner(&hash).await? else {
+        return Ok(());
+    };
+    let user_url = state.config.link(&format!("/admin/users/{}", user.id));
+    let vars = [
+        ("user.first_name", user.first_name.as_str()),
+        ("user.last_name", user.last_name.as_str()),
+        ("user.email", user.email.as_str()),
+        ("portal_name", state.config.portal_name.as_str()),
+        ("user_url", user_url.as_str()),
+    ];
+    let (subject, text, html) = compose(&NEW_INVITATION_REQUESTED, &vars);
+    state
+        .store
+        .notify_admins(
+            &user.id,
+            "invitation.requested",
+            |to| NewEmail {
+                kind: "invitation_requested".into(),
+                to_address: to.to_owned(),
+                subject: subject.clone(),
+                html_body: html.clone(),
+                text_body: text.clone(),
+                related_token_id: None,
+            },
+            state.clock.now(),
+        )
+        .await?;
+    state.mail_wakeup.notify_one();
+    Ok(())
+}

@@ -1,0 +1,291 @@
+//! Email: templates with named variables, the SMTP transport, and the outbox delivery worker.
+
+use super::AppState;
+use super::db::OutboxMessage;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret as _;
+use std::time::Duration;
+
+/// A message's parts, each a template with `{{ name }}` variables.
+pub struct Template {
+    pub subject: &'static str,
+    pub text: &'static str,
+    pub html: &'static str,
+}
+
+pub const INVITATION: Template = Template {
+    subject: "You're invited to {{ portal_name }}",
+    text: "Hello {{ user.first_name }},\n\n\
+           You have been invited to {{ portal_name }}. Choose your password to sign in:\n\n\
+           {{ invite_url }}\n\n\
+           The link works once and expires on {{ expires_at }}.\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>You have been invited to {{ portal_name }}. Choose your password to sign in:</p>\
+           <p><a href=\"{{ invite_url }}\">Accept the invitation</a></p>\
+           <p>The link works once and expires on {{ expires_at }}.</p>",
+};
+
+pub const NEW_INVITATION_REQUESTED: Template = Template {
+    subject: "{{ user.email }} asks for a new invitation to {{ portal_name }}",
+    text: "{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) opened an invitation link that no longer \
+           works and asks for a new one. Send it from the user's page:\n\n{{ user_url }}\n",
+    html: "<p>{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) opened an invitation link that no \
+           longer works and asks for a new one.</p><p><a href=\"{{ user_url }}\">Open the user's page</a></p>",
+};
+
+/// Replaces each `{{ name }}` with its value; HTML-escaped when `html`. Unknown names become empty.
+pub fn render(template: &str, vars: &[(&str, &str)], html: bool) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = rest[start + 2..start + end].trim();
+        let value = vars
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
+            .unwrap_or("");
+        if html {
+            out.push_str(&escape_html(value));
+        } else {
+            out.push_str(value);
+        }
+        rest = &rest[start + end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn escape_html(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Subject, text and HTML of a template with its variables.
+pub fn compose(template: &Template, vars: &[(&str, &str)]) -> (String, String, String) {
+    (
+        render(template.subject, vars, false),
+        render(template.text, vars, false),
+        render(template.html, vars, true),
+    )
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("PORTICO_SMTP_URL: {0}")]
+    Url(String),
+    #[error("PORTICO_SMTP_FROM: {0}")]
+    From(String),
+}
+
+/// Sends outbox messages over SMTP.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    /// `smtp://user:pass@host:587` uses STARTTLS, `smtps://host` TLS, and `?tls=none` or
+    /// `?tls=opportunistic` on `smtp://` relax that for a local catcher.
+    pub fn new(url: &secrecy::SecretString, from: &str) -> Result<Self, MailError> {
+        let url =
+            url::Url::parse(url.expose_secret()).map_err(|_| MailError::Url("not a URL".into()))?;
+        let host = url
+            .host_str()
+            .ok_or_else(|| MailError::Url("no host".into()))?
+            .to_owned();
+        let tls = url
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        let tls_params =
+            || TlsParameters::new(host.clone()).map_err(|e| MailError::Url(e.to_string()));
+        let mut builder = match (url.scheme(), tls.as_deref()) {
+            ("smtps", _) => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)
+                .port(465)
+                .tls(Tls::Wrapper(tls_params()?)),
+            ("smtp", Some("none")) => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host).port(25)
+            }
+            ("smtp", Some("opportunistic")) => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)
+                    .port(587)
+                    .tls(Tls::Opportunistic(tls_params()?))
+            }
+            ("smtp", None | Some("required")) => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)
+                    .port(587)
+                    .tls(Tls::Required(tls_params()?))
+            }
+            _ => {
+                return Err(MailError::Url(
+                    "use smtp:// or smtps://, with tls=none|opportunistic|required".into(),
+                ));
+            }
+        };
+        if let Some(port) = url.port() {
+            builder = builder.port(port);
+        }
+        if !url.username().is_empty() {
+            let decode = |s: &str| percent_decode(s);
+            builder = builder.credentials(Credentials::new(
+                decode(url.username()),
+                decode(url.password().unwrap_or_default()),
+            ));
+        }
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e: lettre::address::AddressError| MailError::From(e.to_string()))?;
+        Ok(Self {
+            transport: builder.timeout(Some(Duration::from_secs(30))).build(),
+            from,
+        })
+    }
+
+    pub async fn send(&self, message: &OutboxMessage) -> Result<(), String> {
+        let to: Mailbox = message
+            .to_address
+            .parse()
+            .map_err(|e: lettre::address::AddressError| e.to_string())?;
+        let email = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&message.subject)
+            .message_id(Some(format!("<{}@portico>", message.id)))
+            .multipart(MultiPart::alternative_plain_html(
+                message.text_body.clone(),
+                message.html_body.clone(),
+            ))
+            .map_err(|e| e.to_string())?;
+        self.transport
+            .send(email)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// How long a worker holds a message it is sending before another may take it.
+const LEASE_MS: i64 = 2 * 60 * 1000;
+
+/// Wait before the next attempt: 5 s, 10 s, 20 s … at most an hour.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    let exp = attempts.clamp(1, 20) - 1;
+    (5_000i64 << exp).min(60 * 60 * 1000)
+}
+
+/// Delivers due outbox messages until `shutdown` is set; wakes on `state.mail_wakeup` or every second.
+pub async fn run_worker(
+    state: AppState,
+    mailer: Mailer,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        let delivered = deliver_due(&state, &mailer).await;
+        if delivered == 0 {
+            tokio::select! {
+                () = state.mail_wakeup.notified() => {}
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                changed = shutdown.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One pass over the due messages; answers how many it attempted.
+pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> usize {
+    let now = state.clock.now();
+    let claimed = match state.store.claim_due_emails(now, now + LEASE_MS, 10).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "outbox: could not claim messages");
+            return 0;
+        }
+    };
+    for message in &claimed {
+        let result = mailer.send(message).await;
+        let now = state.clock.now();
+        let recorded = match &result {
+            Ok(()) => {
+                tracing::info!(id = %message.id, kind = %message.kind, "email delivered to the SMTP server");
+                state.store.mark_email_sent(&message.id, now).await
+            }
+            Err(error) => {
+                tracing::warn!(id = %message.id, attempt = message.attempts, %error, "email delivery failed");
+                state
+                    .store
+                    .mark_email_failed(&message.id, error, now + backoff_ms(message.attempts))
+                    .await
+            }
+        };
+        if let Err(e) = recorded {
+            tracing::error!(id = %message.id, error = %e, "outbox: could not record the delivery result");
+        }
+    }
+    claimed.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_variables_and_escapes_them_in_html() {
+        let vars = [
+            ("user.first_name", "<b>Ada</b>"),
+            ("portal_name", "Portico"),
+        ];
+        assert_eq!(
+            render(
+                "Hi {{ user.first_name }} of {{portal_name}}{{ unknown }}!",
+                &vars,
+                false
+            ),
+            "Hi <b>Ada</b> of Portico!"
+        );
+        assert_eq!(
+            render("<p>{{ user.first_name }}</p>", &vars, true),
+            "<p>&lt;b&gt;Ada&lt;/b&gt;</p>"
+        );
+        assert_eq!(render("broken {{ tail", &vars, true), "broken {{ tail");
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff_ms(1), 5_000);
+        assert_eq!(backoff_ms(2), 10_000);
+        assert_eq!(backoff_ms(30), 3_600_000);
+    }
+}

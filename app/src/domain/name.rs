@@ -1,0 +1,62 @@
+//! A person's first or last name: trimmed, 1 to 100 characters, no control characters.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonName(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("This field is required.")]
+    Empty,
+    #[error("Use at most 100 characters.")]
+    TooLong,
+    #[error("Use letters, spaces and punctuation only.")]
+    ControlCharacters,
+}
+
+impl PersonName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(input: &str) -> Result<Self, NameError> {
+        let value = input.trim();
+        if value.is_empty() {
+            return Err(NameError::Empty);
+        }
+        if value.chars().count() > Self::MAX_CHARS {
+            return Err(NameError::TooLong);
+        }
+        if value.chars().any(char::is_control) {
+            return Err(NameError::ControlCharacters);
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_and_bounds_names() {
+        assert_eq!(
+            PersonName::parse("  Ada ").map(|n| n.0),
+            Ok("Ada".to_owned())
+        );
+        assert_eq!(PersonName::parse("   "), Err(NameError::Empty));
+        assert_eq!(PersonName::parse(&"a".repeat(101)), Err(NameError::TooLong));
+        assert!(PersonName::parse(&"é".repeat(100)).is_ok());
+        assert_eq!(
+            PersonName::parse("Ada\u{0}"),
+            Err(NameError::ControlCharacters)
+        );
+        assert_eq!(
+            PersonName::parse("<script>alert(1)</script>").map(|n| n.0),
+            Ok("<script>alert(1)</script>".to_owned())
+        );
+    }
+}

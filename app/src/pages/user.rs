@@ -1,0 +1,179 @@
+//! `/admin/users/{id}`: a consumer's details, teams, status, invitations and audit trail, with
+//! the "More Options" menu (a `<details>` menu of `ActionForm`s, so it works without wasm).
+
+use crate::api::users::{DeleteUser, RevokeInvite, SendInvite, SetUserActive, get_user};
+use crate::components::{FormError, action_error};
+use crate::domain::format_time;
+use crate::domain::user::{UserDetail, UserStatus};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
+    let send = ServerAction::<SendInvite>::new();
+    let revoke = ServerAction::<RevokeInvite>::new();
+    let set_active = ServerAction::<SetUserActive>::new();
+    let delete = ServerAction::<DeleteUser>::new();
+    let user = Resource::new(
+        move || {
+            (
+                id(),
+                send.version().get(),
+                revoke.version().get(),
+                set_active.version().get(),
+            )
+        },
+        |(id, ..)| get_user(id),
+    );
+    let errors = [
+        action_error(send),
+        action_error(revoke),
+        action_error(set_active),
+        action_error(delete),
+    ];
+    let last_error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let done = move || {
+        if send.value().get().is_some_and(|r| r.is_ok()) {
+            Some("Invitation sent.")
+        } else if revoke.value().get().is_some_and(|r| r.is_ok()) {
+            Some("Invitation revoked.")
+        } else if set_active.value().get().is_some_and(|r| r.is_ok()) {
+            Some("Status changed.")
+        } else {
+            None
+        }
+    };
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(user) => view! {
+                        <UserView user send revoke set_active delete/>
+                    }.into_any(),
+                    Err(e) => view! { <h1>"User"</h1><p role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <FormError error=last_error/>
+        {move || done().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+    }
+}
+
+#[component]
+fn UserView(
+    user: UserDetail,
+    send: ServerAction<SendInvite>,
+    revoke: ServerAction<RevokeInvite>,
+    set_active: ServerAction<SetUserActive>,
+    delete: ServerAction<DeleteUser>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let confirming = move || query.with(|q| q.get("confirm")).as_deref() == Some("delete");
+    let name = format!("{} {}", user.first_name, user.last_name);
+    let status_text = match (user.status, user.invitation_expires_at) {
+        (UserStatus::Invited, Some(expires)) => {
+            format!("Invited (expires {})", format_time(expires))
+        }
+        (status, _) => status.label().to_owned(),
+    };
+    let pending_invite = user.invitation_expires_at.is_some();
+    let can_invite = !user.has_password && user.status != UserStatus::Inactive;
+    let inactive = user.status == UserStatus::Inactive;
+    let id = user.id.clone();
+    let (id2, id3, id4) = (id.clone(), id.clone(), id.clone());
+    let delete_name = name.clone();
+    let self_href = format!("/admin/users/{id}");
+    let confirm_href = format!("/admin/users/{id}?confirm=delete");
+    view! {
+        <Title text="User · Portico"/>
+        <div class="page-head">
+            <h1>{name.clone()}</h1>
+            <details class="menu">
+                <summary>"More Options"</summary>
+                <div class="menu-items">
+                    {can_invite.then(|| view! {
+                        <ActionForm action=send>
+                            <input type="hidden" name="id" value=id.clone()/>
+                            <button type="submit">{if pending_invite { "Resend invite" } else { "Send invite" }}</button>
+                        </ActionForm>
+                    })}
+                    {pending_invite.then(|| view! {
+                        <ActionForm action=revoke>
+                            <input type="hidden" name="id" value=id2.clone()/>
+                            <button type="submit">"Revoke invite"</button>
+                        </ActionForm>
+                    })}
+                    <ActionForm action=set_active>
+                        <input type="hidden" name="id" value=id3.clone()/>
+                        <input type="hidden" name="active" value=if inactive { "true" } else { "false" }/>
+                        <button type="submit">{if inactive { "Activate" } else { "Deactivate" }}</button>
+                    </ActionForm>
+                    <a class="danger" href=confirm_href.clone() role="button">"Delete"</a>
+                </div>
+            </details>
+        </div>
+        <Show when=confirming>
+            {
+                let (id, name, back) = (id4.clone(), delete_name.clone(), self_href.clone());
+                view! {
+                    <section class="confirm" role="alertdialog" aria-labelledby="confirm-delete-title">
+                        <h2 id="confirm-delete-title">{format!("Delete {name}?")}</h2>
+                        <p>"Their account, sessions and pending invitations are removed. This cannot be undone."</p>
+                        <ActionForm action=delete>
+                            <input type="hidden" name="id" value=id/>
+                            <button type="submit" class="danger">{format!("Delete {name}")}</button>
+                            <a class="button secondary" href=back>"Cancel"</a>
+                        </ActionForm>
+                    </section>
+                }
+            }
+        </Show>
+        <dl class="details">
+            <dt>"Email"</dt><dd>{user.email.clone()}</dd>
+            <dt>"Organization"</dt><dd>{user.organization.clone()}</dd>
+            <dt>"Teams"</dt><dd>{user.teams.iter().map(|t| t.name.clone()).collect::<Vec<_>>().join(", ")}</dd>
+            <dt>"Role"</dt><dd>{if user.role == crate::domain::Role::ConsumerAdmin { "Consumer admin" } else { "Team member" }}</dd>
+            <dt>"Status"</dt><dd class="status-text">{status_text}</dd>
+            <dt>"Created"</dt><dd>{format_time(user.created_at)}</dd>
+        </dl>
+        <h2>"Invitations"</h2>
+        {if user.invitations.is_empty() {
+            view! { <p class="empty">"No invitation sent yet."</p> }.into_any()
+        } else {
+            view! {
+                <table class="data">
+                    <thead><tr><th>"Created"</th><th>"Expires"</th><th>"Email"</th><th>"State"</th></tr></thead>
+                    <tbody>
+                        {user.invitations.into_iter().map(|i| {
+                            let state = if let Some(at) = i.accepted_at {
+                                format!("Accepted {}", format_time(at))
+                            } else if let Some(at) = i.revoked_at {
+                                format!("Revoked {}", format_time(at))
+                            } else {
+                                "Pending".to_owned()
+                            };
+                            let email = match (i.delivered_at, i.email_status.as_deref()) {
+                                (Some(at), _) => format!("Delivered to the SMTP server {}", format_time(at)),
+                                (None, Some("failed")) => "Delivery failed".to_owned(),
+                                (None, Some(_)) => "Queued".to_owned(),
+                                (None, None) => "-".to_owned(),
+                            };
+                            view! {
+                                <tr><td>{format_time(i.created_at)}</td><td>{format_time(i.expires_at)}</td><td>{email}</td><td>{state}</td></tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <h2>"Audit trail"</h2>
+        <ul class="audit">
+            {user.audit.into_iter().map(|a| view! {
+                <li>{format_time(a.at)} " · " {a.action} {a.actor.map(|actor| format!(" by {actor}"))}</li>
+            }).collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,360 @@
+//! `/admin/users`: the users table with search, filters, sort and keyset pages, and the
+//! "Add user" dialog (a native `<dialog>` around an `ActionForm`, open when `?add=1`).
+
+use crate::api::users::{CreateUser, PAGE_SIZE, list_users, user_choices};
+use crate::components::{FieldError, FormError, action_error};
+use crate::domain::user::{TeamChoice, UserPage, UserStatus};
+use crate::domain::{Email, Password, PersonName, format_time};
+use crate::error::AppError;
+use leptos::html::Dialog;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |key: &'static str| query.with(|q| q.get(key)).unwrap_or_default();
+    let create = ServerAction::<CreateUser>::new();
+    let choices = Resource::new(|| (), |_| user_choices());
+    let page = Resource::new(
+        move || {
+            (
+                param("q"),
+                param("organization"),
+                param("team"),
+                param("status"),
+                param("sort"),
+                param("cursor"),
+                create.version().get(),
+            )
+        },
+        |(q, organization, team, status, sort, cursor, _)| {
+            list_users(q, organization, team, status, sort, cursor)
+        },
+    );
+    let opener = NodeRef::<leptos::html::A>::new();
+    view! {
+        <Title text="Users · Portico"/>
+        <div class="page-head">
+            <h1>"Users"</h1>
+            <a class="button" href="/admin/users?add=1" node_ref=opener>"Add new user"</a>
+        </div>
+        {move || (!param("created").is_empty()).then(|| view! {
+            <p class="notice" role="status">
+                "User added. " <a href=format!("/admin/users/{}", param("created"))>"Open their page"</a>
+            </p>
+        })}
+        {move || (!param("deleted").is_empty()).then(|| view! { <p class="notice" role="status">"User deleted."</p> })}
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let (organizations, teams) = choices.await.unwrap_or_default();
+                view! { <Filters organizations=organizations.clone() teams=teams.clone()/> }
+            })}
+        </Suspense>
+        <Suspense fallback=|| view! { <p>"Loading users…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <UsersTable page/> }.into_any(),
+                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Show when=move || param("add") == "1">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let (organizations, teams) = choices.await.unwrap_or_default();
+                    view! { <AddUserDialog action=create organizations teams opener/> }
+                })}
+            </Suspense>
+        </Show>
+    }
+}
+
+/// Search, filters and sort: a GET form, so the URL holds the view and it works without wasm.
+#[component]
+fn Filters(
+    organizations: Vec<crate::domain::user::Choice>,
+    teams: Vec<TeamChoice>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let param = move |key: &'static str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
+    let (org, team, status, sort) = (
+        param("organization"),
+        param("team"),
+        param("status"),
+        param("sort"),
+    );
+    view! {
+        <Form method="GET" action="/admin/users" attr:class="filters" attr:role="search">
+            <label>"Search" <input type="search" name="q" value=param("q") placeholder="Name or email"/></label>
+            <label>"Organization"
+                <select name="organization">
+                    <option value="">"All"</option>
+                    {organizations.into_iter().map(|o| {
+                        let selected = o.id == org;
+                        view! { <option value=o.id selected=selected>{o.name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Team"
+                <select name="team">
+                    <option value="">"All"</option>
+                    {teams.into_iter().map(|t| {
+                        let selected = t.id == team;
+                        view! { <option value=t.id selected=selected>{t.name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Status"
+                <select name="status">
+                    <option value="">"All"</option>
+                    {UserStatus::ALL.into_iter().map(|s| {
+                        let selected = s.key() == status;
+                        view! { <option value=s.key() selected=selected>{s.label()}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Sort"
+                <select name="sort">
+                    <option value="created" selected=sort.is_empty() || sort == "created">"Newest first"</option>
+                    <option value="name" selected=sort == "name">"Name"</option>
+                    <option value="email" selected=sort == "email">"Email"</option>
+                </select>
+            </label>
+            <button type="submit">"Apply"</button>
+        </Form>
+    }
+}
+
+#[component]
+fn UsersTable(page: UserPage) -> impl IntoView {
+    let query = use_query_map();
+    let next_href = page.next_cursor.clone().map(|cursor| {
+        let mut pairs: Vec<(String, String)> = query.with_untracked(|q| {
+            ["q", "organization", "team", "status", "sort"]
+                .iter()
+                .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+                .collect()
+        });
+        pairs.push(("cursor".into(), cursor));
+        let qs: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        format!("/admin/users?{}", qs.join("&"))
+    });
+    let first_page = query.with_untracked(|q| q.get("cursor").is_some());
+    let total = page.total;
+    if page.users.is_empty() && total == 0 {
+        return view! {
+            <p class="empty">"No API consumers match. Add one with “Add new user”, or change the filters."</p>
+        }
+        .into_any();
+    }
+    view! {
+        <p class="count" role="status">{format!("{total} {}", if total == 1 { "user" } else { "users" })}</p>
+        <table class="data">
+            <thead>
+                <tr><th>"Name"</th><th>"Email"</th><th>"Organization"</th><th>"Teams"</th><th>"Status"</th><th>"Created"</th></tr>
+            </thead>
+            <tbody>
+                {page.users.into_iter().map(|u| view! {
+                    <tr>
+                        <td><a href=format!("/admin/users/{}", u.id)>{format!("{} {}", u.first_name, u.last_name)}</a></td>
+                        <td>{u.email}</td>
+                        <td>{u.organization}</td>
+                        <td>{u.teams.join(", ")}</td>
+                        <td><span class=format!("status {}", u.status.key())>{u.status.label()}</span></td>
+                        <td>{format_time(u.created_at)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label="Pages">
+            {first_page.then(|| view! { <a href="/admin/users">"First page"</a> })}
+            {next_href.map(|href| view! { <a href=href rel="next">"Next page"</a> })}
+            <span class="muted">{format!("{PAGE_SIZE} per page")}</span>
+        </nav>
+    }
+    .into_any()
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The browser-side check of one field, with the same domain parsers the server uses.
+fn check_field(field: &str, value: &str) -> Option<String> {
+    match field {
+        "first_name" | "last_name" => PersonName::parse(value).err().map(|e| e.to_string()),
+        "email" => Email::parse(value).err().map(|e| e.to_string()),
+        "password" if !value.is_empty() => Password::parse(value, "").err().map(|e| e.to_string()),
+        _ => None,
+    }
+}
+
+#[component]
+fn AddUserDialog(
+    action: ServerAction<CreateUser>,
+    organizations: Vec<crate::domain::user::Choice>,
+    teams: Vec<TeamChoice>,
+    opener: NodeRef<leptos::html::A>,
+) -> impl IntoView {
+    let dialog = NodeRef::<Dialog>::new();
+    let error = action_error(action);
+    let echoed = move |field: &'static str| {
+        error
+            .get()
+            .and_then(|e| e.echoed(field))
+            .unwrap_or_default()
+    };
+    let default_org = organizations
+        .first()
+        .map(|o| o.id.clone())
+        .unwrap_or_default();
+    let chosen_org = RwSignal::new({
+        let echoed_org = error
+            .get_untracked()
+            .and_then(|e| e.echoed("organization_id"));
+        echoed_org.filter(|o| !o.is_empty()).unwrap_or(default_org)
+    });
+    let chosen_teams: Vec<String> = error
+        .get_untracked()
+        .and_then(|e| e.echoed("team_ids"))
+        .map(|t| t.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    let client_errors = RwSignal::new(Vec::<(String, String)>::new());
+    let shown_error = move |field: &'static str| {
+        Signal::derive(move || {
+            client_errors
+                .get()
+                .into_iter()
+                .find(|(f, _)| f == field)
+                .map(|(f, m)| AppError::validation(&f, m))
+                .or_else(|| error.get())
+        })
+    };
+    let on_check = move |field: &'static str| {
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            client_errors.update(|errors| {
+                errors.retain(|(f, _)| f != field);
+                if let Some(message) = check_field(field, &value) {
+                    errors.push((field.to_owned(), message));
+                }
+            });
+        }
+    };
+    let navigate = use_navigate();
+    let close = move || {
+        navigate("/admin/users", Default::default());
+        if let Some(opener) = opener.get_untracked() {
+            let _ = opener.focus();
+        }
+    };
+    // With wasm running, show it as a modal (focus moves in, Escape cancels); without, it is
+    // rendered open in the page.
+    Effect::new(move || {
+        if let Some(dialog) = dialog.get() {
+            if dialog.open() {
+                dialog.close();
+            }
+            let _ = dialog.show_modal();
+        }
+    });
+    // On success the server redirects to `?created=…`, which closes the dialog.
+    let teams_of_org = move || {
+        let org = chosen_org.get();
+        teams
+            .iter()
+            .filter(|t| t.organization_id == org)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let field_invalid = move |field: &'static str| {
+        move || {
+            shown_error(field)
+                .get()
+                .and_then(|e| e.field_message(field))
+                .is_some()
+        }
+    };
+    let close_on_cancel = close.clone();
+    view! {
+        <dialog node_ref=dialog open=true aria-labelledby="add-user-title" class="modal"
+            on:cancel=move |ev: leptos::ev::Event| { ev.prevent_default(); close_on_cancel(); }>
+            <h2 id="add-user-title">"Add user"</h2>
+            <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                <FormError error/>
+                <label>"First name"
+                    <input name="form[first_name]" autocomplete="off" autofocus value=move || echoed("first_name")
+                        aria-invalid=move || field_invalid("first_name")().to_string() aria-describedby="first_name-error"
+                        on:change=on_check("first_name")/>
+                </label>
+                <FieldError error=shown_error("first_name") field="first_name"/>
+                <label>"Last name"
+                    <input name="form[last_name]" autocomplete="off" value=move || echoed("last_name")
+                        aria-invalid=move || field_invalid("last_name")().to_string() aria-describedby="last_name-error"
+                        on:change=on_check("last_name")/>
+                </label>
+                <FieldError error=shown_error("last_name") field="last_name"/>
+                <label>"Email"
+                    <input name="form[email]" type="email" autocomplete="off" value=move || echoed("email")
+                        aria-invalid=move || field_invalid("email")().to_string() aria-describedby="email-error"
+                        on:change=on_check("email")/>
+                </label>
+                <FieldError error=shown_error("email") field="email"/>
+                <label>"Organization"
+                    <select name="form[organization_id]" on:change=move |ev| chosen_org.set(event_target_value(&ev))>
+                        {organizations.into_iter().map(|o| {
+                            let selected = o.id == chosen_org.get_untracked();
+                            view! { <option value=o.id selected=selected>{o.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <FieldError error field="organization_id"/>
+                <label>"Teams"
+                    <select name="form[team_ids][]" multiple=true aria-describedby="teams-hint">
+                        {move || teams_of_org().into_iter().map(|t| {
+                            let selected = chosen_teams.contains(&t.id);
+                            view! { <option value=t.id selected=selected>{t.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <p class="hint" id="teams-hint">"None chosen: the organization's default team."</p>
+                <FieldError error field="team_ids"/>
+                <label>"Role"
+                    <select name="form[role]">
+                        <option value="consumer-team-member" selected=move || echoed("role") != "consumer-admin">"Team member"</option>
+                        <option value="consumer-admin" selected=move || echoed("role") == "consumer-admin">"Consumer admin"</option>
+                    </select>
+                </label>
+                <label>"Set password"
+                    <input name="form[password]" type="password" autocomplete="new-password"
+                        aria-describedby="password-hint password-error" on:change=on_check("password")/>
+                </label>
+                <p class="hint" id="password-hint">"Optional. Leave empty to send an invitation later. At least 12 characters."</p>
+                <FieldError error=shown_error("password") field="password"/>
+                <label class="check">
+                    <input type="checkbox" name="form[must_change_password]"/>
+                    "User must change password at the next login"
+                </label>
+                <FieldError error field="must_change_password"/>
+                <div class="actions">
+                    <button type="submit">"Save"</button>
+                    <a class="button secondary" href="/admin/users" role="button">"Cancel"</a>
+                </div>
+            </ActionForm>
+        </dialog>
+    }
+}

@@ -1,0 +1,975 @@
+//! The users menu, the "Add user" dialog, invitations and their email.
+
+use crate::smtp::{SmtpServer, invite_link};
+use crate::support::*;
+use app::domain::user::{UserDetail, UserPage, UserStatus};
+use app::error::AppError;
+use reqwest::StatusCode;
+use std::time::Duration;
+
+async fn app_with_smtp() -> (TestApp, SmtpServer) {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with(TestOptions {
+        smtp_url: Some(smtp.url()),
+        ..Default::default()
+    })
+    .await;
+    app.login_admin().await;
+    (app, smtp)
+}
+
+async fn detail(app: &TestApp, id: &str) -> UserDetail {
+    let response = app.call("user", &[("id", id)]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.expect("detail")
+}
+
+async fn list(app: &TestApp, fields: &[(&str, &str)]) -> UserPage {
+    let mut form = vec![
+        ("search", ""),
+        ("organization_id", ""),
+        ("team_id", ""),
+        ("status", ""),
+        ("sort", ""),
+        ("cursor", ""),
+    ];
+    for (k, v) in fields {
+        form.retain(|(key, _)| key != k);
+        form.push((k, v));
+    }
+    let response = app.call("list_users", &form).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
+    response.json().await.expect("page")
+}
+
+async fn field_error(response: reqwest::Response) -> (String, String) {
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    match response.json::<AppError>().await.expect("AppError") {
+        AppError::Validation { errors, .. } => (errors[0].field.clone(), errors[0].message.clone()),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_invited_user_sets_a_password_from_the_emailed_link_and_signs_in() {
+    let (app, smtp) = app_with_smtp().await;
+    let id = app.create_user_ok(&[]).await;
+    assert_eq!(detail(&app, &id).await.status, UserStatus::NotInvited);
+
+    assert_eq!(
+        app.call("send_invite", &[("id", &id)]).await.status(),
+        StatusCode::OK
+    );
+    let user = detail(&app, &id).await;
+    assert_eq!(user.status, UserStatus::Invited);
+    assert!(user.invitation_expires_at.is_some());
+
+    let message = smtp.wait_for(1).await.remove(0);
+    assert!(message.contains("To: ada@example.com"), "{message}");
+    assert!(
+        message.contains("Subject: You're invited to Portico"),
+        "{message}"
+    );
+    assert!(message.contains("Hello Ada"));
+    let link = invite_link(&message);
+    assert!(link.starts_with(&app.base), "{link}");
+
+    let consumer = client(&app.base);
+    let page = consumer.get(&link).send().await.expect("page");
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    let html = page.text().await.expect("html");
+    assert!(html.contains("Welcome, Ada Lovelace") && html.contains("ada@example.com"));
+    // Opening the page twice (a mail scanner, then the person) consumes nothing.
+    assert!(
+        consumer
+            .get(&link)
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html")
+            .contains("Confirm password")
+    );
+
+    let token = link.split("token=").nth(1).expect("token");
+    let accepted = app
+        .call_with(
+            &consumer,
+            "accept_invitation",
+            &[
+                ("token", token),
+                ("password", "ada's long password"),
+                ("confirm_password", "ada's long password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        accepted.status(),
+        StatusCode::OK,
+        "{:?}",
+        accepted.text().await
+    );
+    let me: Option<app::domain::CurrentUser> = app
+        .call_with(&consumer, "me", &[])
+        .await
+        .json()
+        .await
+        .expect("me");
+    assert_eq!(me.map(|m| m.email).as_deref(), Some("ada@example.com"));
+    assert_eq!(detail(&app, &id).await.status, UserStatus::Active);
+
+    assert_eq!(
+        app.call_with(&consumer, "logout", &[]).await.status(),
+        StatusCode::OK
+    );
+    let again = client(&app.base);
+    let login = app
+        .call_with(
+            &again,
+            "login",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "ada's long password"),
+            ],
+        )
+        .await;
+    assert_eq!(login.status(), StatusCode::OK);
+
+    // The link is spent.
+    let reuse = app
+        .call_with(
+            &client(&app.base),
+            "accept_invitation",
+            &[
+                ("token", token),
+                ("password", "another long password"),
+                ("confirm_password", "another long password"),
+            ],
+        )
+        .await;
+    assert_eq!(reuse.status(), StatusCode::CONFLICT);
+    assert!(
+        consumer
+            .get(&link)
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html")
+            .contains("This invitation was already used.")
+    );
+    let history = detail(&app, &id).await;
+    assert!(
+        history.invitations[0].accepted_at.is_some()
+            && history.invitations[0].delivered_at.is_some()
+    );
+    assert!(
+        history
+            .audit
+            .iter()
+            .any(|a| a.action == "invitation.accepted")
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_a_field_error_and_stores_nothing() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let long = "x".repeat(101);
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![("first_name", "  ")], "first_name"),
+        (vec![("last_name", "")], "last_name"),
+        (vec![("first_name", long.as_str())], "first_name"),
+        (vec![("email", "not-an-address")], "email"),
+        (vec![("email", "a@b")], "email"),
+        (vec![("password", "short")], "password"),
+        (vec![("password", "ada@example.com")], "password"),
+        (vec![("must_change_password", "on")], "must_change_password"),
+        (vec![("team_ids][", "no-such-team")], "team_ids"),
+    ];
+    for (fields, field) in cases {
+        let (got, message) = field_error(app.create_user(&fields).await).await;
+        assert_eq!(got, field, "{fields:?}: {message}");
+        assert!(!message.is_empty());
+    }
+    assert_eq!(
+        app.count("select count(*) from users where role like 'consumer%'")
+            .await,
+        0
+    );
+
+    app.create_user_ok(&[]).await;
+    let (field, message) =
+        field_error(app.create_user(&[("email", "ADA@example.com")]).await).await;
+    assert_eq!(
+        (field.as_str(), message.as_str()),
+        ("email", "A user with this email already exists")
+    );
+    assert_eq!(
+        app.count("select count(*) from users where role like 'consumer%'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("select count(*) from team_memberships").await,
+        1,
+        "the default team only"
+    );
+}
+
+#[tokio::test]
+async fn a_user_with_a_password_is_active_and_can_never_be_invited() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let id = app
+        .create_user_ok(&[("password", "a long enough password")])
+        .await;
+    assert_eq!(detail(&app, &id).await.status, UserStatus::Active);
+    let invite = app.call("send_invite", &[("id", &id)]).await;
+    assert_eq!(invite.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        app.count("select count(*) from one_time_tokens where purpose = 'invitation'")
+            .await,
+        0
+    );
+    assert_eq!(app.count("select count(*) from email_outbox").await, 0);
+}
+
+#[tokio::test]
+async fn html_in_names_renders_as_text() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let id = app
+        .create_user_ok(&[
+            ("first_name", "<script>alert(1)</script>"),
+            ("last_name", "<b>Bold</b>"),
+        ])
+        .await;
+    for path in ["/admin/users".to_owned(), format!("/admin/users/{id}")] {
+        let html = app
+            .client
+            .get(app.url(&path))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            !html.contains("<script>alert(1)") && !html.contains("<b>Bold"),
+            "{path}: {}",
+            html.split("<script>alert(1)")
+                .next()
+                .map(|h| &h[h.len().saturating_sub(300)..])
+                .unwrap_or_default()
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn twenty_concurrent_creates_of_one_email_make_one_user() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let attempts = (0..20).map(|i| {
+        let app = &app;
+        async move {
+            let name = format!("Racer{i}");
+            app.create_user(&[("first_name", name.as_str()), ("email", "race@example.com")])
+                .await
+                .status()
+        }
+    });
+    let statuses = futures_join_all(attempts).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::UNPROCESSABLE_ENTITY),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.count("select count(*) from users where email = 'race@example.com'")
+            .await,
+        1
+    );
+    assert_eq!(app.count("select count(*) from team_memberships").await, 1);
+}
+
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(f);
+    }
+    let mut out = Vec::with_capacity(set.len());
+    let pinned: Vec<_> = set.into_iter().map(Box::pin).collect();
+    // Poll all at once.
+    let results = futures_util_join(pinned).await;
+    out.extend(results);
+    out
+}
+
+async fn futures_util_join<F: std::future::Future + Unpin>(mut futures: Vec<F>) -> Vec<F::Output> {
+    let mut results: Vec<Option<F::Output>> = (0..futures.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in futures.iter_mut().enumerate() {
+            if results[i].is_none() {
+                match std::pin::Pin::new(&mut *f).poll(cx) {
+                    std::task::Poll::Ready(v) => results[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    results.into_iter().map(|r| r.expect("done")).collect()
+}
+
+async fn invited_user(app: &TestApp) -> (String, String) {
+    let id = app.create_user_ok(&[]).await;
+    assert_eq!(
+        app.call("send_invite", &[("id", &id)]).await.status(),
+        StatusCode::OK
+    );
+    let outbox: Vec<app::domain::outbox::OutboxMessage> =
+        app.call("outbox", &[]).await.json().await.expect("outbox");
+    let link = invite_link(&outbox[0].text_body);
+    (id, link.split("token=").nth(1).expect("token").to_owned())
+}
+
+#[tokio::test]
+async fn sixteen_concurrent_redemptions_of_one_token_succeed_once() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let (id, token) = invited_user(&app).await;
+    let attempts = (0..16).map(|i| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            let password = format!("racing password number {i}");
+            app.call_with(
+                &client(&app.base),
+                "accept_invitation",
+                &[
+                    ("token", token.as_str()),
+                    ("password", password.as_str()),
+                    ("confirm_password", password.as_str()),
+                ],
+            )
+            .await
+            .status()
+        }
+    });
+    let statuses = futures_join_all(attempts).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.count("select count(*) from sessions").await,
+        2,
+        "the admin's and the one winner's"
+    );
+    assert_eq!(detail(&app, &id).await.status, UserStatus::Active);
+}
+
+#[tokio::test]
+async fn expired_used_and_revoked_links_are_refused_each_with_its_own_message() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let accept = |token: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .call_with(
+                    &client(&app.base),
+                    "accept_invitation",
+                    &[
+                        ("token", token.as_str()),
+                        ("password", "a long enough password"),
+                        ("confirm_password", "a long enough password"),
+                    ],
+                )
+                .await;
+            let status = response.status();
+            (status, response.text().await.expect("body"))
+        }
+    };
+    let page = |token: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(app.url(&format!("/invite?token={token}")))
+                .send()
+                .await
+                .expect("page")
+                .text()
+                .await
+                .expect("html")
+        }
+    };
+
+    // Revoked: a resend replaces the first link; "Revoke invite" withdraws the second.
+    let (id, first) = invited_user(&app).await;
+    assert_eq!(
+        app.call("send_invite", &[("id", &id)]).await.status(),
+        StatusCode::OK
+    );
+    let (status, body) = accept(first.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("withdrawn"), "{body}");
+    assert!(page(first).await.contains("This invitation was withdrawn."));
+    assert_eq!(
+        app.call("revoke_invite", &[("id", &id)]).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(detail(&app, &id).await.status, UserStatus::NotInvited);
+
+    // Expired: eight days later by the injectable clock.
+    let (_, token) = invited_user_named(&app, "expired@example.com").await;
+    app.state.clock.advance(Duration::from_secs(8 * 24 * 3600));
+    let (status, body) = accept(token.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("expired"), "{body}");
+    let html = page(token.clone()).await;
+    assert!(
+        html.contains("This invitation has expired.") && html.contains("Request a new invitation")
+    );
+
+    // Asking for a new one tells the admins and the same answer goes to anyone.
+    let asked = app
+        .call_with(
+            &client(&app.base),
+            "request_new_invitation",
+            &[("token", &token)],
+        )
+        .await;
+    let stranger = app
+        .call_with(
+            &client(&app.base),
+            "request_new_invitation",
+            &[("token", "made-up")],
+        )
+        .await;
+    assert_eq!(asked.status(), stranger.status());
+    assert_eq!(
+        asked.text().await.expect("body"),
+        stranger.text().await.expect("body")
+    );
+    assert_eq!(
+        app.count("select count(*) from email_outbox where kind = 'invitation_requested'")
+            .await,
+        1
+    );
+
+    let (status, _) = accept("made-up".to_owned()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        page("made-up".into())
+            .await
+            .contains("This invitation link is not valid.")
+    );
+}
+
+async fn invited_user_named(app: &TestApp, email: &str) -> (String, String) {
+    let id = app.create_user_ok(&[("email", email)]).await;
+    assert_eq!(
+        app.call("send_invite", &[("id", &id)]).await.status(),
+        StatusCode::OK
+    );
+    let outbox: Vec<app::domain::outbox::OutboxMessage> =
+        app.call("outbox", &[]).await.json().await.expect("outbox");
+    let message = outbox
+        .iter()
+        .find(|m| m.to_address == email)
+        .expect("email");
+    let link = invite_link(&message.text_body);
+    (id, link.split("token=").nth(1).expect("token").to_owned())
+}
+
+#[tokio::test]
+async fn without_smtp_the_email_waits_in_the_outbox_with_its_link_built_from_the_public_url() {
+    let app = spawn_with(TestOptions {
+        public_url: Some("https://portal.example.com".into()),
+        ..Default::default()
+    })
+    .await;
+    app.login_admin().await;
+    let id = app.create_user_ok(&[]).await;
+    assert_eq!(
+        app.call("send_invite", &[("id", &id)]).await.status(),
+        StatusCode::OK
+    );
+    let outbox: Vec<app::domain::outbox::OutboxMessage> =
+        app.call("outbox", &[]).await.json().await.expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].status, "queued");
+    assert!(
+        invite_link(&outbox[0].text_body).starts_with("https://portal.example.com/invite?token=")
+    );
+    assert!(
+        outbox[0]
+            .html_body
+            .contains("href=\"https://portal.example.com/invite?token=")
+    );
+    let page = app
+        .client
+        .get(app.url("/admin/settings/email/outbox"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("You&#x27;re invited to Portico")
+            || page.contains("You're invited to Portico"),
+        "the outbox page lists it"
+    );
+}
+
+#[tokio::test]
+async fn when_smtp_is_down_invitations_wait_and_are_delivered_exactly_once_after_a_restart() {
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("probe");
+        probe.local_addr().expect("addr").port()
+    };
+    let smtp_url = format!("smtp://127.0.0.1:{port}?tls=none");
+    let database_url = fresh_database_url().await;
+    let mut first = spawn_with(TestOptions {
+        smtp_url: Some(smtp_url.clone()),
+        database_url: Some(database_url.clone()),
+        ..Default::default()
+    })
+    .await;
+    first.login_admin().await;
+    for n in 0..3 {
+        let email = format!("down{n}@example.com");
+        let id = first.create_user_ok(&[("email", email.as_str())]).await;
+        assert_eq!(
+            first.call("send_invite", &[("id", &id)]).await.status(),
+            StatusCode::OK
+        );
+    }
+    for _ in 0..200 {
+        if first
+            .count(
+                "select count(*) from email_outbox where attempts >= 1 and last_error is not null",
+            )
+            .await
+            == 3
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let outbox: Vec<app::domain::outbox::OutboxMessage> = first
+        .call("outbox", &[])
+        .await
+        .json()
+        .await
+        .expect("outbox");
+    assert!(
+        outbox
+            .iter()
+            .all(|m| m.status == "queued" && m.last_error.is_some()),
+        "{outbox:?}"
+    );
+    first.stop().await;
+
+    let smtp = SmtpServer::start_on(port).await;
+    let second = spawn_with(TestOptions {
+        smtp_url: Some(smtp_url),
+        database_url: Some(database_url),
+        ..Default::default()
+    })
+    .await;
+    second.state.clock.advance(Duration::from_secs(3600));
+    second.state.mail_wakeup.notify_one();
+    let delivered = smtp.wait_for(3).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(smtp.messages().len(), 3, "each delivered once");
+    for n in 0..3 {
+        assert_eq!(
+            delivered
+                .iter()
+                .filter(|m| m.contains(&format!("To: down{n}@example.com")))
+                .count(),
+            1
+        );
+    }
+    assert_eq!(
+        second
+            .count("select count(*) from email_outbox where status = 'sent'")
+            .await,
+        3
+    );
+}
+
+#[tokio::test]
+async fn a_failed_email_can_be_retried_by_hand() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let (_, _) = invited_user(&app).await;
+    sqlx::query(
+        "update email_outbox set status = 'failed', attempts = 8, last_error = 'relay refused'",
+    )
+    .execute(app.state.store.pool())
+    .await
+    .expect("fail it");
+    let outbox: Vec<app::domain::outbox::OutboxMessage> =
+        app.call("outbox", &[]).await.json().await.expect("outbox");
+    assert_eq!(outbox[0].last_error.as_deref(), Some("relay refused"));
+    assert_eq!(
+        app.call("retry_email", &[("id", &outbox[0].id)])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.count("select count(*) from email_outbox where status = 'queued' and attempts = 0")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_users_table_searches_filters_sorts_and_pages_by_keyset() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    for n in 0..30 {
+        let email = format!("user{n:02}@example.com");
+        let last = format!("Zed{n:02}");
+        app.create_user_ok(&[("email", email.as_str()), ("last_name", last.as_str())])
+            .await;
+    }
+    let with_password = app
+        .create_user_ok(&[
+            ("email", "active@example.com"),
+            ("first_name", "Grace"),
+            ("last_name", "Hopper"),
+            ("password", "a long enough password"),
+        ])
+        .await;
+
+    let first = list(&app, &[]).await;
+    assert_eq!(first.total, 31);
+    assert_eq!(first.users.len(), 25);
+    assert_eq!(first.users[0].id, with_password, "newest first");
+    let second = list(
+        &app,
+        &[("cursor", first.next_cursor.as_deref().expect("next"))],
+    )
+    .await;
+    assert_eq!(second.users.len(), 6);
+    assert!(second.next_cursor.is_none());
+    let mut seen: Vec<String> = first
+        .users
+        .iter()
+        .chain(second.users.iter())
+        .map(|u| u.id.clone())
+        .collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 31, "no row twice, none missing");
+
+    let by_name = list(&app, &[("sort", "name")]).await;
+    assert_eq!(by_name.users[0].last_name, "Hopper");
+    let by_email_page2 = {
+        let p1 = list(&app, &[("sort", "email")]).await;
+        assert_eq!(p1.users[0].email, "active@example.com");
+        list(
+            &app,
+            &[
+                ("sort", "email"),
+                ("cursor", p1.next_cursor.as_deref().expect("next")),
+            ],
+        )
+        .await
+    };
+    assert_eq!(
+        by_email_page2.users.last().map(|u| u.email.as_str()),
+        Some("user29@example.com")
+    );
+
+    let search = list(&app, &[("search", "HOPP")]).await;
+    assert_eq!(
+        (search.total, search.users[0].email.as_str()),
+        (1, "active@example.com")
+    );
+    let by_email = list(&app, &[("search", "user1")]).await;
+    assert_eq!(by_email.total, 10);
+    let percent = list(&app, &[("search", "%")]).await;
+    assert_eq!(
+        percent.total, 0,
+        "LIKE wildcards are searched for literally"
+    );
+
+    assert_eq!(list(&app, &[("status", "active")]).await.total, 1);
+    assert_eq!(list(&app, &[("status", "not-invited")]).await.total, 30);
+    let invited = first.users[1].id.clone();
+    assert_eq!(
+        app.call("send_invite", &[("id", &invited)]).await.status(),
+        StatusCode::OK
+    );
+    let invited_page = list(&app, &[("status", "invited")]).await;
+    assert_eq!(
+        (invited_page.total, invited_page.users[0].id.as_str()),
+        (1, invited.as_str())
+    );
+    assert_eq!(
+        list(&app, &[("team_id", app::backend::db::DEFAULT_TEAM_ID)])
+            .await
+            .total,
+        31
+    );
+    assert_eq!(
+        list(&app, &[("organization_id", "no-such-org")])
+            .await
+            .total,
+        0
+    );
+    assert_eq!(
+        first.users[0].teams,
+        vec!["Default Organization All users".to_owned()]
+    );
+}
+
+#[tokio::test]
+async fn deactivating_ends_sessions_and_invitations_and_deleting_removes_the_user() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let (id, token) = invited_user(&app).await;
+    assert_eq!(
+        app.call("set_user_active", &[("id", &id), ("active", "false")])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(detail(&app, &id).await.status, UserStatus::Inactive);
+    let accepted = app
+        .call_with(
+            &client(&app.base),
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("password", "a long enough password"),
+                ("confirm_password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        accepted.status(),
+        StatusCode::CONFLICT,
+        "deactivation revoked the invitation"
+    );
+    assert_eq!(
+        app.call("set_user_active", &[("id", &id), ("active", "true")])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    let member = app
+        .create_user_ok(&[
+            ("email", "member@example.com"),
+            ("password", "a long enough password"),
+        ])
+        .await;
+    let member_client = client(&app.base);
+    let login = app
+        .call_with(
+            &member_client,
+            "login",
+            &[
+                ("email", "member@example.com"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(
+        app.call("set_user_active", &[("id", &member), ("active", "false")])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let me: Option<app::domain::CurrentUser> = app
+        .call_with(&member_client, "me", &[])
+        .await
+        .json()
+        .await
+        .expect("me");
+    assert!(me.is_none(), "the deactivated user's session ended");
+
+    assert_eq!(
+        app.call("delete_user", &[("id", &member)]).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.call("user", &[("id", &member)]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.count("select count(*) from team_memberships").await, 1);
+}
+
+#[tokio::test]
+async fn a_user_who_must_change_their_password_can_do_nothing_else() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    app.create_user_ok(&[
+        ("email", "temp@example.com"),
+        ("password", "a temporary password"),
+        ("must_change_password", "on"),
+    ])
+    .await;
+    let user = client(&app.base);
+    let login = app
+        .call_with(
+            &user,
+            "login",
+            &[
+                ("email", "temp@example.com"),
+                ("password", "a temporary password"),
+            ],
+        )
+        .await;
+    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(login.headers()["location"], "/change-password");
+    let home = user.get(app.url("/admin")).send().await.expect("admin");
+    assert_eq!(home.headers()["location"], "/change-password");
+    for function in ["list_users", "outbox", "user_choices"] {
+        assert_ne!(
+            app.call_with(&user, function, &[]).await.status(),
+            StatusCode::OK,
+            "{function}"
+        );
+    }
+    let weak = app
+        .call_with(
+            &user,
+            "change_password",
+            &[("new_password", "short"), ("confirm_new_password", "short")],
+        )
+        .await;
+    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let changed = app
+        .call_with(
+            &user,
+            "change_password",
+            &[
+                ("new_password", "my very own password"),
+                ("confirm_new_password", "my very own password"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let again = app
+        .call_with(
+            &client(&app.base),
+            "login",
+            &[
+                ("email", "temp@example.com"),
+                ("password", "my very own password"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.headers()["location"], "/");
+}
+
+#[tokio::test]
+async fn every_users_menu_function_refuses_strangers_and_consumers() {
+    let app = spawn_app().await;
+    app.insert_consumer("dev@example.com", "a consumer's long password")
+        .await;
+    let consumer = client(&app.base);
+    assert_eq!(
+        app.call_with(
+            &consumer,
+            "login",
+            &[
+                ("email", "dev@example.com"),
+                ("password", "a consumer's long password")
+            ]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let stranger = client(&app.base);
+    let calls: [(&str, &[(&str, &str)]); 10] = [
+        (
+            "list_users",
+            &[
+                ("search", ""),
+                ("organization_id", ""),
+                ("team_id", ""),
+                ("status", ""),
+                ("sort", ""),
+                ("cursor", ""),
+            ],
+        ),
+        ("user_choices", &[]),
+        (
+            "create_user",
+            &[
+                ("form[first_name]", "A"),
+                ("form[last_name]", "B"),
+                ("form[email]", "x@example.com"),
+                (
+                    "form[organization_id]",
+                    app::backend::db::DEFAULT_ORGANIZATION_ID,
+                ),
+                ("form[role]", ""),
+            ],
+        ),
+        ("user", &[("id", "x")]),
+        ("send_invite", &[("id", "x")]),
+        ("revoke_invite", &[("id", "x")]),
+        ("set_user_active", &[("id", "x"), ("active", "false")]),
+        ("delete_user", &[("id", "x")]),
+        ("outbox", &[]),
+        ("retry_email", &[("id", "x")]),
+    ];
+    for (function, form) in calls {
+        assert_eq!(
+            app.call_with(&stranger, function, form).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "stranger: {function}"
+        );
+        assert_eq!(
+            app.call_with(&consumer, function, form).await.status(),
+            StatusCode::FORBIDDEN,
+            "consumer: {function}"
+        );
+    }
+    assert_eq!(
+        app.count("select count(*) from users where email = 'x@example.com'")
+            .await,
+        0
+    );
+}
