@@ -38,15 +38,20 @@ step "First-load size of the release site"
 node scripts/first-load-size.mjs target/site/pkg 300
 
 port="${PORTICO_E2E_PORT:-3217}"
+smtp_port="${PORTICO_E2E_SMTP_PORT:-3225}"
 work=$(mktemp -d)
+step "Starting a real SMTP listener for the browser tests on 127.0.0.1:$smtp_port (messages in $work/mail)"
+node end2end/smtp-sink.mjs "$smtp_port" "$work/mail" >"$work/smtp.log" 2>&1 &
+smtp=$!
 step "Starting Portico with the README's run command on 127.0.0.1:$port (fresh SQLite database, log in $work/server.log)"
 PORTICO_ADDR="127.0.0.1:$port" \
 PORTICO_DATABASE_URL="sqlite://$work/portico.db" \
+PORTICO_SMTP_URL="smtp://127.0.0.1:$smtp_port?tls=none" \
 PORTICO_ADMIN_EMAIL=admin@example.com \
 PORTICO_ADMIN_PASSWORD='correct horse battery staple' \
   scripts/run.sh >"$work/server.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
+trap 'kill "$server" "$smtp" 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; echo "Portico did not start" >&2; exit 1; }
@@ -56,10 +61,12 @@ curl -fsS "http://127.0.0.1:$port/healthz" && echo " <- /healthz"
 curl -fsS "http://127.0.0.1:$port/login" | grep -q '>Log in<' && echo "/login renders"
 
 step "Browser tests in Chromium (hydrated and JavaScript off)"
-PORTICO_E2E_URL="http://127.0.0.1:$port" npx playwright test --config end2end/playwright.config.ts
+PORTICO_E2E_URL="http://127.0.0.1:$port" PORTICO_E2E_MAILDIR="$work/mail" \
+  npx playwright test --config end2end/playwright.config.ts
 
 step "Stopping Portico with SIGTERM (graceful shutdown)"
 kill -TERM "$server"
 wait "$server"
+kill "$smtp" 2>/dev/null || true
 trap - EXIT
 echo "All tests passed."

@@ -41,7 +41,7 @@ ensure_build_tools() {
     step "Installing Node.js and npm (Debian packages)"
     apt-get update -q && apt-get install -y -q nodejs npm
   fi
-  if [ -x node_modules/.bin/wasm-opt ] && [ -x node_modules/.bin/playwright ] \
+  if [ -x node_modules/.bin/wasm-opt ] && [ -x node_modules/.bin/playwright ] && [ -d node_modules/smtp-server ] \
     && [ node_modules/.package-lock.json -nt package-lock.json ]; then
     step "npm tools (binaryen's wasm-opt, Playwright): present"
   else
@@ -60,7 +60,8 @@ ensure_browser() {
 }
 
 # The release build: server binary and the site (wasm, js, css) under target/site.
+# `erase_components` type-erases Leptos components: the wasm comes out a quarter smaller.
 build_release() {
-  step "Building Portico (release): cargo leptos build --release"
-  cargo leptos build --release
+  step "Building Portico (release): RUSTFLAGS=\"--cfg erase_components\" cargo leptos build --release"
+  RUSTFLAGS="--cfg erase_components" cargo leptos build --release
 }

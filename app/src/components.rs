@@ -11,10 +11,11 @@ pub fn FieldError(
     /// The field's name, as in `AppError::Validation { field }`.
     field: &'static str,
 ) -> impl IntoView {
-    move || {
-        error.get().and_then(|e| e.field_message(field)).map(|message| {
-            view! { <p class="field-error" id=format!("{field}-error") role="alert">{message}</p> }
-        })
+    // Always present, so a message appearing does not move the form under the pointer.
+    view! {
+        <p class="field-error" id=format!("{field}-error") aria-live="polite">
+            {move || error.get().and_then(|e| e.field_message(field))}
+        </p>
     }
 }
 

@@ -9,4 +9,5 @@ pub mod not_found;
 pub mod outbox;
 pub mod setup;
 pub mod user;
+pub mod user_edit;
 pub mod users;

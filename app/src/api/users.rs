@@ -103,6 +103,54 @@ pub async fn create_user(form: UserForm) -> Result<String, AppError> {
     .map_err(with_status)
 }
 
+/// Saves the "Edit" form of a consumer (every field but the password), then shows their page.
+#[server(prefix = "/api", endpoint = "update_user")]
+pub async fn update_user(id: String, form: UserForm) -> Result<(), AppError> {
+    use crate::backend::db::{NewUser, StoreError};
+    use crate::domain::user::DUPLICATE_EMAIL;
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        let form = UserForm {
+            password: String::new(),
+            must_change_password: None,
+            ..form
+        };
+        let valid = form.validate().map_err(|e| echo_form(e, &form))?;
+        let user = NewUser {
+            first_name: valid.first_name.as_str(),
+            last_name: valid.last_name.as_str(),
+            email: valid.email.as_str(),
+            organization_id: &valid.organization_id,
+            team_ids: &valid.team_ids,
+            role: valid.role,
+            password_hash: None,
+            must_change_password: false,
+        };
+        match state
+            .store
+            .update_user(&id, &user, &admin.id, state.clock.now())
+            .await
+        {
+            Ok(()) => {
+                leptos_axum::redirect(&format!("/admin/users/{id}?saved=1"));
+                Ok(())
+            }
+            Err(StoreError::Unique { .. }) => Err(echo_form(
+                AppError::validation("email", DUPLICATE_EMAIL),
+                &form,
+            )),
+            Err(StoreError::ForeignKey) => Err(echo_form(
+                AppError::validation("team_ids", "Choose teams of the chosen organization."),
+                &form,
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await
+    .map_err(with_status)
+}
+
 /// Carries what was typed (never the password) back with a validation error, so a form posted
 /// without JavaScript re-renders with its values.
 #[cfg(feature = "ssr")]

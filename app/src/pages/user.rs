@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn UserPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
     let send = ServerAction::<SendInvite>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
@@ -59,6 +60,7 @@ pub fn UserPage() -> impl IntoView {
         </Suspense>
         <FormError error=last_error/>
         {move || done().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+        {move || query.with(|q| q.get("saved")).map(|_| view! { <p class="notice" role="status">"Changes saved."</p> })}
     }
 }
 
@@ -91,6 +93,7 @@ fn UserView(
         <Title text="User · Portico"/>
         <div class="page-head">
             <h1>{name.clone()}</h1>
+            <a class="button secondary" href=format!("/admin/users/{id}/edit")>"Edit"</a>
             <details class="menu">
                 <summary>"More Options"</summary>
                 <div class="menu-items">

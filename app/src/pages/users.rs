@@ -257,10 +257,14 @@ fn AddUserDialog(
     };
     let navigate = use_navigate();
     let close = move || {
-        navigate("/admin/users", Default::default());
+        // Close first: while the modal is open the rest of the page is inert and cannot take focus.
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
         if let Some(opener) = opener.get_untracked() {
             let _ = opener.focus();
         }
+        navigate("/admin/users", Default::default());
     };
     // With wasm running, show it as a modal (focus moves in, Escape cancels); without, it is
     // rendered open in the page.
@@ -314,31 +318,28 @@ fn AddUserDialog(
                         on:change=on_check("email")/>
                 </label>
                 <FieldError error=shown_error("email") field="email"/>
-                <label>"Organization"
-                    <select name="form[organization_id]" on:change=move |ev| chosen_org.set(event_target_value(&ev))>
+                <label for="add-user-organization">"Organization"</label>
+                    <select id="add-user-organization" name="form[organization_id]" on:change=move |ev| chosen_org.set(event_target_value(&ev))>
                         {organizations.into_iter().map(|o| {
                             let selected = o.id == chosen_org.get_untracked();
                             view! { <option value=o.id selected=selected>{o.name}</option> }
                         }).collect_view()}
                     </select>
-                </label>
                 <FieldError error field="organization_id"/>
-                <label>"Teams"
-                    <select name="form[team_ids][]" multiple=true aria-describedby="teams-hint">
+                <label for="add-user-teams">"Teams"</label>
+                    <select id="add-user-teams" name="form[team_ids][]" multiple=true aria-describedby="teams-hint">
                         {move || teams_of_org().into_iter().map(|t| {
                             let selected = chosen_teams.contains(&t.id);
                             view! { <option value=t.id selected=selected>{t.name}</option> }
                         }).collect_view()}
                     </select>
-                </label>
                 <p class="hint" id="teams-hint">"None chosen: the organization's default team."</p>
                 <FieldError error field="team_ids"/>
-                <label>"Role"
-                    <select name="form[role]">
+                <label for="add-user-role">"Role"</label>
+                    <select id="add-user-role" name="form[role]">
                         <option value="consumer-team-member" selected=move || echoed("role") != "consumer-admin">"Team member"</option>
                         <option value="consumer-admin" selected=move || echoed("role") == "consumer-admin">"Consumer admin"</option>
                     </select>
-                </label>
                 <label>"Set password"
                     <input name="form[password]" type="password" autocomplete="new-password"
                         aria-describedby="password-hint password-error" on:change=on_check("password")/>

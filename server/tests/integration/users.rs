@@ -973,3 +973,63 @@ async fn every_users_menu_function_refuses_strangers_and_consumers() {
         0
     );
 }
+
+#[tokio::test]
+async fn editing_a_user_changes_every_field_with_the_same_rules() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let id = app.create_user_ok(&[]).await;
+    app.create_user_ok(&[("email", "taken@example.com")]).await;
+    let edit = |fields: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            let mut form: Vec<(String, String)> = vec![
+                ("id".into(), id),
+                ("form[first_name]".into(), "Augusta".into()),
+                ("form[last_name]".into(), "King".into()),
+                ("form[email]".into(), "augusta@example.com".into()),
+                (
+                    "form[organization_id]".into(),
+                    app::backend::db::DEFAULT_ORGANIZATION_ID.into(),
+                ),
+                ("form[role]".into(), "consumer-admin".into()),
+            ];
+            for (k, v) in fields {
+                let key = format!("form[{k}]");
+                form.retain(|(f, _)| *f != key);
+                form.push((key, v.to_owned()));
+            }
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.call("update_user", &pairs).await
+        }
+    };
+    let (field, message) = field_error(edit(vec![("email", "TAKEN@example.com")]).await).await;
+    assert_eq!(
+        (field.as_str(), message.as_str()),
+        ("email", "A user with this email already exists")
+    );
+    let (field, _) = field_error(edit(vec![("last_name", " ")]).await).await;
+    assert_eq!(field, "last_name");
+    assert_eq!(
+        detail(&app, &id).await.email,
+        "ada@example.com",
+        "nothing stored"
+    );
+
+    let saved = edit(vec![]).await;
+    assert_eq!(saved.status(), StatusCode::OK, "{:?}", saved.text().await);
+    let user = detail(&app, &id).await;
+    assert_eq!(
+        (
+            user.first_name.as_str(),
+            user.last_name.as_str(),
+            user.email.as_str()
+        ),
+        ("Augusta", "King", "augusta@example.com")
+    );
+    assert_eq!(user.role, app::domain::Role::ConsumerAdmin);
+    assert_eq!(user.teams.len(), 1);
+    assert!(user.audit.iter().any(|a| a.action == "user.updated"));
+}

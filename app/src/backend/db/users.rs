@@ -200,6 +200,61 @@ impl Store {
         Ok(id)
     }
 
+    /// Changes a consumer's names, email, role, organization and teams. A move to another
+    /// organization drops the old teams; no teams chosen means the organization's default team.
+    pub async fn update_user(
+        &self,
+        id: &str,
+        user: &NewUser<'_>,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let before: String = sqlx::query(&format!(
+            "select u.organization_id from users u where u.id = $1 and {CONSUMER}"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .try_get("organization_id")?;
+        sqlx::query("delete from team_memberships where user_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "update users set first_name = $1, last_name = $2, email = $3, role = $4, organization_id = $5, \
+             updated_at = $6 where id = $7",
+        )
+        .bind(user.first_name)
+        .bind(user.last_name)
+        .bind(user.email)
+        .bind(user.role.as_str())
+        .bind(user.organization_id)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        set_teams(&mut tx, id, user.organization_id, user.team_ids, now).await?;
+        let detail = if before == user.organization_id {
+            ""
+        } else {
+            "moved to another organization"
+        };
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "user.updated",
+            "user",
+            Some(id),
+            detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A page of consumers, newest first unless sorted otherwise, with the total that match.
     pub async fn list_users(&self, query: &UserQuery, now: Millis) -> StoreResult<UserPage> {
         let mut count = Sql::new(&format!(

@@ -1,0 +1,231 @@
+//! `portico-bench`: seeds a database with many API consumers and measures the users-list server
+//! function over HTTP (first page, a search, a filtered page, a deep keyset page), printing
+//! p50/p99 per case. Rerun it with the command in docs/benchmarks.md.
+
+use anyhow::Context as _;
+use app::backend::config::Config;
+use app::backend::db::{DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID};
+use app::domain::user::UserPage;
+use clap::Parser;
+use secrecy::SecretString;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(about = "Seed many users and measure the users list")]
+struct Args {
+    /// Database to seed and measure: sqlite://… or postgres://… (it should start empty).
+    #[arg(long)]
+    database_url: String,
+    /// How many consumers to seed (skipped when the database already holds that many).
+    #[arg(long, default_value_t = 1_000_000)]
+    users: i64,
+    /// Measured requests per case (after 20 warm-up requests).
+    #[arg(long, default_value_t = 300)]
+    iterations: usize,
+}
+
+const ADMIN_EMAIL: &str = "bench-admin@example.com";
+const ADMIN_PASSWORD: &str = "benchmark admin password";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let settings = server::Settings {
+        database_url: args.database_url.clone(),
+        config: Config {
+            public_url: url::Url::parse("http://127.0.0.1")?,
+            smtp_url: None,
+            smtp_from: "Portico <portico@localhost>".into(),
+            portal_name: "Portico".into(),
+        },
+        bootstrap_admin: Some((ADMIN_EMAIL.into(), SecretString::from(ADMIN_PASSWORD))),
+        site_root: "target/site".into(),
+    };
+    let started = server::start(settings).await?;
+    let store = &started.state.store;
+    let existing = count(
+        store.pool(),
+        "select count(*) from users where role like 'consumer%'",
+    )
+    .await?;
+    if existing < args.users {
+        let began = Instant::now();
+        seed(store.pool(), existing, args.users).await?;
+        println!(
+            "seeded {} users in {:.1} s",
+            args.users - existing,
+            began.elapsed().as_secs_f64()
+        );
+    } else {
+        println!("database already holds {existing} users");
+    }
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let router = started.router();
+    tokio::spawn(server::serve(listener, router, std::future::pending()));
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let call = |function: &'static str, form: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let url = format!("{base}/api/{function}");
+        let origin = base.clone();
+        async move {
+            client
+                .post(url)
+                .header("origin", origin)
+                .header("accept", "application/json")
+                .form(&form)
+                .send()
+                .await
+        }
+    };
+    let login = call(
+        "login",
+        vec![
+            ("email", ADMIN_EMAIL.into()),
+            ("password", ADMIN_PASSWORD.into()),
+        ],
+    )
+    .await?;
+    anyhow::ensure!(
+        login.status().is_success(),
+        "admin login failed: {}",
+        login.status()
+    );
+
+    let list = |search: &str, status: &str, sort: &str, cursor: &str| {
+        vec![
+            ("search", search.to_owned()),
+            ("organization_id", String::new()),
+            ("team_id", String::new()),
+            ("status", status.to_owned()),
+            ("sort", sort.to_owned()),
+            ("cursor", cursor.to_owned()),
+        ]
+    };
+    // A deep keyset page: follow the cursor 40 pages in (1,000 rows deep).
+    let mut cursor = String::new();
+    for _ in 0..40 {
+        let page: UserPage = call("list_users", list("", "", "", &cursor))
+            .await?
+            .json()
+            .await?;
+        cursor = page.next_cursor.context("fewer than 40 pages")?;
+    }
+    println!(
+        "users list at {} consumers, {} requests per case (HTTP, one client):",
+        args.users.max(existing),
+        args.iterations
+    );
+    let cases: Vec<(&str, Vec<(&'static str, String)>)> = vec![
+        ("first page", list("", "", "", "")),
+        ("search 'user12345'", list("user12345", "", "", "")),
+        ("filter status=invited", list("", "invited", "", "")),
+        ("sorted by name", list("", "", "name", "")),
+        ("deep keyset page (41st)", list("", "", "", &cursor)),
+    ];
+    for (name, form) in cases {
+        let mut times = Vec::with_capacity(args.iterations);
+        for i in 0..(args.iterations + 20) {
+            let began = Instant::now();
+            let response = call("list_users", form.clone()).await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "{name}: {}",
+                response.status()
+            );
+            let page: UserPage = response.json().await?;
+            if i >= 20 {
+                times.push(began.elapsed());
+            }
+            anyhow::ensure!(!page.users.is_empty(), "{name}: empty page");
+        }
+        times.sort();
+        let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+        println!(
+            "  {name:<26} p50 {:>8.2} ms   p99 {:>8.2} ms",
+            ms(pct(0.50)),
+            ms(pct(0.99))
+        );
+    }
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+async fn count(pool: &sqlx::AnyPool, sql: &str) -> anyhow::Result<i64> {
+    use sqlx::Row as _;
+    Ok(sqlx::query(sql)
+        .fetch_one(pool)
+        .await?
+        .try_get::<i64, _>(0)?)
+}
+
+/// Inserts users `from..to` in batches, with memberships in the default team; one in ten has a
+/// pending invitation, one in ten no password and no invitation.
+async fn seed(pool: &sqlx::AnyPool, from: i64, to: i64) -> anyhow::Result<()> {
+    const BATCH: i64 = 500;
+    let first_names = [
+        "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim",
+    ];
+    let last_names = [
+        "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson",
+        "Perlman", "Lee",
+    ];
+    let base_time: i64 = 1_700_000_000_000;
+    let mut n = from;
+    while n < to {
+        let end = (n + BATCH).min(to);
+        let mut tx = pool.begin().await?;
+        let mut users = String::from(
+            "insert into users (id, email, first_name, last_name, role, organization_id, status, approval, password_hash, created_at, updated_at) values ",
+        );
+        let mut members = String::from(
+            "insert into team_memberships (user_id, team_id, organization_id, created_at) values ",
+        );
+        let mut tokens = String::from(
+            "insert into one_time_tokens (id, token_hash, purpose, user_id, created_at, expires_at) values ",
+        );
+        let mut any_token = false;
+        for i in n..end {
+            let id = format!("00000000-bench-{i:012}");
+            let sep = if i == n { "" } else { "," };
+            let password = if i % 10 < 8 {
+                "'$argon2id$bench'"
+            } else {
+                "null"
+            };
+            users.push_str(&format!(
+                "{sep}('{id}', 'user{i}@example{}.com', '{}', '{}', 'consumer-team-member', '{DEFAULT_ORGANIZATION_ID}', 'active', 'approved', {password}, {}, {})",
+                i % 100,
+                first_names[(i % 10) as usize],
+                last_names[(i / 10 % 10) as usize],
+                base_time + i * 1000,
+                base_time + i * 1000,
+            ));
+            members.push_str(&format!(
+                "{sep}('{id}', '{DEFAULT_TEAM_ID}', '{DEFAULT_ORGANIZATION_ID}', {})",
+                base_time + i * 1000
+            ));
+            if i % 10 == 8 {
+                let tsep = if any_token { "," } else { "" };
+                any_token = true;
+                tokens.push_str(&format!(
+                    "{tsep}('bench-token-{i}', 'bench-hash-{i}', 'invitation', '{id}', {}, {})",
+                    base_time,
+                    i64::MAX / 2
+                ));
+            }
+        }
+        sqlx::query(&users).execute(&mut *tx).await?;
+        sqlx::query(&members).execute(&mut *tx).await?;
+        if any_token {
+            sqlx::query(&tokens).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        n = end;
+    }
+    Ok(())
+}
