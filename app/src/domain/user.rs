@@ -95,6 +95,8 @@ pub struct UserListItem {
 pub struct UserPage {
     pub users: Vec<UserListItem>,
     pub total: i64,
+    /// The count stopped at `total`: more users match.
+    pub total_is_capped: bool,
     pub next_cursor: Option<String>,
 }
 

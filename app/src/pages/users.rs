@@ -147,6 +147,11 @@ fn UsersTable(page: UserPage) -> impl IntoView {
     });
     let first_page = query.with_untracked(|q| q.get("cursor").is_some());
     let total = page.total;
+    let count_text = match (total, page.total_is_capped) {
+        (n, true) => format!("More than {} users", group_thousands(n)),
+        (1, false) => "1 user".to_owned(),
+        (n, false) => format!("{} users", group_thousands(n)),
+    };
     if page.users.is_empty() && total == 0 {
         return view! {
             <p class="empty">"No API consumers match. Add one with “Add new user”, or change the filters."</p>
@@ -154,7 +159,7 @@ fn UsersTable(page: UserPage) -> impl IntoView {
         .into_any();
     }
     view! {
-        <p class="count" role="status">{format!("{total} {}", if total == 1 { "user" } else { "users" })}</p>
+        <p class="count" role="status">{count_text}</p>
         <table class="data">
             <thead>
                 <tr><th>"Name"</th><th>"Email"</th><th>"Organization"</th><th>"Teams"</th><th>"Status"</th><th>"Created"</th></tr>
@@ -179,6 +184,19 @@ fn UsersTable(page: UserPage) -> impl IntoView {
         </nav>
     }
     .into_any()
+}
+
+/// 10000 as "10,000".
+fn group_thousands(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn encode(value: &str) -> String {

@@ -24,6 +24,9 @@ struct Args {
     iterations: usize,
 }
 
+/// Far in the future, so seeded invitations stay pending.
+const INVITE_EXPIRES: i64 = 4_000_000_000_000;
+
 const ADMIN_EMAIL: &str = "bench-admin@example.com";
 const ADMIN_PASSWORD: &str = "benchmark admin password";
 
@@ -180,7 +183,8 @@ async fn seed(pool: &sqlx::AnyPool, from: i64, to: i64) -> anyhow::Result<()> {
         let end = (n + BATCH).min(to);
         let mut tx = pool.begin().await?;
         let mut users = String::from(
-            "insert into users (id, email, first_name, last_name, role, organization_id, status, approval, password_hash, created_at, updated_at) values ",
+            "insert into users (id, email, first_name, last_name, role, organization_id, status, approval, password_hash, \
+             list_status, invite_expires_at, created_at, updated_at) values ",
         );
         let mut members = String::from(
             "insert into team_memberships (user_id, team_id, organization_id, created_at) values ",
@@ -214,8 +218,7 @@ async fn seed(pool: &sqlx::AnyPool, from: i64, to: i64) -> anyhow::Result<()> {
                 any_token = true;
                 tokens.push_str(&format!(
                     "{tsep}('bench-token-{i}', 'bench-hash-{i}', 'invitation', '{id}', {}, {})",
-                    base_time,
-                    i64::MAX / 2
+                    base_time, INVITE_EXPIRES
                 ));
             }
         }

@@ -723,9 +723,16 @@ async fn the_users_table_searches_filters_sorts_and_pages_by_keyset() {
     let by_email = list(&app, &[("search", "user1")]).await;
     assert_eq!(by_email.total, 10);
     let percent = list(&app, &[("search", "%")]).await;
+    assert_eq!(percent.total, 0, "nothing is a wildcard");
     assert_eq!(
-        percent.total, 0,
-        "LIKE wildcards are searched for literally"
+        list(&app, &[("search", "grace h")]).await.total,
+        1,
+        "a prefix of the full name"
+    );
+    assert_eq!(
+        list(&app, &[("search", "opper")]).await.total,
+        0,
+        "prefixes only"
     );
 
     assert_eq!(list(&app, &[("status", "active")]).await.total, 1);

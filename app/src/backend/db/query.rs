@@ -45,16 +45,3 @@ impl Sql {
         query
     }
 }
-
-/// `%…%` for a LIKE that matches `needle` anywhere, with LIKE's wildcards escaped (`escape '\'`).
-pub fn like_anywhere(needle: &str) -> String {
-    let mut out = String::from("%");
-    for c in needle.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}

@@ -1,7 +1,7 @@
 //! API consumers: creating, listing (keyset pages), the overview, invitations and status changes.
 
 use super::outbox::{NewEmail, insert_email};
-use super::query::{Bind, Sql, like_anywhere};
+use super::query::{Bind, Sql};
 use super::{Millis, Store, StoreError, StoreResult, Tx, audit, new_id};
 use crate::domain::Role;
 use crate::domain::user::{
@@ -62,54 +62,71 @@ pub enum InvitationLookup {
     Unknown,
 }
 
-const CONSUMER: &str = "u.role in ('consumer-admin', 'consumer-team-member')";
-const LIVE_INVITE: &str = "exists (select 1 from one_time_tokens i where i.user_id = u.id \
-     and i.purpose = 'invitation' and i.used_at is null and i.revoked_at is null and i.expires_at > ";
+/// Where the users table stops counting.
+pub const COUNT_CAP: i64 = 10_000;
 
-fn status_of(
-    status: &str,
-    approval: &str,
-    has_password: bool,
-    invite_expires: Option<Millis>,
-) -> UserStatus {
-    if status == "inactive" || approval == "rejected" {
-        UserStatus::Inactive
-    } else if approval == "pending" {
-        UserStatus::PendingApproval
-    } else if has_password {
-        UserStatus::Active
-    } else if invite_expires.is_some() {
-        UserStatus::Invited
-    } else {
-        UserStatus::NotInvited
+const CONSUMER: &str = "u.role in ('consumer-admin', 'consumer-team-member')";
+/// The shown status: `list_status`, with an invitation past its expiry read as "Not invited".
+fn status_of(list_status: &str, invite_expires: Option<Millis>, now: Millis) -> UserStatus {
+    match list_status {
+        "inactive" => UserStatus::Inactive,
+        "pending" => UserStatus::PendingApproval,
+        "active" => UserStatus::Active,
+        "invited" if invite_expires.is_some_and(|at| at > now) => UserStatus::Invited,
+        _ => UserStatus::NotInvited,
     }
 }
 
-/// The filter for one derived status; it matches `status_of` exactly.
+/// The filter for one shown status; it matches `status_of` exactly.
 fn status_filter(sql: &mut Sql, status: UserStatus, now: Millis) {
-    let approved = "u.status = 'active' and u.approval = 'approved'";
     match status {
         UserStatus::Inactive => {
-            sql.push(" and (u.status = 'inactive' or u.approval = 'rejected')");
+            sql.push(" and u.list_status = 'inactive'");
         }
         UserStatus::PendingApproval => {
-            sql.push(" and u.status = 'active' and u.approval = 'pending'");
+            sql.push(" and u.list_status = 'pending'");
         }
         UserStatus::Active => {
-            sql.push(&format!(" and {approved} and u.password_hash is not null"));
+            sql.push(" and u.list_status = 'active'");
         }
-        UserStatus::Invited | UserStatus::NotInvited => {
+        UserStatus::Invited => {
             let now = sql.bind(Bind::Int(now));
-            let not = if status == UserStatus::NotInvited {
-                "not "
-            } else {
-                ""
-            };
             sql.push(&format!(
-                " and {approved} and u.password_hash is null and {not}{LIVE_INVITE}{now})"
+                " and u.list_status = 'invited' and u.invite_expires_at > {now}"
+            ));
+        }
+        UserStatus::NotInvited => {
+            let now = sql.bind(Bind::Int(now));
+            sql.push(&format!(
+                " and (u.list_status = 'not-invited' or (u.list_status = 'invited' and u.invite_expires_at <= {now}))"
             ));
         }
     }
+}
+
+/// Recomputes a user's `invite_expires_at` and `list_status` inside the caller's transaction;
+/// every change to a user's password, status, approval or invitations ends with it.
+pub(super) async fn refresh_list_status(tx: &mut Tx, user_id: &str) -> StoreResult<()> {
+    sqlx::query(
+        "update users set invite_expires_at = (select max(i.expires_at) from one_time_tokens i \
+         where i.user_id = users.id and i.purpose = 'invitation' and i.used_at is null and i.revoked_at is null) \
+         where id = $1",
+    )
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "update users set list_status = case \
+         when status = 'inactive' or approval = 'rejected' then 'inactive' \
+         when approval = 'pending' then 'pending' \
+         when password_hash is not null then 'active' \
+         when invite_expires_at is not null then 'invited' \
+         else 'not-invited' end where id = $1",
+    )
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 fn encode_cursor(values: &[String]) -> String {
@@ -186,6 +203,7 @@ impl Store {
         } else {
             "without a password"
         };
+        refresh_list_status(&mut tx, &id).await?;
         audit(
             &mut tx,
             now,
@@ -256,19 +274,24 @@ impl Store {
     }
 
     /// A page of consumers, newest first unless sorted otherwise, with the total that match.
+    /// Counting stops at `COUNT_CAP`: past it the total reads "10,000+", so a page costs the same
+    /// at a million users as at ten thousand.
     pub async fn list_users(&self, query: &UserQuery, now: Millis) -> StoreResult<UserPage> {
         let mut count = Sql::new(&format!(
-            "select count(*) as n from users u where {CONSUMER}"
+            "select count(*) as n from (select 1 from users u where {CONSUMER}"
         ));
         push_filters(&mut count, query, now);
-        let total: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
+        let cap = count.bind(Bind::Int(COUNT_CAP + 1));
+        count.push(&format!(" limit {cap}) capped"));
+        let counted: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
+        let (total, total_is_capped) = if counted > COUNT_CAP {
+            (COUNT_CAP, true)
+        } else {
+            (counted, false)
+        };
 
-        let mut page = Sql::new(&format!("select {ROW_COLUMNS}, "));
-        let now_bind = page.bind(Bind::Int(now));
-        page.push(&format!(
-            "(select max(i.expires_at) from one_time_tokens i where i.user_id = u.id and i.purpose = 'invitation' \
-             and i.used_at is null and i.revoked_at is null and i.expires_at > {now_bind}) as invite_expires \
-             from users u join organizations o on o.id = u.organization_id where {CONSUMER}"
+        let mut page = Sql::new(&format!(
+            "select {ROW_COLUMNS} from users u join organizations o on o.id = u.organization_id where {CONSUMER}"
         ));
         push_filters(&mut page, query, now);
         let cursor = query.cursor.as_deref().and_then(decode_cursor);
@@ -311,7 +334,7 @@ impl Store {
         let rows = page.query().fetch_all(&self.pool).await?;
         let mut users = rows
             .iter()
-            .map(list_item)
+            .map(|r| list_item(r, now))
             .collect::<StoreResult<Vec<_>>>()?;
         let next_cursor = if users.len() as i64 > limit {
             users.truncate(limit as usize);
@@ -333,6 +356,7 @@ impl Store {
         Ok(UserPage {
             users,
             total,
+            total_is_capped,
             next_cursor,
         })
     }
@@ -363,17 +387,14 @@ impl Store {
     /// Everything the overview page shows of one consumer.
     pub async fn user_detail(&self, id: &str, now: Millis) -> StoreResult<Option<UserDetail>> {
         let row = sqlx::query(&format!(
-            "select {ROW_COLUMNS}, u.role, u.organization_id, u.must_change_password, \
-             (select max(i.expires_at) from one_time_tokens i where i.user_id = u.id and i.purpose = 'invitation' \
-              and i.used_at is null and i.revoked_at is null and i.expires_at > $2) as invite_expires \
+            "select {ROW_COLUMNS}, u.role, u.organization_id, u.must_change_password \
              from users u join organizations o on o.id = u.organization_id where u.id = $1 and {CONSUMER}"
         ))
         .bind(id)
-        .bind(now)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let item = list_item(&row)?;
+        let item = list_item(&row, now)?;
         let teams = sqlx::query(
             "select t.id, t.name from team_memberships m join teams t on t.id = m.team_id \
              where m.user_id = $1 order by lower(t.name)",
@@ -433,7 +454,9 @@ impl Store {
             organization_id: row.try_get("organization_id")?,
             must_change_password: row.try_get::<i64, _>("must_change_password")? == 1,
             has_password: row.try_get::<i64, _>("has_password")? == 1,
-            invitation_expires_at: row.try_get("invite_expires")?,
+            invitation_expires_at: row
+                .try_get::<Option<Millis>, _>("invite_expires_at")?
+                .filter(|at| *at > now),
             id: item.id,
             first_name: item.first_name,
             last_name: item.last_name,
@@ -497,6 +520,7 @@ impl Store {
         } else {
             "invitation.sent"
         };
+        refresh_list_status(&mut tx, user_id).await?;
         audit(
             &mut tx,
             now,
@@ -521,6 +545,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let revoked = revoke_live_invitations(&mut tx, user_id, now).await?;
         if revoked > 0 {
+            refresh_list_status(&mut tx, user_id).await?;
             audit(
                 &mut tx,
                 now,
@@ -569,6 +594,7 @@ impl Store {
         } else {
             "user.deactivated"
         };
+        refresh_list_status(&mut tx, user_id).await?;
         audit(
             &mut tx,
             now,
@@ -694,6 +720,7 @@ impl Store {
         if updated != 1 {
             return Err(StoreError::NotFound);
         }
+        refresh_list_status(&mut tx, &user_id).await?;
         audit(
             &mut tx,
             now,
@@ -796,14 +823,12 @@ impl Store {
     }
 }
 
-const ROW_COLUMNS: &str = "u.id, u.first_name, u.last_name, u.email, u.status, u.approval, u.created_at, \
-     case when u.password_hash is null then 0 else 1 end as has_password, o.name as organization";
+const ROW_COLUMNS: &str = "u.id, u.first_name, u.last_name, u.email, u.list_status, u.invite_expires_at, \
+     u.created_at, case when u.password_hash is null then 0 else 1 end as has_password, o.name as organization";
 
-fn list_item(row: &AnyRow) -> StoreResult<UserListItem> {
-    let status: String = row.try_get("status")?;
-    let approval: String = row.try_get("approval")?;
-    let has_password = row.try_get::<i64, _>("has_password")? == 1;
-    let invite_expires: Option<Millis> = row.try_get("invite_expires")?;
+fn list_item(row: &AnyRow, now: Millis) -> StoreResult<UserListItem> {
+    let list_status: String = row.try_get("list_status")?;
+    let invite_expires: Option<Millis> = row.try_get("invite_expires_at")?;
     Ok(UserListItem {
         id: row.try_get("id")?,
         first_name: row.try_get("first_name")?,
@@ -811,7 +836,7 @@ fn list_item(row: &AnyRow) -> StoreResult<UserListItem> {
         email: row.try_get("email")?,
         organization: row.try_get("organization")?,
         teams: Vec::new(),
-        status: status_of(&status, &approval, has_password, invite_expires),
+        status: status_of(&list_status, invite_expires, now),
         created_at: row.try_get("created_at")?,
     })
 }
@@ -870,10 +895,18 @@ fn push_filters(sql: &mut Sql, query: &UserQuery, now: Millis) {
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        let needle = sql.bind(Bind::Text(like_anywhere(&search.to_lowercase())));
+        // A case-insensitive prefix of the email, first name, last name or "first last": each a
+        // range on an expression index, which both databases use (binary order: SQLite, and
+        // Postgres with the C collation).
+        let low = search.to_lowercase();
+        let lo = sql.bind(Bind::Text(low.clone()));
+        let hi = sql.bind(Bind::Text(format!("{low}\u{10FFFF}")));
         sql.push(&format!(
-            " and (lower(u.email) like {needle} escape '\\' \
-             or lower(u.first_name || ' ' || u.last_name) like {needle} escape '\\')"
+            " and ((lower(u.email) >= {lo} and lower(u.email) < {hi}) \
+             or (lower(u.first_name) >= {lo} and lower(u.first_name) < {hi}) \
+             or (lower(u.last_name) >= {lo} and lower(u.last_name) < {hi}) \
+             or (lower(u.first_name || ' ' || u.last_name) >= {lo} \
+                 and lower(u.first_name || ' ' || u.last_name) < {hi}))"
         ));
     }
     if let Some(org) = &query.organization_id {
