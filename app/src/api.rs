@@ -4,4 +4,5 @@
 pub mod auth;
 pub mod invitations;
 pub mod outbox;
+pub mod settings;
 pub mod users;

@@ -247,14 +247,19 @@ async fn admin_create(settings: Settings, email: &str, password_stdin: bool) -> 
     Ok(())
 }
 
+/// Logs to stderr: readable lines, or one JSON object a line with `PORTICO_LOG_FORMAT=json`.
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if std::env::var("PORTICO_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// Resolves on SIGTERM or Ctrl-C; the server then finishes the requests in flight.

@@ -11,15 +11,19 @@ use crate::error::AppError;
 pub const LIFETIME_SETTING: &str = "invitation_lifetime_days";
 const DEFAULT_LIFETIME_DAYS: i64 = 7;
 
-async fn lifetime_ms(state: &AppState) -> Result<Millis, AppError> {
-    let days = state
+/// The setting "Invitation lifetime" (7 days unless changed).
+pub async fn lifetime_days(state: &AppState) -> Result<i64, AppError> {
+    Ok(state
         .store
         .setting(LIFETIME_SETTING)
         .await?
         .and_then(|v| v.parse::<i64>().ok())
         .filter(|d| (1..=90).contains(d))
-        .unwrap_or(DEFAULT_LIFETIME_DAYS);
-    Ok(days * 24 * 60 * 60 * 1000)
+        .unwrap_or(DEFAULT_LIFETIME_DAYS))
+}
+
+async fn lifetime_ms(state: &AppState) -> Result<Millis, AppError> {
+    Ok(lifetime_days(state).await? * 24 * 60 * 60 * 1000)
 }
 
 /// Creates a new invitation for `user_id` (revoking any earlier one) and queues its email.

@@ -123,9 +123,38 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings · Portico"/>
         <h1>"Settings"</h1>
+        <GeneralSettings/>
         <h2>"Email"</h2>
         <ul>
             <li><a href="/admin/settings/email/outbox">"Outbox"</a>" — every email Portico composed, and its delivery"</li>
         </ul>
+    }
+}
+
+/// Settings > General: the invitation lifetime.
+#[component]
+fn GeneralSettings() -> impl IntoView {
+    use crate::api::settings::{SetInvitationLifetime, invitation_lifetime};
+    use crate::components::{FieldError, action_error};
+    let save = ServerAction::<SetInvitationLifetime>::new();
+    let error = action_error(save);
+    let days = Resource::new(move || save.version().get(), |_| invitation_lifetime());
+    view! {
+        <h2>"General"</h2>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let current = days.await.unwrap_or(7);
+                view! {
+                    <ActionForm action=save attr:class="stack narrow-form">
+                        <label>"Invitation lifetime (days)"
+                            <input type="number" name="days" min="1" max="90" value=current.to_string()/>
+                        </label>
+                        <FieldError error field="days"/>
+                        <button type="submit">"Save"</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+        {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="notice" role="status">"Settings saved."</p> })}
     }
 }

@@ -120,9 +120,12 @@ async fn main() -> anyhow::Result<()> {
         args.users.max(existing),
         args.iterations
     );
+    // An email prefix that matches about a hundred users at a million (user12345, user123450…).
+    let search = format!("user{}", (args.users.max(existing) / 81).max(1));
     let cases: Vec<(&str, Vec<(&'static str, String)>)> = vec![
         ("first page", list("", "", "", "")),
-        ("search 'user12345'", list("user12345", "", "", "")),
+        ("search (email prefix)", list(&search, "", "", "")),
+        ("search (name prefix)", list("grace hop", "", "", "")),
         ("filter status=invited", list("", "invited", "", "")),
         ("sorted by name", list("", "", "name", "")),
         ("deep keyset page (41st)", list("", "", "", &cursor)),
@@ -196,13 +199,14 @@ async fn seed(pool: &sqlx::AnyPool, from: i64, to: i64) -> anyhow::Result<()> {
         for i in n..end {
             let id = format!("00000000-bench-{i:012}");
             let sep = if i == n { "" } else { "," };
-            let password = if i % 10 < 8 {
-                "'$argon2id$bench'"
-            } else {
-                "null"
+            let (password, list_status, invite_expires) = match i % 10 {
+                8 => ("null", "invited", INVITE_EXPIRES.to_string()),
+                9 => ("null", "not-invited", "null".to_string()),
+                _ => ("'$argon2id$bench'", "active", "null".to_string()),
             };
             users.push_str(&format!(
-                "{sep}('{id}', 'user{i}@example{}.com', '{}', '{}', 'consumer-team-member', '{DEFAULT_ORGANIZATION_ID}', 'active', 'approved', {password}, {}, {})",
+                "{sep}('{id}', 'user{i}@example{}.com', '{}', '{}', 'consumer-team-member', '{DEFAULT_ORGANIZATION_ID}', \
+                 'active', 'approved', {password}, '{list_status}', {invite_expires}, {}, {})",
                 i % 100,
                 first_names[(i % 10) as usize],
                 last_names[(i / 10 % 10) as usize],
@@ -222,13 +226,16 @@ async fn seed(pool: &sqlx::AnyPool, from: i64, to: i64) -> anyhow::Result<()> {
                 ));
             }
         }
-        sqlx::query(&users).execute(&mut *tx).await?;
-        sqlx::query(&members).execute(&mut *tx).await?;
+        sqlx::raw_sql(&users).execute(&mut *tx).await?;
+        sqlx::raw_sql(&members).execute(&mut *tx).await?;
         if any_token {
-            sqlx::query(&tokens).execute(&mut *tx).await?;
+            sqlx::raw_sql(&tokens).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         n = end;
+        if n % 100_000 == 0 {
+            println!("  {n} users");
+        }
     }
     Ok(())
 }

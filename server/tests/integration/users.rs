@@ -1040,3 +1040,85 @@ async fn editing_a_user_changes_every_field_with_the_same_rules() {
     assert_eq!(user.teams.len(), 1);
     assert!(user.audit.iter().any(|a| a.action == "user.updated"));
 }
+
+#[tokio::test]
+async fn the_invitation_lifetime_setting_sets_new_invitations_expiry() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let bad = app.call("set_invitation_lifetime", &[("days", "0")]).await;
+    assert_eq!(field_error(bad).await.0, "days");
+    assert_eq!(
+        app.call("set_invitation_lifetime", &[("days", "2")])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let days: i64 = app
+        .call("invitation_lifetime", &[])
+        .await
+        .json()
+        .await
+        .expect("days");
+    assert_eq!(days, 2);
+    let id = app.create_user_ok(&[]).await;
+    let before = app.state.clock.now();
+    assert_eq!(
+        app.call("send_invite", &[("id", &id)]).await.status(),
+        StatusCode::OK
+    );
+    let expires = detail(&app, &id)
+        .await
+        .invitation_expires_at
+        .expect("pending");
+    let two_days = 2 * 24 * 3600 * 1000;
+    assert!(
+        (expires - before - two_days).abs() < 60_000,
+        "expires in two days"
+    );
+    let stranger = client(&app.base);
+    assert_eq!(
+        app.call_with(&stranger, "set_invitation_lifetime", &[("days", "5")])
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn past_a_thousand_matches_the_total_reads_more_than_a_thousand() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let values: Vec<String> = (0..1001)
+        .map(|i| {
+            format!(
+                "('bulk-{i}', 'bulk{i}@example.com', 'Bulk', 'User', 'consumer-team-member', '{}', 'not-invited', {i}, {i})",
+                app::backend::db::DEFAULT_ORGANIZATION_ID
+            )
+        })
+        .collect();
+    sqlx::raw_sql(&format!(
+        "insert into users (id, email, first_name, last_name, role, organization_id, list_status, created_at, updated_at) values {}",
+        values.join(",")
+    ))
+    .execute(app.state.store.pool())
+    .await
+    .expect("bulk insert");
+    let page = list(&app, &[]).await;
+    assert_eq!((page.total, page.total_is_capped), (1000, true));
+    let few = list(&app, &[("search", "bulk100")]).await;
+    assert_eq!(
+        (few.total, few.total_is_capped),
+        (2, false),
+        "bulk100 and bulk1000"
+    );
+    let html = app
+        .client
+        .get(app.url("/admin/users"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("More than 1,000 users"));
+}

@@ -63,7 +63,7 @@ pub enum InvitationLookup {
 }
 
 /// Where the users table stops counting.
-pub const COUNT_CAP: i64 = 10_000;
+pub const COUNT_CAP: i64 = 1_000;
 
 const CONSUMER: &str = "u.role in ('consumer-admin', 'consumer-team-member')";
 /// The shown status: `list_status`, with an invitation past its expiry read as "Not invited".
@@ -274,8 +274,8 @@ impl Store {
     }
 
     /// A page of consumers, newest first unless sorted otherwise, with the total that match.
-    /// Counting stops at `COUNT_CAP`: past it the total reads "10,000+", so a page costs the same
-    /// at a million users as at ten thousand.
+    /// Counting stops at `COUNT_CAP`: past it the total reads "More than 1,000 users", so a page
+    /// costs about the same at a million users as at ten thousand.
     pub async fn list_users(&self, query: &UserQuery, now: Millis) -> StoreResult<UserPage> {
         let mut count = Sql::new(&format!(
             "select count(*) as n from (select 1 from users u where {CONSUMER}"
@@ -808,6 +808,38 @@ impl Store {
             insert_email(&mut tx, &email(&to), now).await?;
         }
         audit(&mut tx, now, None, action, "user", Some(user_id), "").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a setting, noting who changed it in the audit log.
+    pub async fn set_setting(
+        &self,
+        key: &str,
+        value: &str,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "insert into settings (key, value, updated_at) values ($1, $2, $3) \
+             on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "setting.changed",
+            "setting",
+            Some(key),
+            value,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
