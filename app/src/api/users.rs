@@ -59,8 +59,6 @@ pub async fn user_choices() -> Result<(Vec<Choice>, Vec<TeamChoice>), AppError> 
 /// Creates a consumer from the "Add user" dialog; answers the new user's id.
 #[server(prefix = "/api", endpoint = "create_user")]
 pub async fn create_user(form: UserForm) -> Result<String, AppError> {
-    use crate::backend::db::{NewUser, StoreError};
-    use crate::domain::user::DUPLICATE_EMAIL;
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
@@ -69,35 +67,14 @@ pub async fn create_user(form: UserForm) -> Result<String, AppError> {
             Some(p) => Some(state.hasher.hash(p.expose()).await?),
             None => None,
         };
-        let new = NewUser {
-            first_name: valid.first_name.as_str(),
-            last_name: valid.last_name.as_str(),
-            email: valid.email.as_str(),
-            organization_id: &valid.organization_id,
-            team_ids: &valid.team_ids,
-            role: valid.role,
-            password_hash: hash.as_deref(),
-            must_change_password: valid.must_change_password,
-        };
-        match state
+        let new = new_user(&valid, hash.as_deref());
+        let id = state
             .store
             .create_user(&new, &admin.id, state.clock.now())
             .await
-        {
-            Ok(id) => {
-                leptos_axum::redirect(&format!("/admin/users?created={id}"));
-                Ok(id)
-            }
-            Err(StoreError::Unique { .. }) => Err(echo_form(
-                AppError::validation("email", DUPLICATE_EMAIL),
-                &form,
-            )),
-            Err(StoreError::ForeignKey) => Err(echo_form(
-                AppError::validation("team_ids", "Choose teams of the chosen organization."),
-                &form,
-            )),
-            Err(e) => Err(e.into()),
-        }
+            .map_err(|e| form_store_error(e, &form))?;
+        leptos_axum::redirect(&format!("/admin/users?created={id}"));
+        Ok(id)
     }
     .await
     .map_err(with_status)
@@ -106,8 +83,6 @@ pub async fn create_user(form: UserForm) -> Result<String, AppError> {
 /// Saves the "Edit" form of a consumer (every field but the password), then shows their page.
 #[server(prefix = "/api", endpoint = "update_user")]
 pub async fn update_user(id: String, form: UserForm) -> Result<(), AppError> {
-    use crate::backend::db::{NewUser, StoreError};
-    use crate::domain::user::DUPLICATE_EMAIL;
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
@@ -117,38 +92,51 @@ pub async fn update_user(id: String, form: UserForm) -> Result<(), AppError> {
             ..form
         };
         let valid = form.validate().map_err(|e| echo_form(e, &form))?;
-        let user = NewUser {
-            first_name: valid.first_name.as_str(),
-            last_name: valid.last_name.as_str(),
-            email: valid.email.as_str(),
-            organization_id: &valid.organization_id,
-            team_ids: &valid.team_ids,
-            role: valid.role,
-            password_hash: None,
-            must_change_password: false,
-        };
-        match state
+        state
             .store
-            .update_user(&id, &user, &admin.id, state.clock.now())
+            .update_user(&id, &new_user(&valid, None), &admin.id, state.clock.now())
             .await
-        {
-            Ok(()) => {
-                leptos_axum::redirect(&format!("/admin/users/{id}?saved=1"));
-                Ok(())
-            }
-            Err(StoreError::Unique { .. }) => Err(echo_form(
-                AppError::validation("email", DUPLICATE_EMAIL),
-                &form,
-            )),
-            Err(StoreError::ForeignKey) => Err(echo_form(
-                AppError::validation("team_ids", "Choose teams of the chosen organization."),
-                &form,
-            )),
-            Err(e) => Err(e.into()),
-        }
+            .map_err(|e| form_store_error(e, &form))?;
+        leptos_axum::redirect(&format!("/admin/users/{id}?saved=1"));
+        Ok(())
     }
     .await
     .map_err(with_status)
+}
+
+#[cfg(feature = "ssr")]
+fn new_user<'a>(
+    valid: &'a crate::domain::user::ValidUserForm,
+    password_hash: Option<&'a str>,
+) -> crate::backend::db::NewUser<'a> {
+    crate::backend::db::NewUser {
+        first_name: valid.first_name.as_str(),
+        last_name: valid.last_name.as_str(),
+        email: valid.email.as_str(),
+        organization_id: &valid.organization_id,
+        team_ids: &valid.team_ids,
+        role: valid.role,
+        password_hash,
+        must_change_password: valid.must_change_password,
+    }
+}
+
+/// A store refusal of the user form as a field error: a taken email (also when two admins race)
+/// or teams outside the organization.
+#[cfg(feature = "ssr")]
+fn form_store_error(error: crate::backend::db::StoreError, form: &UserForm) -> AppError {
+    use crate::backend::db::StoreError;
+    use crate::domain::user::DUPLICATE_EMAIL;
+    match error {
+        StoreError::Unique { .. } => {
+            echo_form(AppError::validation("email", DUPLICATE_EMAIL), form)
+        }
+        StoreError::ForeignKey => echo_form(
+            AppError::validation("team_ids", "Choose teams of the chosen organization."),
+            form,
+        ),
+        other => other.into(),
+    }
 }
 
 /// Carries what was typed (never the password) back with a validation error, so a form posted
