@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod invitations;
+pub mod organizations;
 pub mod outbox;
 pub mod settings;
 pub mod users;

@@ -2,12 +2,13 @@
 
 mod email;
 mod name;
+pub mod organization;
 pub mod outbox;
 mod password;
 pub mod user;
 
 pub use email::{Email, EmailError};
-pub use name::{NameError, PersonName};
+pub use name::{GroupName, NameError, PersonName};
 pub use password::{Password, PasswordError};
 
 use serde::{Deserialize, Serialize};

@@ -6,6 +6,7 @@ pub mod home;
 pub mod invite;
 pub mod login;
 pub mod not_found;
+pub mod organizations;
 pub mod outbox;
 pub mod setup;
 pub mod user;

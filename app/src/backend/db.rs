@@ -1,6 +1,7 @@
 //! The one store behind both databases. Every query is written once in SQL that SQLite and
 //! Postgres both accept; the dialect differences live in [`Dialect`] alone.
 
+mod organizations;
 mod outbox;
 mod query;
 mod users;

@@ -60,3 +60,17 @@ mod tests {
         );
     }
 }
+
+/// An organization's or team's name: trimmed, 1 to 100 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupName(String);
+
+impl GroupName {
+    pub fn parse(input: &str) -> Result<Self, NameError> {
+        PersonName::parse(input).map(|n| Self(n.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}

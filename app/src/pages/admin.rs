@@ -104,11 +104,6 @@ pub fn TeamsPage() -> impl IntoView {
 }
 
 #[component]
-pub fn OrganizationsPage() -> impl IntoView {
-    view! { <Placeholder title="Organizations" blurb="Organizations of your API consumers."/> }
-}
-
-#[component]
 pub fn InviteCodesPage() -> impl IntoView {
     view! { <Placeholder title="Invite codes" blurb="No invite codes yet."/> }
 }

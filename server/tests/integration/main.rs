@@ -3,6 +3,7 @@
 
 mod cli;
 mod foundation;
+mod organizations;
 mod smtp;
 mod support;
 mod users;

@@ -1,0 +1,97 @@
+//! Organizations: list, add (with its default team), rename, delete (its users move).
+
+use crate::domain::organization::OrganizationRow;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::backend::{AppState, auth::require_admin, auth::with_status};
+
+#[cfg(feature = "ssr")]
+fn parse_name(name: &str) -> Result<crate::domain::GroupName, AppError> {
+    crate::domain::GroupName::parse(name).map_err(|e| AppError::validation("name", e.to_string()))
+}
+
+#[cfg(feature = "ssr")]
+fn name_taken(error: crate::backend::db::StoreError) -> AppError {
+    match error {
+        crate::backend::db::StoreError::Unique { .. } => {
+            AppError::validation("name", crate::domain::organization::DUPLICATE_ORGANIZATION)
+        }
+        other => other.into(),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "list_organizations")]
+pub async fn list_organizations(search: String) -> Result<Vec<OrganizationRow>, AppError> {
+    async {
+        require_admin().await?;
+        let state = AppState::from_context()?;
+        Ok(state.store.list_organizations(&search).await?)
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Adds an organization and its default team "<name> All users".
+#[server(prefix = "/api", endpoint = "create_organization")]
+pub async fn create_organization(name: String) -> Result<String, AppError> {
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        let name = parse_name(&name)?;
+        let id = state
+            .store
+            .create_organization(name.as_str(), &admin.id, state.clock.now())
+            .await
+            .map_err(name_taken)?;
+        leptos_axum::redirect("/admin/organizations?added=1");
+        Ok(id)
+    }
+    .await
+    .map_err(with_status)
+}
+
+#[server(prefix = "/api", endpoint = "rename_organization")]
+pub async fn rename_organization(id: String, name: String) -> Result<(), AppError> {
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        let name = parse_name(&name)?;
+        state
+            .store
+            .rename_organization(&id, name.as_str(), &admin.id, state.clock.now())
+            .await
+            .map_err(name_taken)?;
+        leptos_axum::redirect("/admin/organizations");
+        Ok(())
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Deletes an organization; answers how many users moved to the default organization.
+#[server(prefix = "/api", endpoint = "delete_organization")]
+pub async fn delete_organization(id: String) -> Result<i64, AppError> {
+    use crate::backend::db::StoreError;
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        match state
+            .store
+            .delete_organization(&id, &admin.id, state.clock.now())
+            .await
+        {
+            Ok(moved) => {
+                leptos_axum::redirect("/admin/organizations?deleted=1");
+                Ok(moved)
+            }
+            Err(StoreError::Conflict(message)) => Err(AppError::Conflict {
+                message: message.into(),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await
+    .map_err(with_status)
+}

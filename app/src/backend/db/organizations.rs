@@ -1,0 +1,173 @@
+//! Organizations: each created with its default team in one transaction; deleting one moves its
+//! users to the default organization's default team.
+
+use super::{
+    DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID, Millis, Store, StoreError, StoreResult, audit, new_id,
+};
+use crate::domain::organization::OrganizationRow;
+use sqlx::Row as _;
+
+impl Store {
+    /// Organizations whose name contains `search` (case-insensitive), the default first.
+    pub async fn list_organizations(&self, search: &str) -> StoreResult<Vec<OrganizationRow>> {
+        let needle = format!(
+            "%{}%",
+            search.trim().to_lowercase().replace(['%', '_', '\\'], "")
+        );
+        let rows = sqlx::query(
+            "select o.id, o.name, o.is_default, \
+             (select count(*) from teams t where t.organization_id = o.id) as teams, \
+             (select count(*) from users u where u.organization_id = o.id) as users \
+             from organizations o where lower(o.name) like $1 order by o.is_default desc, lower(o.name), o.id limit 500",
+        )
+        .bind(needle)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OrganizationRow {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    is_default: r.try_get::<i64, _>("is_default")? == 1,
+                    teams: r.try_get("teams")?,
+                    users: r.try_get("users")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Creates an organization and its default team "<name> All users".
+    pub async fn create_organization(
+        &self,
+        name: &str,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let id = new_id();
+        sqlx::query("insert into organizations (id, name, is_default, created_at, updated_at) values ($1, $2, 0, $3, $3)")
+            .bind(&id)
+            .bind(name)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into teams (id, organization_id, name, is_default, created_at, updated_at) values ($1, $2, $3, 1, $4, $4)",
+        )
+        .bind(new_id())
+        .bind(&id)
+        .bind(format!("{name} All users"))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "organization.created",
+            "organization",
+            Some(&id),
+            name,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Renames an organization; its default team keeps its own name.
+    pub async fn rename_organization(
+        &self,
+        id: &str,
+        name: &str,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let changed =
+            sqlx::query("update organizations set name = $1, updated_at = $2 where id = $3")
+                .bind(name)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "organization.renamed",
+            "organization",
+            Some(id),
+            name,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes an organization with its teams; its users move to the default organization's
+    /// default team. Answers how many users moved. The default organization cannot be deleted.
+    pub async fn delete_organization(
+        &self,
+        id: &str,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("select name, is_default from organizations where id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if row.try_get::<i64, _>("is_default")? == 1 {
+            return Err(StoreError::Conflict(
+                "The default organization cannot be deleted.",
+            ));
+        }
+        let name: String = row.try_get("name")?;
+        sqlx::query("delete from team_memberships where organization_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let moved = sqlx::query(
+            "update users set organization_id = $1, updated_at = $2 where organization_id = $3",
+        )
+        .bind(DEFAULT_ORGANIZATION_ID)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as i64;
+        // Every user of the default organization has a team, but the ones just moved.
+        sqlx::query(
+            "insert into team_memberships (user_id, team_id, organization_id, created_at) \
+             select u.id, $1, $2, $3 from users u where u.organization_id = $2 \
+             and not exists (select 1 from team_memberships m where m.user_id = u.id)",
+        )
+        .bind(DEFAULT_TEAM_ID)
+        .bind(DEFAULT_ORGANIZATION_ID)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("delete from organizations where id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!("{name}; {moved} users moved to the default organization");
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "organization.deleted",
+            "organization",
+            Some(id),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+}

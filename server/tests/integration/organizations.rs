@@ -1,0 +1,242 @@
+//! Organizations: each with its default team; deleting one keeps every user placed.
+
+use crate::support::*;
+use app::domain::organization::OrganizationRow;
+use app::error::AppError;
+use reqwest::StatusCode;
+
+async fn organizations(app: &TestApp) -> Vec<OrganizationRow> {
+    let response = app.call("list_organizations", &[("search", "")]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.expect("rows")
+}
+
+async fn create(app: &TestApp, name: &str) -> reqwest::Response {
+    app.call("create_organization", &[("name", name)]).await
+}
+
+#[tokio::test]
+async fn a_new_organization_comes_with_its_default_team_and_names_are_unique_case_insensitively() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let fresh = organizations(&app).await;
+    assert_eq!(fresh.len(), 1);
+    assert!(fresh[0].is_default && fresh[0].name == "Default Organization");
+
+    assert_eq!(create(&app, "  Acme  ").await.status(), StatusCode::OK);
+    let (_, teams): (
+        Vec<app::domain::user::Choice>,
+        Vec<app::domain::user::TeamChoice>,
+    ) = app
+        .call("user_choices", &[])
+        .await
+        .json()
+        .await
+        .expect("choices");
+    assert!(
+        teams
+            .iter()
+            .any(|t| t.name == "Acme All users" && t.is_default)
+    );
+
+    for bad in ["ACME", "", &"x".repeat(101)] {
+        let response = create(&app, bad).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad:?}"
+        );
+        let error: AppError = response.json().await.expect("error");
+        assert!(error.field_message("name").is_some());
+    }
+    assert_eq!(organizations(&app).await.len(), 2);
+}
+
+#[tokio::test]
+async fn twenty_concurrent_creates_of_one_name_make_one_organization() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let mut handles = Vec::new();
+    for i in 0..20 {
+        let client = app.client.clone();
+        let url = app.url("/api/create_organization");
+        let name = if i % 2 == 0 { "Globex" } else { "GLOBEX" };
+        handles.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .form(&[("name", name)])
+                .send()
+                .await
+                .expect("post")
+                .status()
+        }));
+    }
+    let mut ok = 0;
+    for handle in handles {
+        let status = handle.await.expect("join");
+        assert!(
+            status == StatusCode::OK || status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{status}"
+        );
+        ok += usize::from(status == StatusCode::OK);
+    }
+    assert_eq!(ok, 1);
+    assert_eq!(
+        app.count("select count(*) from organizations where lower(name) = 'globex'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("select count(*) from teams where name like 'G%All users'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn deleting_an_organization_moves_its_users_to_the_default_team() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let acme: String = create(&app, "Acme").await.json().await.expect("id");
+    for n in 0..3 {
+        let email = format!("acme{n}@example.com");
+        app.create_user_ok(&[
+            ("email", email.as_str()),
+            ("organization_id", acme.as_str()),
+        ])
+        .await;
+    }
+    let listed = organizations(&app).await;
+    let row = listed.iter().find(|o| o.id == acme).expect("acme");
+    assert_eq!((row.teams, row.users), (1, 3));
+    let page = app
+        .client
+        .get(app.url(&format!("/admin/organizations?delete={acme}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("Its 3 users move to “Default Organization All users”"),
+        "the confirmation says where users go"
+    );
+
+    let deleted = app.call("delete_organization", &[("id", &acme)]).await;
+    assert_eq!(deleted.status(), StatusCode::OK);
+    assert_eq!(deleted.json::<i64>().await.expect("moved"), 3);
+    assert_eq!(app.count("select count(*) from organizations").await, 1);
+    assert_eq!(
+        app.count("select count(*) from teams").await,
+        1,
+        "its teams went with it"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from team_memberships where team_id = '{}' and user_id in (select id from users where email like 'acme%')",
+            app::backend::db::DEFAULT_TEAM_ID
+        ))
+        .await,
+        3
+    );
+    let refused = app
+        .call(
+            "delete_organization",
+            &[("id", app::backend::db::DEFAULT_ORGANIZATION_ID)],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn renaming_keeps_the_default_team_and_refuses_a_taken_name() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let acme: String = create(&app, "Acme").await.json().await.expect("id");
+    create(&app, "Initech").await;
+    let taken = app
+        .call("rename_organization", &[("id", &acme), ("name", "initech")])
+        .await;
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.call(
+            "rename_organization",
+            &[("id", &acme), ("name", "Acme Corp")]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.call(
+            "rename_organization",
+            &[
+                ("id", app::backend::db::DEFAULT_ORGANIZATION_ID),
+                ("name", "Everyone")
+            ]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let names: Vec<String> = organizations(&app)
+        .await
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    assert_eq!(names, ["Everyone", "Acme Corp", "Initech"]);
+    assert_eq!(
+        app.count("select count(*) from teams where name = 'Acme All users'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn organization_functions_refuse_strangers_and_consumers() {
+    let app = spawn_app().await;
+    app.insert_consumer("dev@example.com", "a consumer's long password")
+        .await;
+    let consumer = client(&app.base);
+    assert_eq!(
+        app.call_with(
+            &consumer,
+            "login",
+            &[
+                ("email", "dev@example.com"),
+                ("password", "a consumer's long password")
+            ]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let stranger = client(&app.base);
+    let calls: [(&str, &[(&str, &str)]); 4] = [
+        ("list_organizations", &[("search", "")]),
+        ("create_organization", &[("name", "Evil")]),
+        (
+            "rename_organization",
+            &[
+                ("id", app::backend::db::DEFAULT_ORGANIZATION_ID),
+                ("name", "Evil"),
+            ],
+        ),
+        ("delete_organization", &[("id", "x")]),
+    ];
+    for (function, form) in calls {
+        assert_eq!(
+            app.call_with(&stranger, function, form).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "{function}"
+        );
+        assert_eq!(
+            app.call_with(&consumer, function, form).await.status(),
+            StatusCode::FORBIDDEN,
+            "{function}"
+        );
+    }
+    assert_eq!(app.count("select count(*) from organizations").await, 1);
+}
