@@ -6,4 +6,5 @@ pub mod invitations;
 pub mod organizations;
 pub mod outbox;
 pub mod settings;
+pub mod teams;
 pub mod users;

@@ -5,6 +5,7 @@ mod name;
 pub mod organization;
 pub mod outbox;
 mod password;
+pub mod team;
 pub mod user;
 
 pub use email::{Email, EmailError};

@@ -9,6 +9,7 @@ pub mod not_found;
 pub mod organizations;
 pub mod outbox;
 pub mod setup;
+pub mod teams;
 pub mod user;
 pub mod user_edit;
 pub mod users;

@@ -3,7 +3,7 @@
 use crate::pages::{
     admin, change_password::ChangePasswordPage, home::HomePage, invite::InvitePage,
     login::LoginPage, not_found::NotFound, organizations::OrganizationsPage, outbox::OutboxPage,
-    setup::SetupPage, user::UserPage, user_edit::EditUserPage, users::UsersPage,
+    setup::SetupPage, teams::TeamsPage, user::UserPage, user_edit::EditUserPage, users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -70,7 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("users/:id") view=UserPage ssr=SsrMode::Async/>
                     <Route path=path!("users/:id/edit") view=EditUserPage ssr=SsrMode::Async/>
-                    <Route path=path!("teams") view=admin::TeamsPage ssr=SsrMode::Async/>
+                    <Route path=path!("teams") view=TeamsPage ssr=SsrMode::Async/>
                     <Route path=path!("organizations") view=OrganizationsPage ssr=SsrMode::Async/>
                     <Route path=path!("invite-codes") view=admin::InviteCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("approvals") view=admin::ApprovalsPage ssr=SsrMode::Async/>

@@ -4,6 +4,7 @@
 mod organizations;
 mod outbox;
 mod query;
+mod teams;
 mod users;
 
 pub use outbox::{NewEmail, OutboxMessage};

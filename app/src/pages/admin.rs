@@ -99,11 +99,6 @@ fn Placeholder(title: &'static str, blurb: &'static str) -> impl IntoView {
 }
 
 #[component]
-pub fn TeamsPage() -> impl IntoView {
-    view! { <Placeholder title="Teams" blurb="Teams of your API consumers' organizations."/> }
-}
-
-#[component]
 pub fn InviteCodesPage() -> impl IntoView {
     view! { <Placeholder title="Invite codes" blurb="No invite codes yet."/> }
 }

@@ -6,4 +6,5 @@ mod foundation;
 mod organizations;
 mod smtp;
 mod support;
+mod teams;
 mod users;

@@ -1,0 +1,162 @@
+//! Teams: created in an organization, renamed, deleted (never the default one) with their members
+//! moved to the organization's default team.
+
+use super::{Millis, Store, StoreError, StoreResult, audit, new_id};
+use crate::domain::team::TeamRow;
+use sqlx::Row as _;
+
+impl Store {
+    /// Teams whose name contains `search`, optionally of one organization.
+    pub async fn list_teams(
+        &self,
+        search: &str,
+        organization_id: Option<&str>,
+    ) -> StoreResult<Vec<TeamRow>> {
+        let needle = format!(
+            "%{}%",
+            search.trim().to_lowercase().replace(['%', '_', '\\'], "")
+        );
+        let rows = sqlx::query(
+            "select t.id, t.name, t.organization_id, o.name as organization, t.is_default, \
+             (select count(*) from team_memberships m where m.team_id = t.id) as members \
+             from teams t join organizations o on o.id = t.organization_id \
+             where lower(t.name) like $1 and ($2 = '' or t.organization_id = $2) \
+             order by o.is_default desc, lower(o.name), t.is_default desc, lower(t.name), t.id limit 500",
+        )
+        .bind(needle)
+        .bind(organization_id.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TeamRow {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    organization_id: r.try_get("organization_id")?,
+                    organization: r.try_get("organization")?,
+                    is_default: r.try_get::<i64, _>("is_default")? == 1,
+                    members: r.try_get("members")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn create_team(
+        &self,
+        organization_id: &str,
+        name: &str,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let id = new_id();
+        sqlx::query(
+            "insert into teams (id, organization_id, name, is_default, created_at, updated_at) values ($1, $2, $3, 0, $4, $4)",
+        )
+        .bind(&id)
+        .bind(organization_id)
+        .bind(name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "team.created",
+            "team",
+            Some(&id),
+            name,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn rename_team(
+        &self,
+        id: &str,
+        name: &str,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query("update teams set name = $1, updated_at = $2 where id = $3")
+            .bind(name)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "team.renamed",
+            "team",
+            Some(id),
+            name,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a team that is not its organization's default; members left with no team go to
+    /// the default team. Answers how many members it had.
+    pub async fn delete_team(&self, id: &str, actor_id: &str, now: Millis) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("select organization_id, name, is_default from teams where id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if row.try_get::<i64, _>("is_default")? == 1 {
+            return Err(StoreError::Conflict(
+                "An organization's default team cannot be deleted.",
+            ));
+        }
+        let organization_id: String = row.try_get("organization_id")?;
+        let name: String = row.try_get("name")?;
+        let members: i64 =
+            sqlx::query("select count(*) as n from team_memberships where team_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
+        sqlx::query("delete from team_memberships where team_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into team_memberships (user_id, team_id, organization_id, created_at) \
+             select u.id, d.id, u.organization_id, $2 from users u \
+             join teams d on d.organization_id = u.organization_id and d.is_default = 1 \
+             where u.organization_id = $1 and not exists (select 1 from team_memberships m where m.user_id = u.id)",
+        )
+        .bind(&organization_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("delete from teams where id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = format!("{name}; {members} members");
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "team.deleted",
+            "team",
+            Some(id),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(members)
+    }
+}
