@@ -2,7 +2,8 @@
 //! users to the default organization's default team.
 
 use super::{
-    DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID, Millis, Store, StoreError, StoreResult, audit, new_id,
+    DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID, Millis, Named, Store, StoreError, StoreResult, audit,
+    new_id,
 };
 use crate::domain::organization::OrganizationRow;
 use sqlx::Row as _;
@@ -82,30 +83,8 @@ impl Store {
         actor_id: &str,
         now: Millis,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let changed =
-            sqlx::query("update organizations set name = $1, updated_at = $2 where id = $3")
-                .bind(name)
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::NotFound);
-        }
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "organization.renamed",
-            "organization",
-            Some(id),
-            name,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.rename(Named::Organization, id, name, actor_id, now)
+            .await
     }
 
     /// Deletes an organization with its teams; its users move to the default organization's

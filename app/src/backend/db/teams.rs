@@ -1,7 +1,7 @@
 //! Teams: created in an organization, renamed, deleted (never the default one) with their members
 //! moved to the organization's default team.
 
-use super::{Millis, Store, StoreError, StoreResult, audit, new_id};
+use super::{Millis, Named, Store, StoreError, StoreResult, audit, new_id};
 use crate::domain::team::TeamRow;
 use sqlx::Row as _;
 
@@ -80,29 +80,7 @@ impl Store {
         actor_id: &str,
         now: Millis,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let changed = sqlx::query("update teams set name = $1, updated_at = $2 where id = $3")
-            .bind(name)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::NotFound);
-        }
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "team.renamed",
-            "team",
-            Some(id),
-            name,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.rename(Named::Team, id, name, actor_id, now).await
     }
 
     /// Deletes a team that is not its organization's default; members left with no team go to
