@@ -104,9 +104,33 @@ fn status_filter(sql: &mut Sql, status: UserStatus, now: Millis) {
     }
 }
 
-/// Recomputes a user's `invite_expires_at` and `list_status` inside the caller's transaction;
-/// every change to a user's password, status, approval or invitations ends with it.
-pub(super) async fn refresh_list_status(tx: &mut Tx, user_id: &str) -> StoreResult<()> {
+/// Ends a change to a user: recomputes the shown status, notes `action` in the audit log and
+/// commits. Every change to a user's password, status, approval or invitations ends here.
+async fn commit_user_change(
+    mut tx: Tx,
+    user_id: &str,
+    actor_id: Option<&str>,
+    action: &str,
+    detail: &str,
+    now: Millis,
+) -> StoreResult<()> {
+    refresh_list_status(&mut tx, user_id).await?;
+    audit(
+        &mut tx,
+        now,
+        actor_id,
+        action,
+        "user",
+        Some(user_id),
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Recomputes a user's `invite_expires_at` and `list_status` inside the caller's transaction.
+async fn refresh_list_status(tx: &mut Tx, user_id: &str) -> StoreResult<()> {
     sqlx::query(
         "update users set invite_expires_at = (select max(i.expires_at) from one_time_tokens i \
          where i.user_id = users.id and i.purpose = 'invitation' and i.used_at is null and i.revoked_at is null) \
@@ -203,18 +227,7 @@ impl Store {
         } else {
             "without a password"
         };
-        refresh_list_status(&mut tx, &id).await?;
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "user.created",
-            "user",
-            Some(&id),
-            how,
-        )
-        .await?;
-        tx.commit().await?;
+        commit_user_change(tx, &id, Some(actor_id), "user.created", how, now).await?;
         Ok(id)
     }
 
@@ -520,18 +533,7 @@ impl Store {
         } else {
             "invitation.sent"
         };
-        refresh_list_status(&mut tx, user_id).await?;
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            action,
-            "user",
-            Some(user_id),
-            "",
-        )
-        .await?;
-        tx.commit().await?;
+        commit_user_change(tx, user_id, Some(actor_id), action, "", now).await?;
         Ok(())
     }
 
@@ -545,19 +547,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let revoked = revoke_live_invitations(&mut tx, user_id, now).await?;
         if revoked > 0 {
-            refresh_list_status(&mut tx, user_id).await?;
-            audit(
-                &mut tx,
-                now,
-                Some(actor_id),
-                "invitation.revoked",
-                "user",
-                Some(user_id),
-                "",
-            )
-            .await?;
+            commit_user_change(tx, user_id, Some(actor_id), "invitation.revoked", "", now).await?;
         }
-        tx.commit().await?;
         Ok(revoked > 0)
     }
 
@@ -594,18 +585,7 @@ impl Store {
         } else {
             "user.deactivated"
         };
-        refresh_list_status(&mut tx, user_id).await?;
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            action,
-            "user",
-            Some(user_id),
-            "",
-        )
-        .await?;
-        tx.commit().await?;
+        commit_user_change(tx, user_id, Some(actor_id), action, "", now).await?;
         Ok(())
     }
 
@@ -720,18 +700,7 @@ impl Store {
         if updated != 1 {
             return Err(StoreError::NotFound);
         }
-        refresh_list_status(&mut tx, &user_id).await?;
-        audit(
-            &mut tx,
-            now,
-            Some(&user_id),
-            "invitation.accepted",
-            "user",
-            Some(&user_id),
-            "",
-        )
-        .await?;
-        tx.commit().await?;
+        commit_user_change(tx, &user_id, Some(&user_id), "invitation.accepted", "", now).await?;
         Ok(user_id)
     }
 
