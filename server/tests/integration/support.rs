@@ -316,3 +316,39 @@ impl TestApp {
             .expect("n")
     }
 }
+
+impl TestApp {
+    /// Asserts that each admin server function answers 401 to a stranger and 403 to a signed-in
+    /// consumer, with the given form fields.
+    pub async fn assert_admin_only(&self, calls: &[(&str, &[(&str, &str)])]) {
+        self.insert_consumer("refused@example.com", "a consumer's long password")
+            .await;
+        let consumer = client(&self.base);
+        let login = self
+            .call_with(
+                &consumer,
+                "login",
+                &[
+                    ("email", "refused@example.com"),
+                    ("password", "a consumer's long password"),
+                ],
+            )
+            .await;
+        assert_eq!(login.status(), reqwest::StatusCode::OK);
+        let stranger = client(&self.base);
+        for (function, form) in calls {
+            let status = self.call_with(&stranger, function, form).await.status();
+            assert_eq!(
+                status,
+                reqwest::StatusCode::UNAUTHORIZED,
+                "stranger: {function}"
+            );
+            let status = self.call_with(&consumer, function, form).await.status();
+            assert_eq!(
+                status,
+                reqwest::StatusCode::FORBIDDEN,
+                "consumer: {function}"
+            );
+        }
+    }
+}
