@@ -1,5 +1,6 @@
 //! Types shared by the browser and the server; each parses once, so an invalid value cannot exist.
 
+pub mod admin;
 mod email;
 mod name;
 pub mod organization;

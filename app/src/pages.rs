@@ -1,14 +1,17 @@
 //! One module per route.
 
 pub mod admin;
+pub mod admins;
 pub mod change_password;
 pub mod home;
 pub mod invite;
 pub mod login;
 pub mod not_found;
+pub mod organization;
 pub mod organizations;
 pub mod outbox;
 pub mod setup;
+pub mod team;
 pub mod teams;
 pub mod user;
 pub mod user_edit;

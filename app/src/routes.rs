@@ -1,9 +1,10 @@
 //! The HTML shell and the router: public pages, and the `/admin` section guarded by role.
 
 use crate::pages::{
-    admin, change_password::ChangePasswordPage, home::HomePage, invite::InvitePage,
-    login::LoginPage, not_found::NotFound, organizations::OrganizationsPage, outbox::OutboxPage,
-    setup::SetupPage, teams::TeamsPage, user::UserPage, user_edit::EditUserPage, users::UsersPage,
+    admin, admins::AdminsPage, change_password::ChangePasswordPage, home::HomePage,
+    invite::InvitePage, login::LoginPage, not_found::NotFound, organization::OrganizationPage,
+    organizations::OrganizationsPage, outbox::OutboxPage, setup::SetupPage, team::TeamPage,
+    teams::TeamsPage, user::UserPage, user_edit::EditUserPage, users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -71,10 +72,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users/:id") view=UserPage ssr=SsrMode::Async/>
                     <Route path=path!("users/:id/edit") view=EditUserPage ssr=SsrMode::Async/>
                     <Route path=path!("teams") view=TeamsPage ssr=SsrMode::Async/>
+                    <Route path=path!("teams/:id") view=TeamPage ssr=SsrMode::Async/>
                     <Route path=path!("organizations") view=OrganizationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("organizations/:id") view=OrganizationPage ssr=SsrMode::Async/>
                     <Route path=path!("invite-codes") view=admin::InviteCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("approvals") view=admin::ApprovalsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=admin::SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/admins") view=AdminsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/email/outbox") view=OutboxPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

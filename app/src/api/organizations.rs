@@ -95,3 +95,19 @@ pub async fn delete_organization(id: String) -> Result<i64, AppError> {
     .await
     .map_err(with_status)
 }
+
+/// One organization, for its page.
+#[server(prefix = "/api", endpoint = "organization")]
+pub async fn get_organization(id: String) -> Result<OrganizationRow, AppError> {
+    async {
+        require_admin().await?;
+        let state = AppState::from_context()?;
+        state
+            .store
+            .organization(&id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+    .await
+    .map_err(with_status)
+}

@@ -99,3 +99,87 @@ pub async fn delete_team(id: String) -> Result<i64, AppError> {
     .await
     .map_err(with_status)
 }
+
+/// One team, for its page.
+#[server(prefix = "/api", endpoint = "team")]
+pub async fn get_team(id: String) -> Result<TeamRow, AppError> {
+    async {
+        require_admin().await?;
+        let state = AppState::from_context()?;
+        state.store.team(&id).await?.ok_or(AppError::NotFound)
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// A store refusal of a new membership, as a message next to `field`.
+#[cfg(feature = "ssr")]
+fn membership_error(error: crate::backend::db::StoreError, field: &str) -> AppError {
+    use crate::backend::db::StoreError;
+    match error {
+        StoreError::Unique { .. } => AppError::validation(field, "Already a member of this team."),
+        StoreError::ForeignKey => {
+            AppError::validation(field, "This user belongs to another organization.")
+        }
+        StoreError::NotFound => AppError::NotFound,
+        other => other.into(),
+    }
+}
+
+/// Adds the consumer with this email to the team (from the team's page).
+#[server(prefix = "/api", endpoint = "add_team_member")]
+pub async fn add_team_member(team_id: String, email: String) -> Result<(), AppError> {
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        let email = crate::domain::Email::parse(&email)
+            .map_err(|e| AppError::validation("email", e.to_string()))?;
+        let (user_id, _) = state
+            .store
+            .consumer_by_email(email.as_str())
+            .await?
+            .ok_or_else(|| AppError::validation("email", "No user has this email."))?;
+        state
+            .store
+            .add_team_member(&team_id, &user_id, &admin.id, state.clock.now())
+            .await
+            .map_err(|e| membership_error(e, "email"))
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Adds a consumer to one of its organization's teams (from the user's page).
+#[server(prefix = "/api", endpoint = "add_user_to_team")]
+pub async fn add_user_to_team(user_id: String, team_id: String) -> Result<(), AppError> {
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        if team_id.is_empty() {
+            return Err(AppError::validation("team_id", "Choose a team."));
+        }
+        state
+            .store
+            .add_team_member(&team_id, &user_id, &admin.id, state.clock.now())
+            .await
+            .map_err(|e| membership_error(e, "team_id"))
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Removes a consumer from a team; with no team left it goes back to the default team.
+#[server(prefix = "/api", endpoint = "remove_team_member")]
+pub async fn remove_team_member(team_id: String, user_id: String) -> Result<(), AppError> {
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        state
+            .store
+            .remove_team_member(&team_id, &user_id, &admin.id, state.clock.now())
+            .await
+            .map_err(team_store_error)
+    }
+    .await
+    .map_err(with_status)
+}

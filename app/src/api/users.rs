@@ -181,7 +181,13 @@ pub async fn send_invite(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        crate::backend::invitations::send(&state, &id, &admin.id).await
+        crate::backend::invitations::send(
+            &state,
+            &id,
+            crate::backend::db::Audience::Consumers,
+            &admin.id,
+        )
+        .await
     }
     .await
     .map_err(with_status)

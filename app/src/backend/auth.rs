@@ -62,6 +62,10 @@ impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Forbidden => AppError::Forbidden,
+            StoreError::Conflict(message) => AppError::Conflict {
+                message: message.into(),
+            },
             other => internal(other),
         }
     }

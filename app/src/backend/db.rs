@@ -1,14 +1,17 @@
 //! The one store behind both databases. Every query is written once in SQL that SQLite and
 //! Postgres both accept; the dialect differences live in [`Dialect`] alone.
 
+mod admins;
+mod memberships;
 mod organizations;
 mod outbox;
 mod query;
 mod teams;
 mod users;
 
+pub use admins::AdminChange;
 pub use outbox::{NewEmail, OutboxMessage};
-pub use users::{InvitationLookup, NewUser, UserQuery};
+pub use users::{Audience, InvitationLookup, NewUser, Person, UserQuery};
 
 use super::{Millis, new_id};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -47,6 +50,18 @@ impl Dialect {
             Self::Postgres => "BEGIN",
         }
     }
+
+    /// Serializes transactions that check and change the set of active super-admins, so two of
+    /// them cannot each remove "another" super-admin and leave none. SQLite's `BEGIN IMMEDIATE`
+    /// already serializes every writer; Postgres takes a transaction-scoped advisory lock.
+    fn lock_admins(self) -> Option<&'static str> {
+        match self {
+            Self::Sqlite => None,
+            Self::Postgres => {
+                Some("select count(*) as n from (select pg_advisory_xact_lock(7061746963)) as l")
+            }
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +76,9 @@ pub enum StoreError {
     /// A reference to another row (organization, team) does not hold.
     #[error("foreign key violated")]
     ForeignKey,
+    /// The acting admin may not make this change (a provider-admin and a super-admin).
+    #[error("forbidden")]
+    Forbidden,
     /// The change is not allowed in the current state; the text is for people.
     #[error("{0}")]
     Conflict(&'static str),

@@ -1,7 +1,7 @@
 //! Invitations: sending one (token + email in one transaction), accepting it, asking for a new one.
 
 use super::auth::{hash_secret, new_secret, start_session};
-use super::db::{InvitationLookup, NewEmail, StoreError};
+use super::db::{Audience, InvitationLookup, NewEmail, StoreError};
 use super::mail::{INVITATION, NEW_INVITATION_REQUESTED, compose};
 use super::{AppState, Millis};
 use crate::domain::{Password, format_time};
@@ -27,10 +27,16 @@ async fn lifetime_ms(state: &AppState) -> Result<Millis, AppError> {
 }
 
 /// Creates a new invitation for `user_id` (revoking any earlier one) and queues its email.
-pub async fn send(state: &AppState, user_id: &str, actor_id: &str) -> Result<(), AppError> {
+/// `audience` says whether the user must be a consumer or an admin.
+pub async fn send(
+    state: &AppState,
+    user_id: &str,
+    audience: Audience,
+    actor_id: &str,
+) -> Result<(), AppError> {
     let detail = state
         .store
-        .user_detail(user_id, state.clock.now())
+        .person(user_id, audience)
         .await?
         .ok_or(AppError::NotFound)?;
     let (secret, hash) = new_secret();

@@ -190,6 +190,15 @@ pub struct ValidUserForm {
 impl UserForm {
     /// Checks every field, reporting all errors at once; the same code runs in the browser.
     pub fn validate(&self) -> Result<ValidUserForm, AppError> {
+        self.check(false)
+    }
+
+    /// The same checks for Settings > "Add new admin user": an admin role, no organization.
+    pub fn validate_admin(&self) -> Result<ValidUserForm, AppError> {
+        self.check(true)
+    }
+
+    fn check(&self, admin: bool) -> Result<ValidUserForm, AppError> {
         let mut errors = Vec::new();
         let mut note = |field: &str, message: String| {
             errors.push(FieldMessage {
@@ -206,15 +215,17 @@ impl UserForm {
         let email = Email::parse(&self.email)
             .map_err(|e| note("email", e.to_string()))
             .ok();
-        let role = match self.role.as_str() {
-            "" | "consumer-team-member" => Some(Role::ConsumerTeamMember),
-            "consumer-admin" => Some(Role::ConsumerAdmin),
+        let role = match (admin, self.role.as_str()) {
+            (false, "" | "consumer-team-member") => Some(Role::ConsumerTeamMember),
+            (false, "consumer-admin") => Some(Role::ConsumerAdmin),
+            (true, "" | "provider-admin") => Some(Role::ProviderAdmin),
+            (true, "super-admin") => Some(Role::SuperAdmin),
             _ => {
                 note("role", "Choose a role.".to_owned());
                 None
             }
         };
-        if self.organization_id.trim().is_empty() {
+        if !admin && self.organization_id.trim().is_empty() {
             note("organization_id", "Choose an organization.".to_owned());
         }
         let password = if self.password.is_empty() {

@@ -114,6 +114,10 @@ pub fn SettingsPage() -> impl IntoView {
         <Title text="Settings · Portico"/>
         <h1>"Settings"</h1>
         <GeneralSettings/>
+        <h2>"Admins"</h2>
+        <ul>
+            <li><a href="/admin/settings/admins">"Admins"</a>" — the API provider's staff who use this admin app"</li>
+        </ul>
         <h2>"Email"</h2>
         <ul>
             <li><a href="/admin/settings/email/outbox">"Outbox"</a>" — every email Portico composed, and its delivery"</li>

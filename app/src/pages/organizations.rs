@@ -92,7 +92,7 @@ fn OrganizationsTable(
                         }.into_any()
                     } else {
                         view! {
-                            <a href=format!("/admin/users?organization={}", o.id)>{o.name.clone()}</a>
+                            <a href=format!("/admin/organizations/{}", o.id)>{o.name.clone()}</a>
                             {o.is_default.then(|| view! { " " <span class="status">"Default"</span> })}
                         }.into_any()
                     };
@@ -112,7 +112,7 @@ fn OrganizationsTable(
                         <tr>
                             <td>{name_cell}{confirm}</td>
                             <td>{o.teams}</td>
-                            <td>{o.users}</td>
+                            <td><a href=format!("/admin/users?organization={}", o.id) aria-label=format!("{} users of {}", o.users, o.name)>{o.users}</a></td>
                             <td class="row-actions">
                                 <a href=format!("/admin/organizations?rename={}", o.id)>"Rename"</a>
                                 {(!o.is_default).then(|| view! {

@@ -121,7 +121,7 @@ fn TeamsTable(
                         }.into_any()
                     } else {
                         view! {
-                            <a href=format!("/admin/users?team={}", t.id)>{t.name.clone()}</a>
+                            <a href=format!("/admin/teams/{}", t.id)>{t.name.clone()}</a>
                             {t.is_default.then(|| view! { " " <span class="status">"Default"</span> })}
                         }.into_any()
                     };
@@ -138,8 +138,8 @@ fn TeamsTable(
                     view! {
                         <tr>
                             <td>{name_cell}{confirm}</td>
-                            <td><a href=format!("/admin/users?organization={}", t.organization_id)>{t.organization.clone()}</a></td>
-                            <td>{t.members}</td>
+                            <td><a href=format!("/admin/organizations/{}", t.organization_id)>{t.organization.clone()}</a></td>
+                            <td><a href=format!("/admin/users?team={}", t.id) aria-label=format!("{} members of {}", t.members, t.name)>{t.members}</a></td>
                             <td class="row-actions">
                                 <a href=format!("/admin/teams?rename={}", t.id)>"Rename"</a>
                                 {(!t.is_default).then(|| view! {

@@ -1,9 +1,13 @@
 //! `/admin/users/{id}`: a consumer's details, teams, status, invitations and audit trail, with
 //! the "More Options" menu (a `<details>` menu of `ActionForm`s, so it works without wasm).
 
-use crate::api::users::{DeleteUser, RevokeInvite, SendInvite, SetUserActive, get_user};
-use crate::components::{FormError, action_error};
+use crate::api::teams::{AddUserToTeam, RemoveTeamMember};
+use crate::api::users::{
+    DeleteUser, RevokeInvite, SendInvite, SetUserActive, get_user, user_choices,
+};
+use crate::components::{FieldError, FormError, action_error};
 use crate::domain::format_time;
+use crate::domain::user::Choice;
 use crate::domain::user::{UserDetail, UserStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,6 +22,8 @@ pub fn UserPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeInvite>::new();
     let set_active = ServerAction::<SetUserActive>::new();
     let delete = ServerAction::<DeleteUser>::new();
+    let add_team = ServerAction::<AddUserToTeam>::new();
+    let remove_team = ServerAction::<RemoveTeamMember>::new();
     let user = Resource::new(
         move || {
             (
@@ -25,6 +31,8 @@ pub fn UserPage() -> impl IntoView {
                 send.version().get(),
                 revoke.version().get(),
                 set_active.version().get(),
+                add_team.version().get(),
+                remove_team.version().get(),
             )
         },
         |(id, ..)| get_user(id),
@@ -34,6 +42,7 @@ pub fn UserPage() -> impl IntoView {
         action_error(revoke),
         action_error(set_active),
         action_error(delete),
+        action_error(remove_team),
     ];
     let last_error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let done = move || {
@@ -43,6 +52,10 @@ pub fn UserPage() -> impl IntoView {
             Some("Invitation revoked.")
         } else if set_active.value().get().is_some_and(|r| r.is_ok()) {
             Some("Status changed.")
+        } else if add_team.value().get().is_some_and(|r| r.is_ok()) {
+            Some("Added to the team.")
+        } else if remove_team.value().get().is_some_and(|r| r.is_ok()) {
+            Some("Removed from the team.")
         } else {
             None
         }
@@ -52,7 +65,7 @@ pub fn UserPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(user) => view! {
-                        <UserView user send revoke set_active delete/>
+                        <UserView user send revoke set_active delete add_team remove_team/>
                     }.into_any(),
                     Err(e) => view! { <h1>"User"</h1><p role="alert">{e.to_string()}</p> }.into_any(),
                 }
@@ -71,8 +84,15 @@ fn UserView(
     revoke: ServerAction<RevokeInvite>,
     set_active: ServerAction<SetUserActive>,
     delete: ServerAction<DeleteUser>,
+    add_team: ServerAction<AddUserToTeam>,
+    remove_team: ServerAction<RemoveTeamMember>,
 ) -> impl IntoView {
     let query = use_query_map();
+    let (user_id, organization_id, teams) = (
+        user.id.clone(),
+        user.organization_id.clone(),
+        user.teams.clone(),
+    );
     let confirming = move || query.with(|q| q.get("confirm")).as_deref() == Some("delete");
     let name = format!("{} {}", user.first_name, user.last_name);
     let status_text = match (user.status, user.invitation_expires_at) {
@@ -136,12 +156,13 @@ fn UserView(
         </Show>
         <dl class="details">
             <dt>"Email"</dt><dd>{user.email.clone()}</dd>
-            <dt>"Organization"</dt><dd>{user.organization.clone()}</dd>
-            <dt>"Teams"</dt><dd>{user.teams.iter().map(|t| t.name.clone()).collect::<Vec<_>>().join(", ")}</dd>
+            <dt>"Organization"</dt>
+            <dd><a href=format!("/admin/organizations/{}", user.organization_id)>{user.organization.clone()}</a></dd>
             <dt>"Role"</dt><dd>{if user.role == crate::domain::Role::ConsumerAdmin { "Consumer admin" } else { "Team member" }}</dd>
             <dt>"Status"</dt><dd class="status-text">{status_text}</dd>
             <dt>"Created"</dt><dd>{format_time(user.created_at)}</dd>
         </dl>
+        <UserTeams user_id organization_id teams add=add_team remove=remove_team/>
         <h2>"Invitations"</h2>
         {if user.invitations.is_empty() {
             view! { <p class="empty">"No invitation sent yet."</p> }.into_any()
@@ -178,5 +199,66 @@ fn UserView(
                 <li>{format_time(a.at)} " · " {a.action} {a.actor.map(|actor| format!(" by {actor}"))}</li>
             }).collect_view()}
         </ul>
+    }
+}
+
+/// The user's teams, each with "Remove", and "Add to team" with the organization's other teams.
+#[component]
+fn UserTeams(
+    user_id: String,
+    organization_id: String,
+    teams: Vec<Choice>,
+    add: ServerAction<AddUserToTeam>,
+    remove: ServerAction<RemoveTeamMember>,
+) -> impl IntoView {
+    let choices = Resource::new(|| (), |_| user_choices());
+    let add_error = action_error(add);
+    let member_of: Vec<String> = teams.iter().map(|t| t.id.clone()).collect();
+    let remove_user = user_id.clone();
+    view! {
+        <h2>"Teams"</h2>
+        <ul class="teams">
+            {teams.into_iter().map(|t| {
+                let label = format!("Remove from {}", t.name);
+                let user_id = remove_user.clone();
+                view! {
+                    <li>
+                        <a href=format!("/admin/teams/{}", t.id)>{t.name}</a>
+                        <ActionForm action=remove attr:class="inline">
+                            <input type="hidden" name="team_id" value=t.id/>
+                            <input type="hidden" name="user_id" value=user_id/>
+                            <button type="submit" class="link" aria-label=label>"Remove"</button>
+                        </ActionForm>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <Suspense fallback=|| ()>
+            {move || {
+                let (user_id, organization_id, member_of) = (user_id.clone(), organization_id.clone(), member_of.clone());
+                Suspend::new(async move {
+                    let others: Vec<_> = choices
+                        .await
+                        .map(|(_, teams)| teams)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|t| t.organization_id == organization_id && !member_of.contains(&t.id))
+                        .collect();
+                    (!others.is_empty()).then(|| view! {
+                        <ActionForm action=add attr:class="filters">
+                            <input type="hidden" name="user_id" value=user_id/>
+                            <label>"Team"
+                                <select name="team_id">
+                                    {others.into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
+                                </select>
+                            </label>
+                            <button type="submit">"Add to team"</button>
+                        </ActionForm>
+                    })
+                })
+            }}
+        </Suspense>
+        <FieldError error=add_error field="team_id"/>
+        <FormError error=add_error/>
     }
 }

@@ -27,8 +27,13 @@ pub fn EditUserPage() -> impl IntoView {
                 let value = move |field: &'static str, stored: String| {
                     move || error.get().and_then(|e| e.echoed(field)).unwrap_or_else(|| stored.clone())
                 };
-                let org = RwSignal::new(user.organization_id.clone());
-                let member_of: Vec<String> = user.teams.iter().map(|t| t.id.clone()).collect();
+                // After a refused post (also without JavaScript) the form shows what was chosen.
+                let echoed = |field| error.get_untracked().and_then(|e| e.echoed(field));
+                let org = RwSignal::new(echoed("organization_id").filter(|o| !o.is_empty()).unwrap_or_else(|| user.organization_id.clone()));
+                let member_of: Vec<String> = match echoed("team_ids") {
+                    Some(ids) => ids.split(',').filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+                    None => user.teams.iter().map(|t| t.id.clone()).collect(),
+                };
                 let teams_of_org = move || teams.iter().filter(|t| t.organization_id == org.get()).cloned().collect::<Vec<_>>();
                 let back = format!("/admin/users/{}", user.id);
                 let is_admin = user.role == crate::domain::Role::ConsumerAdmin;

@@ -1,8 +1,11 @@
 //! Integration tests: the real server on port 0, a fresh database per test (SQLite file, or a new
 //! Postgres database when TEST_POSTGRES_URL is set).
 
+mod admins;
+mod authorization;
 mod cli;
 mod foundation;
+mod memberships;
 mod organizations;
 mod smtp;
 mod support;

@@ -306,6 +306,17 @@ impl TestApp {
         response.json::<String>().await.expect("id")
     }
 
+    /// The text in the first column of the first row `sql` answers.
+    pub async fn scalar_text(&self, sql: &str) -> String {
+        use sqlx::Row as _;
+        sqlx::query(sql)
+            .fetch_one(self.state.store.pool())
+            .await
+            .expect("row")
+            .try_get::<String, _>(0)
+            .expect("text")
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         use sqlx::Row as _;
         sqlx::query(sql)

@@ -11,6 +11,15 @@ use sqlx::Row as _;
 impl Store {
     /// Organizations whose name contains `search` (case-insensitive), the default first.
     pub async fn list_organizations(&self, search: &str) -> StoreResult<Vec<OrganizationRow>> {
+        self.organization_rows(search, "").await
+    }
+
+    /// One organization as the list shows it.
+    pub async fn organization(&self, id: &str) -> StoreResult<Option<OrganizationRow>> {
+        Ok(self.organization_rows("", id).await?.into_iter().next())
+    }
+
+    async fn organization_rows(&self, search: &str, id: &str) -> StoreResult<Vec<OrganizationRow>> {
         let needle = format!(
             "%{}%",
             search.trim().to_lowercase().replace(['%', '_', '\\'], "")
@@ -19,9 +28,10 @@ impl Store {
             "select o.id, o.name, o.is_default, \
              (select count(*) from teams t where t.organization_id = o.id) as teams, \
              (select count(*) from users u where u.organization_id = o.id) as users \
-             from organizations o where lower(o.name) like $1 order by o.is_default desc, lower(o.name), o.id limit 500",
+             from organizations o where lower(o.name) like $1 and ($2 = '' or o.id = $2) order by o.is_default desc, lower(o.name), o.id limit 500",
         )
         .bind(needle)
+        .bind(id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

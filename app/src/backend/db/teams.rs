@@ -12,6 +12,22 @@ impl Store {
         search: &str,
         organization_id: Option<&str>,
     ) -> StoreResult<Vec<TeamRow>> {
+        self.team_rows(search, organization_id.unwrap_or(""), "")
+            .await
+    }
+
+    /// One team as the list shows it.
+    pub async fn team(&self, id: &str) -> StoreResult<Option<TeamRow>> {
+        Ok(self.team_rows("", "", id).await?.into_iter().next())
+    }
+
+    /// Teams matching a name search, an organization and an id ("" means any).
+    async fn team_rows(
+        &self,
+        search: &str,
+        organization_id: &str,
+        id: &str,
+    ) -> StoreResult<Vec<TeamRow>> {
         let needle = format!(
             "%{}%",
             search.trim().to_lowercase().replace(['%', '_', '\\'], "")
@@ -20,11 +36,12 @@ impl Store {
             "select t.id, t.name, t.organization_id, o.name as organization, t.is_default, \
              (select count(*) from team_memberships m where m.team_id = t.id) as members \
              from teams t join organizations o on o.id = t.organization_id \
-             where lower(t.name) like $1 and ($2 = '' or t.organization_id = $2) \
+             where lower(t.name) like $1 and ($2 = '' or t.organization_id = $2) and ($3 = '' or t.id = $3) \
              order by o.is_default desc, lower(o.name), t.is_default desc, lower(t.name), t.id limit 500",
         )
         .bind(needle)
-        .bind(organization_id.unwrap_or(""))
+        .bind(organization_id)
+        .bind(id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

@@ -66,8 +66,36 @@ pub enum InvitationLookup {
 pub const COUNT_CAP: i64 = 1_000;
 
 const CONSUMER: &str = "u.role in ('consumer-admin', 'consumer-team-member')";
+
+/// Which kind of user a lookup may find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Consumers,
+    Admins,
+}
+
+impl Audience {
+    fn predicate(self) -> &'static str {
+        match self {
+            Self::Consumers => CONSUMER,
+            Self::Admins => "u.role in ('super-admin', 'provider-admin')",
+        }
+    }
+}
+
+/// Who an email goes to.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
 /// The shown status: `list_status`, with an invitation past its expiry read as "Not invited".
-fn status_of(list_status: &str, invite_expires: Option<Millis>, now: Millis) -> UserStatus {
+pub(super) fn status_of(
+    list_status: &str,
+    invite_expires: Option<Millis>,
+    now: Millis,
+) -> UserStatus {
     match list_status {
         "inactive" => UserStatus::Inactive,
         "pending" => UserStatus::PendingApproval,
@@ -106,7 +134,7 @@ fn status_filter(sql: &mut Sql, status: UserStatus, now: Millis) {
 
 /// Ends a change to a user: recomputes the shown status, notes `action` in the audit log and
 /// commits. Every change to a user's password, status, approval or invitations ends here.
-async fn commit_user_change(
+pub(super) async fn commit_user_change(
     mut tx: Tx,
     user_id: &str,
     actor_id: Option<&str>,
@@ -266,8 +294,27 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        set_teams(&mut tx, id, user.organization_id, user.team_ids, now).await?;
-        let detail = if before == user.organization_id {
+        let moved = before != user.organization_id;
+        let team_ids: Vec<String> = if moved {
+            // The old organization's teams, still chosen in a form posted without JavaScript, go
+            // with the move; a team of a third organization is still refused below.
+            let old: Vec<String> = sqlx::query("select id from teams where organization_id = $1")
+                .bind(&before)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get("id"))
+                .collect::<Result<_, _>>()?;
+            user.team_ids
+                .iter()
+                .filter(|t| !old.contains(t))
+                .cloned()
+                .collect()
+        } else {
+            user.team_ids.to_vec()
+        };
+        set_teams(&mut tx, id, user.organization_id, &team_ids, now).await?;
+        let detail = if !moved {
             ""
         } else {
             "moved to another organization"
@@ -483,6 +530,25 @@ impl Store {
         }))
     }
 
+    /// The name and email of a consumer or an admin, for an email to them.
+    pub async fn person(&self, id: &str, audience: Audience) -> StoreResult<Option<Person>> {
+        let row = sqlx::query(&format!(
+            "select u.first_name, u.last_name, u.email from users u where u.id = $1 and {}",
+            audience.predicate()
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(Person {
+                first_name: r.try_get("first_name")?,
+                last_name: r.try_get("last_name")?,
+                email: r.try_get("email")?,
+            })
+        })
+        .transpose()
+    }
+
     /// Replaces the user's live invitation with a new one and queues its email, in one transaction.
     /// Refused for a user who has a password.
     pub async fn send_invitation(
@@ -495,10 +561,10 @@ impl Store {
         now: Millis,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(&format!(
+        let row = sqlx::query(
             "select u.email, u.status, case when u.password_hash is null then 0 else 1 end as has_password \
-             from users u where u.id = $1 and {CONSUMER}"
-        ))
+             from users u where u.id = $1",
+        )
         .bind(user_id)
         .fetch_optional(&mut *tx)
         .await?
@@ -842,7 +908,11 @@ fn list_item(row: &AnyRow, now: Millis) -> StoreResult<UserListItem> {
     })
 }
 
-async fn revoke_live_invitations(tx: &mut Tx, user_id: &str, now: Millis) -> StoreResult<u64> {
+pub(super) async fn revoke_live_invitations(
+    tx: &mut Tx,
+    user_id: &str,
+    now: Millis,
+) -> StoreResult<u64> {
     Ok(sqlx::query(
         "update one_time_tokens set revoked_at = $1 where user_id = $2 and purpose = 'invitation' \
          and used_at is null and revoked_at is null",

@@ -1,0 +1,155 @@
+//! Admins: listed, added (with a password or to be invited), activated, deactivated and deleted,
+//! under two rules the store enforces: a provider-admin never changes a super-admin, and the last
+//! active super-admin stays.
+
+use super::users::{commit_user_change, revoke_live_invitations, status_of};
+use super::{Millis, NewAdmin, Store, StoreError, StoreResult, audit, insert_admin};
+use crate::domain::Role;
+use crate::domain::admin::AdminRow;
+use sqlx::Row as _;
+
+const ADMIN: &str = "role in ('super-admin', 'provider-admin')";
+
+/// What an admin does to another admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminChange {
+    Activate,
+    Deactivate,
+    Delete,
+}
+
+impl Store {
+    pub async fn list_admins(&self, now: Millis) -> StoreResult<Vec<AdminRow>> {
+        let rows = sqlx::query(&format!(
+            "select id, first_name, last_name, email, role, list_status, invite_expires_at, created_at \
+             from users where {ADMIN} order by lower(last_name), lower(first_name), id limit 1000"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let role: String = r.try_get("role")?;
+                let list_status: String = r.try_get("list_status")?;
+                Ok(AdminRow {
+                    id: r.try_get("id")?,
+                    first_name: r.try_get("first_name")?,
+                    last_name: r.try_get("last_name")?,
+                    email: r.try_get("email")?,
+                    role: Role::parse(&role).unwrap_or(Role::ProviderAdmin),
+                    status: status_of(&list_status, r.try_get("invite_expires_at")?, now),
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds an admin from Settings > Admins. Only a super-admin adds a super-admin.
+    pub async fn add_admin(
+        &self,
+        admin: &NewAdmin<'_>,
+        actor: (&str, Role),
+        now: Millis,
+    ) -> StoreResult<String> {
+        if admin.role == Role::SuperAdmin.as_str() && actor.1 != Role::SuperAdmin {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.begin_write().await?;
+        let id = insert_admin(&mut tx, admin, now).await?;
+        commit_user_change(tx, &id, Some(actor.0), "admin.created", admin.role, now).await?;
+        Ok(id)
+    }
+
+    /// The admin an invitation may be sent to: one without a password that `actor` may change.
+    pub async fn admin_role(&self, id: &str) -> StoreResult<Option<Role>> {
+        let row = sqlx::query(&format!("select role from users where id = $1 and {ADMIN}"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(Role::parse(&r.try_get::<String, _>("role")?)))
+            .transpose()
+            .map(Option::flatten)
+    }
+
+    /// Activates, deactivates (ending sessions and invitations) or deletes an admin.
+    pub async fn change_admin(
+        &self,
+        id: &str,
+        change: AdminChange,
+        actor: (&str, Role),
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        if let Some(lock) = self.dialect.lock_admins() {
+            sqlx::query(lock).execute(&mut *tx).await?;
+        }
+        let row = sqlx::query(&format!(
+            "select role, status, email from users where id = $1 and {ADMIN}"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let role: String = row.try_get("role")?;
+        let active = row.try_get::<String, _>("status")? == "active";
+        let email: String = row.try_get("email")?;
+        if role == Role::SuperAdmin.as_str() {
+            if actor.1 != Role::SuperAdmin {
+                return Err(StoreError::Forbidden);
+            }
+            let others: i64 = sqlx::query(
+                "select count(*) as n from users where role = 'super-admin' and status = 'active' and id <> $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+            if active && change != AdminChange::Activate && others == 0 {
+                return Err(StoreError::Conflict(
+                    "This is the last active super admin: make another admin a super admin first.",
+                ));
+            }
+        }
+        match change {
+            AdminChange::Delete => {
+                sqlx::query("delete from users where id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                audit(
+                    &mut tx,
+                    now,
+                    Some(actor.0),
+                    "admin.deleted",
+                    "user",
+                    Some(id),
+                    &email,
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+            AdminChange::Activate | AdminChange::Deactivate => {
+                let activate = change == AdminChange::Activate;
+                sqlx::query("update users set status = $1, updated_at = $2 where id = $3")
+                    .bind(if activate { "active" } else { "inactive" })
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if !activate {
+                    sqlx::query("delete from sessions where user_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    revoke_live_invitations(&mut tx, id, now).await?;
+                }
+                let action = if activate {
+                    "admin.activated"
+                } else {
+                    "admin.deactivated"
+                };
+                commit_user_change(tx, id, Some(actor.0), action, "", now).await
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! `/admin/settings/admins`: the provider's admins, "Add new admin user" (a password with
+//! must-change, or an invitation later) and, for the admins the viewer may change, invite,
+//! activate or deactivate, and delete with a confirmation.
+
+use crate::api::admins::{AddAdmin, ChangeAdmin, SendAdminInvite, list_admins};
+use crate::components::{FieldError, FormError, action_error};
+use crate::domain::admin::{AdminRow, role_label};
+use crate::domain::user::UserStatus;
+use crate::domain::{Role, format_time};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AdminsPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |key: &'static str| query.with(|q| q.get(key)).unwrap_or_default();
+    let add = ServerAction::<AddAdmin>::new();
+    let invite = ServerAction::<SendAdminInvite>::new();
+    let change = ServerAction::<ChangeAdmin>::new();
+    let admins = Resource::new(
+        move || {
+            (
+                add.version().get(),
+                invite.version().get(),
+                change.version().get(),
+            )
+        },
+        |_| list_admins(),
+    );
+    view! {
+        <Title text="Admins · Portico"/>
+        <p><a href="/admin/settings">"Settings"</a></p>
+        <div class="page-head">
+            <h1>"Admins"</h1>
+            <a class="button" href="/admin/settings/admins?add=1">"Add new admin user"</a>
+        </div>
+        {move || (!param("added").is_empty()).then(|| view! { <p class="notice" role="status">"Admin added."</p> })}
+        {move || (!param("deleted").is_empty()).then(|| view! { <p class="notice" role="status">"Admin deleted."</p> })}
+        {move || invite.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="notice" role="status">"Invitation sent."</p> })}
+        {move || change.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="notice" role="status">"Status changed."</p> })}
+        <FormError error=action_error(invite)/>
+        <FormError error=action_error(change)/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match admins.await {
+                    Ok(view) => {
+                        let viewer = view.viewer_role;
+                        let adding = param("add") == "1";
+                        view! {
+                            {adding.then(|| view! { <AddAdminForm add viewer/> })}
+                            <AdminsTable admins=view.admins viewer invite change/>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AddAdminForm(add: ServerAction<AddAdmin>, viewer: Role) -> impl IntoView {
+    let error = action_error(add);
+    let echoed = move |field: &'static str| {
+        move || {
+            error
+                .get()
+                .and_then(|e| e.echoed(field))
+                .unwrap_or_default()
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="add-admin-title">
+            <h2 id="add-admin-title">"Add new admin user"</h2>
+            <ActionForm action=add attr:class="stack narrow-form" attr:novalidate=true>
+                <FormError error/>
+                <label>"First name" <input name="form[first_name]" autocomplete="off" value=echoed("first_name")/></label>
+                <FieldError error field="first_name"/>
+                <label>"Last name" <input name="form[last_name]" autocomplete="off" value=echoed("last_name")/></label>
+                <FieldError error field="last_name"/>
+                <label>"Email" <input name="form[email]" type="email" autocomplete="off" value=echoed("email")/></label>
+                <FieldError error field="email"/>
+                <label for="add-admin-role">"Role"</label>
+                <select id="add-admin-role" name="form[role]">
+                    <option value="provider-admin">"Provider admin"</option>
+                    {(viewer == Role::SuperAdmin).then(|| view! {
+                        <option value="super-admin" selected=move || echoed("role")() == "super-admin">"Super admin"</option>
+                    })}
+                </select>
+                <FieldError error field="role"/>
+                <input type="hidden" name="form[organization_id]" value=""/>
+                <label>"Set password" <input name="form[password]" type="password" autocomplete="new-password"/></label>
+                <p class="hint">"Leave empty to send an invitation from the list instead."</p>
+                <FieldError error field="password"/>
+                <label class="check">
+                    <input type="checkbox" name="form[must_change_password]"/>
+                    "User must change password at the next login"
+                </label>
+                <FieldError error field="must_change_password"/>
+                <div class="actions">
+                    <button type="submit">"Save"</button>
+                    <a class="button secondary" href="/admin/settings/admins">"Cancel"</a>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn AdminsTable(
+    admins: Vec<AdminRow>,
+    viewer: Role,
+    invite: ServerAction<SendAdminInvite>,
+    change: ServerAction<ChangeAdmin>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let deleting = query
+        .with_untracked(|q| q.get("delete"))
+        .unwrap_or_default();
+    view! {
+        <table class="data">
+            <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Status"</th><th>"Created"</th><th></th></tr></thead>
+            <tbody>
+                {admins.into_iter().map(|a| {
+                    let name = format!("{} {}", a.first_name, a.last_name);
+                    let may_change = a.changeable_by(viewer);
+                    let inactive = a.status == UserStatus::Inactive;
+                    let can_invite = matches!(a.status, UserStatus::NotInvited | UserStatus::Invited);
+                    let confirm = (may_change && a.id == deleting).then(|| {
+                        let (id, label, aria) = (a.id.clone(), format!("Delete {name}"), format!("Delete {name}"));
+                        let text = format!("Delete {name}? Their account and sessions are removed. This cannot be undone.");
+                        view! {
+                            <div class="confirm" role="alertdialog" aria-label=aria>
+                                <p>{text}</p>
+                                <ActionForm action=change>
+                                    <input type="hidden" name="id" value=id/>
+                                    <input type="hidden" name="change" value="delete"/>
+                                    <button type="submit" class="danger">{label}</button>
+                                    " " <a href="/admin/settings/admins">"Cancel"</a>
+                                </ActionForm>
+                            </div>
+                        }
+                    });
+                    let actions = may_change.then(|| {
+                        let (id1, id2) = (a.id.clone(), a.id.clone());
+                        view! {
+                            {can_invite.then(|| view! {
+                                <ActionForm action=invite attr:class="inline">
+                                    <input type="hidden" name="id" value=id1/>
+                                    <button type="submit" class="link">
+                                        {if a.status == UserStatus::Invited { "Resend invite" } else { "Send invite" }}
+                                    </button>
+                                </ActionForm>
+                            })}
+                            <ActionForm action=change attr:class="inline">
+                                <input type="hidden" name="id" value=id2/>
+                                <input type="hidden" name="change" value=if inactive { "activate" } else { "deactivate" }/>
+                                <button type="submit" class="link">{if inactive { "Activate" } else { "Deactivate" }}</button>
+                            </ActionForm>
+                            " " <a href=format!("/admin/settings/admins?delete={}", a.id)>"Delete"</a>
+                        }
+                    });
+                    view! {
+                        <tr>
+                            <td>{name.clone()}{confirm}</td>
+                            <td>{a.email}</td>
+                            <td>{role_label(a.role)}</td>
+                            <td><span class=format!("status {}", a.status.key())>{a.status.label()}</span></td>
+                            <td>{format_time(a.created_at)}</td>
+                            <td class="row-actions">{actions}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

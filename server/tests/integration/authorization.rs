@@ -1,0 +1,277 @@
+//! The authorization matrix: every server function called by a stranger, a team member, a
+//! consumer admin, a provider admin and a super admin gets what SPEC §5 allows: admin functions
+//! are for admins only, a provider admin never changes a super admin, and the public pages'
+//! functions answer everyone the same way.
+
+use crate::support::*;
+use app::backend::db::{DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID};
+use reqwest::StatusCode;
+
+const PASSWORD: &str = "a matrix test's long password";
+
+/// What one caller gets from one function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gets {
+    /// Past authorization: whatever the function answers (success, 404, 409, 422 …).
+    Through,
+    /// 401: sign in first.
+    SignIn,
+    /// 403: signed in, not allowed.
+    Refused,
+}
+use Gets::*;
+
+const ADMIN_ONLY: [Gets; 5] = [SignIn, Refused, Refused, Through, Through];
+const SUPER_ONLY: [Gets; 5] = [SignIn, Refused, Refused, Refused, Through];
+const PUBLIC: [Gets; 5] = [Through, Through, Through, Through, Through];
+
+/// A function, the form it is called with, and what each of the five callers gets.
+type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, [Gets; 5]);
+
+fn gets(status: StatusCode) -> Gets {
+    match status {
+        StatusCode::UNAUTHORIZED => SignIn,
+        StatusCode::FORBIDDEN => Refused,
+        _ => Through,
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let super_id = app
+        .scalar_text("select id from users where role = 'super-admin'")
+        .await;
+    // The four signed-in callers besides the super admin (the app's own client).
+    let stranger = client(&app.base);
+    let member = client(&app.base);
+    let consumer_admin = client(&app.base);
+    let provider = client(&app.base);
+    for (email, role) in [
+        ("member@example.com", "consumer-team-member"),
+        ("cadmin@example.com", "consumer-admin"),
+    ] {
+        app.create_user_ok(&[("email", email), ("role", role), ("password", PASSWORD)])
+            .await;
+    }
+    let added = app
+        .call(
+            "add_admin",
+            &[
+                ("form[first_name]", "Pro"),
+                ("form[last_name]", "Vider"),
+                ("form[email]", "provider@example.com"),
+                ("form[organization_id]", ""),
+                ("form[role]", "provider-admin"),
+                ("form[password]", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    for (client, email) in [
+        (&member, "member@example.com"),
+        (&consumer_admin, "cadmin@example.com"),
+        (&provider, "provider@example.com"),
+    ] {
+        let login = app
+            .call_with(client, "login", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert_eq!(login.status(), StatusCode::OK, "{email}");
+    }
+    let callers = [&stranger, &member, &consumer_admin, &provider, &app.client];
+
+    // Each super admin–only call names a fresh email so the super admin's own call succeeds.
+    let new_super = |email: &'static str| -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("form[first_name]", "New"),
+            ("form[last_name]", "Super"),
+            ("form[email]", email),
+            ("form[organization_id]", ""),
+            ("form[role]", "super-admin"),
+            ("form[password]", PASSWORD),
+        ]
+    };
+    let super_id = super_id.as_str();
+    let matrix: Vec<Row> = vec![
+        // Public pages: the same for everyone.
+        ("me", vec![], PUBLIC),
+        ("setup_link_valid", vec![("token", "x")], PUBLIC),
+        ("invitation", vec![("token", "x")], PUBLIC),
+        (
+            "accept_invitation",
+            vec![
+                ("token", "x"),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+            PUBLIC,
+        ),
+        ("request_new_invitation", vec![("token", "x")], PUBLIC),
+        // Users.
+        (
+            "list_users",
+            vec![
+                ("search", ""),
+                ("organization_id", ""),
+                ("team_id", ""),
+                ("status", ""),
+                ("sort", ""),
+                ("cursor", ""),
+            ],
+            ADMIN_ONLY,
+        ),
+        ("user_choices", vec![], ADMIN_ONLY),
+        (
+            "create_user",
+            vec![
+                ("form[first_name]", "Matrix"),
+                ("form[last_name]", "User"),
+                ("form[email]", ""),
+                ("form[organization_id]", DEFAULT_ORGANIZATION_ID),
+                ("form[role]", ""),
+            ],
+            ADMIN_ONLY,
+        ),
+        (
+            "update_user",
+            vec![
+                ("id", "x"),
+                ("form[first_name]", "Matrix"),
+                ("form[last_name]", "User"),
+                ("form[email]", "matrix@example.com"),
+                ("form[organization_id]", DEFAULT_ORGANIZATION_ID),
+                ("form[role]", ""),
+            ],
+            ADMIN_ONLY,
+        ),
+        ("user", vec![("id", "x")], ADMIN_ONLY),
+        ("send_invite", vec![("id", "x")], ADMIN_ONLY),
+        ("revoke_invite", vec![("id", "x")], ADMIN_ONLY),
+        (
+            "set_user_active",
+            vec![("id", "x"), ("active", "true")],
+            ADMIN_ONLY,
+        ),
+        ("delete_user", vec![("id", "x")], ADMIN_ONLY),
+        // Organizations and teams.
+        ("list_organizations", vec![("search", "")], ADMIN_ONLY),
+        (
+            "organization",
+            vec![("id", DEFAULT_ORGANIZATION_ID)],
+            ADMIN_ONLY,
+        ),
+        ("create_organization", vec![("name", "")], ADMIN_ONLY),
+        (
+            "rename_organization",
+            vec![("id", "x"), ("name", "Renamed")],
+            ADMIN_ONLY,
+        ),
+        (
+            "delete_organization",
+            vec![("id", DEFAULT_ORGANIZATION_ID)],
+            ADMIN_ONLY,
+        ),
+        (
+            "list_teams",
+            vec![("search", ""), ("organization_id", "")],
+            ADMIN_ONLY,
+        ),
+        ("team", vec![("id", DEFAULT_TEAM_ID)], ADMIN_ONLY),
+        (
+            "create_team",
+            vec![("organization_id", "x"), ("name", "")],
+            ADMIN_ONLY,
+        ),
+        (
+            "rename_team",
+            vec![("id", "x"), ("name", "Renamed")],
+            ADMIN_ONLY,
+        ),
+        ("delete_team", vec![("id", DEFAULT_TEAM_ID)], ADMIN_ONLY),
+        (
+            "add_team_member",
+            vec![
+                ("team_id", DEFAULT_TEAM_ID),
+                ("email", "nobody@example.com"),
+            ],
+            ADMIN_ONLY,
+        ),
+        (
+            "add_user_to_team",
+            vec![("user_id", "x"), ("team_id", "x")],
+            ADMIN_ONLY,
+        ),
+        (
+            "remove_team_member",
+            vec![("team_id", "x"), ("user_id", "x")],
+            ADMIN_ONLY,
+        ),
+        // Settings, email outbox, admins.
+        ("invitation_lifetime", vec![], ADMIN_ONLY),
+        ("set_invitation_lifetime", vec![("days", "7")], ADMIN_ONLY),
+        ("outbox", vec![], ADMIN_ONLY),
+        ("retry_email", vec![("id", "x")], ADMIN_ONLY),
+        ("list_admins", vec![], ADMIN_ONLY),
+        ("send_admin_invite", vec![("id", "x")], ADMIN_ONLY),
+        (
+            "change_admin",
+            vec![("id", "x"), ("change", "deactivate")],
+            ADMIN_ONLY,
+        ),
+        // What only a super admin may do: to a super admin, and making one.
+        ("send_admin_invite", vec![("id", super_id)], SUPER_ONLY),
+        (
+            "change_admin",
+            vec![("id", super_id), ("change", "activate")],
+            SUPER_ONLY,
+        ),
+        ("add_admin", new_super("super2@example.com"), SUPER_ONLY),
+    ];
+
+    let mut wrong = Vec::new();
+    for (function, form, expected) in &matrix {
+        for (i, caller) in callers.iter().enumerate() {
+            let status = app.call_with(caller, function, form).await.status();
+            if gets(status) != expected[i] {
+                wrong.push(format!(
+                    "{function} as {}: {status}, expected {:?}",
+                    [
+                        "stranger",
+                        "team member",
+                        "consumer admin",
+                        "provider admin",
+                        "super admin"
+                    ][i],
+                    expected[i]
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Nothing a refused caller sent was stored.
+    assert_eq!(
+        app.count("select count(*) from organizations").await,
+        1,
+        "no organization was created or deleted"
+    );
+    assert_eq!(
+        app.count("select count(*) from users where role = 'super-admin'")
+            .await,
+        2,
+        "only the super admin's own call made a super admin"
+    );
+    // Every server function the app registers appears in the matrix (and in no other list).
+    let covered: std::collections::BTreeSet<&str> = matrix.iter().map(|(f, ..)| *f).collect();
+    let public_elsewhere = ["login", "logout", "complete_setup", "change_password"];
+    let registered: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .filter_map(|(path, _)| path.strip_prefix("/api/"))
+        .collect();
+    assert!(registered.len() > 30, "{registered:?}");
+    let missing: Vec<String> = registered
+        .into_iter()
+        .filter(|e| !covered.contains(e) && !public_elsewhere.contains(e))
+        .map(str::to_owned)
+        .collect();
+    assert!(missing.is_empty(), "not in the matrix: {missing:?}");
+}

@@ -1,0 +1,348 @@
+//! Team pages and the user page's teams: members are added and removed one at a time, never
+//! across organizations, and a user never ends up without a team.
+
+use crate::support::*;
+use app::backend::db::{DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID};
+use app::domain::organization::OrganizationRow;
+use app::domain::team::TeamRow;
+use reqwest::StatusCode;
+
+async fn teams_of(app: &TestApp, user: &str) -> Vec<String> {
+    let rows = sqlx::query(
+        "select t.name from team_memberships m join teams t on t.id = m.team_id \
+         where m.user_id = $1 order by t.name",
+    )
+    .bind(user)
+    .fetch_all(app.state.store.pool())
+    .await
+    .expect("rows");
+    rows.iter()
+        .map(|r| sqlx::Row::try_get::<String, _>(r, "name").expect("name"))
+        .collect()
+}
+
+/// Acme with its default team and a team "Devs"; answers (acme, devs).
+async fn acme_with_devs(app: &TestApp) -> (String, String) {
+    let acme: String = app
+        .call("create_organization", &[("name", "Acme")])
+        .await
+        .json()
+        .await
+        .expect("organization id");
+    let devs: String = app
+        .call(
+            "create_team",
+            &[("organization_id", acme.as_str()), ("name", "Devs")],
+        )
+        .await
+        .json()
+        .await
+        .expect("team id");
+    (acme, devs)
+}
+
+fn field_message(body: &str) -> String {
+    let error: app::error::AppError = serde_json::from_str(body).expect("an AppError");
+    error.to_string()
+}
+
+#[tokio::test]
+async fn a_team_page_adds_members_by_email_and_a_member_removed_from_its_last_team_returns_to_the_default_team()
+ {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let (acme, devs) = acme_with_devs(&app).await;
+    let ada = app
+        .create_user_ok(&[("organization_id", acme.as_str())])
+        .await;
+    assert_eq!(teams_of(&app, &ada).await, ["Acme All users"]);
+
+    let added = app
+        .call(
+            "add_team_member",
+            &[("team_id", devs.as_str()), ("email", " ADA@example.com ")],
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::OK, "{:?}", added.text().await);
+    assert_eq!(teams_of(&app, &ada).await, ["Acme All users", "Devs"]);
+    let team: TeamRow = app
+        .call("team", &[("id", devs.as_str())])
+        .await
+        .json()
+        .await
+        .expect("team");
+    assert_eq!((team.name.as_str(), team.members), ("Devs", 1));
+
+    let again = app
+        .call(
+            "add_team_member",
+            &[("team_id", devs.as_str()), ("email", "ada@example.com")],
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_message(&again.text().await.expect("body")),
+        "Already a member of this team."
+    );
+    let unknown = app
+        .call(
+            "add_team_member",
+            &[("team_id", devs.as_str()), ("email", "nobody@example.com")],
+        )
+        .await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_message(&unknown.text().await.expect("body")),
+        "No user has this email."
+    );
+
+    let acme_default = app
+        .scalar_text(&format!(
+            "select id from teams where organization_id = '{acme}' and is_default = 1"
+        ))
+        .await;
+    let remove = |team: String| {
+        let (app, ada) = (&app, ada.clone());
+        async move {
+            app.call(
+                "remove_team_member",
+                &[("team_id", team.as_str()), ("user_id", ada.as_str())],
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(remove(acme_default.clone()).await, StatusCode::OK);
+    assert_eq!(teams_of(&app, &ada).await, ["Devs"]);
+    assert_eq!(
+        remove(devs.clone()).await,
+        StatusCode::OK,
+        "removing the last team is allowed"
+    );
+    assert_eq!(
+        teams_of(&app, &ada).await,
+        ["Acme All users"],
+        "and puts the user back in the default team"
+    );
+    assert_eq!(
+        remove(acme_default).await,
+        StatusCode::CONFLICT,
+        "the default team is the one team a user cannot leave when it is the only one"
+    );
+    assert_eq!(teams_of(&app, &ada).await, ["Acme All users"]);
+    assert_eq!(
+        remove(devs).await,
+        StatusCode::NOT_FOUND,
+        "not a member any more"
+    );
+}
+
+#[tokio::test]
+async fn a_member_of_another_organization_is_refused_by_the_team_page_and_by_the_database() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let (_, devs) = acme_with_devs(&app).await;
+    let grace = app.create_user_ok(&[("email", "grace@example.com")]).await;
+    let refused = app
+        .call(
+            "add_team_member",
+            &[("team_id", devs.as_str()), ("email", "grace@example.com")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_message(&refused.text().await.expect("body")),
+        "This user belongs to another organization."
+    );
+    let from_user_page = app
+        .call(
+            "add_user_to_team",
+            &[("user_id", grace.as_str()), ("team_id", devs.as_str())],
+        )
+        .await;
+    assert_eq!(from_user_page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        teams_of(&app, &grace).await,
+        ["Default Organization All users"]
+    );
+    let direct = app
+        .state
+        .store
+        .add_team_member(&devs, &grace, "test", 1)
+        .await;
+    assert!(
+        matches!(direct, Err(app::backend::db::StoreError::ForeignKey)),
+        "{direct:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_user_page_adds_a_team_of_the_users_organization() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let (acme, devs) = acme_with_devs(&app).await;
+    let ada = app
+        .create_user_ok(&[("organization_id", acme.as_str())])
+        .await;
+    let empty = app
+        .call(
+            "add_user_to_team",
+            &[("user_id", ada.as_str()), ("team_id", "")],
+        )
+        .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let added = app
+        .call(
+            "add_user_to_team",
+            &[("user_id", ada.as_str()), ("team_id", devs.as_str())],
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    assert_eq!(teams_of(&app, &ada).await, ["Acme All users", "Devs"]);
+    let audit = app
+        .count(&format!(
+            "select count(*) from audit_log where subject_id = '{ada}' and action = 'user.team_added'"
+        ))
+        .await;
+    assert_eq!(audit, 1);
+}
+
+#[tokio::test]
+async fn an_edit_posted_without_javascript_that_moves_a_user_drops_the_old_organizations_teams() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let (acme, devs) = acme_with_devs(&app).await;
+    let ada = app
+        .create_user_ok(&[("organization_id", acme.as_str())])
+        .await;
+    app.call(
+        "add_user_to_team",
+        &[("user_id", ada.as_str()), ("team_id", devs.as_str())],
+    )
+    .await;
+    // The browser without wasm still shows Acme's teams, selected, after the organization changed.
+    let moved = app
+        .call(
+            "update_user",
+            &[
+                ("id", ada.as_str()),
+                ("form[first_name]", "Ada"),
+                ("form[last_name]", "Lovelace"),
+                ("form[email]", "ada@example.com"),
+                ("form[organization_id]", DEFAULT_ORGANIZATION_ID),
+                ("form[team_ids][]", devs.as_str()),
+                ("form[role]", "consumer-team-member"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK, "{:?}", moved.text().await);
+    assert_eq!(
+        teams_of(&app, &ada).await,
+        ["Default Organization All users"]
+    );
+
+    // Back to Acme with a team of a third organization: refused, nothing changed.
+    let other: String = app
+        .call("create_organization", &[("name", "Other")])
+        .await
+        .json()
+        .await
+        .expect("id");
+    let other_team: String = app
+        .call(
+            "create_team",
+            &[("organization_id", other.as_str()), ("name", "Elsewhere")],
+        )
+        .await
+        .json()
+        .await
+        .expect("id");
+    let refused = app
+        .call(
+            "update_user",
+            &[
+                ("id", ada.as_str()),
+                ("form[first_name]", "Ada"),
+                ("form[last_name]", "Lovelace"),
+                ("form[email]", "ada@example.com"),
+                ("form[organization_id]", acme.as_str()),
+                ("form[team_ids][]", other_team.as_str()),
+                ("form[role]", "consumer-team-member"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        teams_of(&app, &ada).await,
+        ["Default Organization All users"]
+    );
+    assert_eq!(
+        app.scalar_text(&format!(
+            "select organization_id from users where id = '{ada}'"
+        ))
+        .await,
+        DEFAULT_ORGANIZATION_ID
+    );
+}
+
+#[tokio::test]
+async fn an_organization_page_shows_its_counts() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let (acme, _) = acme_with_devs(&app).await;
+    app.create_user_ok(&[("organization_id", acme.as_str())])
+        .await;
+    let org: OrganizationRow = app
+        .call("organization", &[("id", acme.as_str())])
+        .await
+        .json()
+        .await
+        .expect("organization");
+    assert_eq!(
+        (org.name.as_str(), org.teams, org.users, org.is_default),
+        ("Acme", 2, 1, false)
+    );
+    assert_eq!(
+        app.call("organization", &[("id", "nope")]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let page = app
+        .client
+        .get(app.url(&format!("/admin/organizations/{acme}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("Acme All users") && page.contains("Devs"),
+        "{page}"
+    );
+    assert!(page.contains("ada@example.com"));
+}
+
+#[tokio::test]
+async fn membership_functions_refuse_strangers_and_consumers() {
+    let app = spawn_app().await;
+    let calls: [(&str, &[(&str, &str)]); 5] = [
+        ("team", &[("id", DEFAULT_TEAM_ID)]),
+        ("organization", &[("id", DEFAULT_ORGANIZATION_ID)]),
+        (
+            "add_team_member",
+            &[
+                ("team_id", DEFAULT_TEAM_ID),
+                ("email", "refused@example.com"),
+            ],
+        ),
+        (
+            "add_user_to_team",
+            &[("user_id", "x"), ("team_id", DEFAULT_TEAM_ID)],
+        ),
+        (
+            "remove_team_member",
+            &[("team_id", DEFAULT_TEAM_ID), ("user_id", "x")],
+        ),
+    ];
+    app.assert_admin_only(&calls).await;
+}
