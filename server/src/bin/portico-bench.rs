@@ -1,6 +1,7 @@
 //! `portico-bench`: seeds a database with many API consumers and measures the users-list server
 //! function over HTTP (first page, a search, a filtered page, a deep keyset page), printing
-//! p50/p99 per case. Rerun it with the command in docs/benchmarks.md.
+//! p50/p99 per case; with `--org-delete-users`, it also times deleting an organization that many
+//! users belong to. Rerun it with the commands in docs/benchmarks.md.
 
 use anyhow::Context as _;
 use app::backend::config::Config;
@@ -19,9 +20,15 @@ struct Args {
     /// How many consumers to seed (skipped when the database already holds that many).
     #[arg(long, default_value_t = 1_000_000)]
     users: i64,
-    /// Measured requests per case (after 20 warm-up requests).
+    /// Measured requests per case (after 20 warm-up requests); 0 skips the users list.
     #[arg(long, default_value_t = 300)]
     iterations: usize,
+    /// Also time `delete_organization` for an organization with this many users (0: skip).
+    #[arg(long, default_value_t = 0)]
+    org_delete_users: i64,
+    /// How many organizations to create, fill and delete for that measure.
+    #[arg(long, default_value_t = 5)]
+    org_delete_rounds: usize,
 }
 
 /// Far in the future, so seeded invitations stay pending.
@@ -54,9 +61,23 @@ async fn main() -> anyhow::Result<()> {
     if existing < args.users {
         let began = Instant::now();
         if args.database_url.starts_with("postgres") {
-            seed_postgres(store.pool(), existing, args.users).await?;
+            seed_postgres(
+                store.pool(),
+                existing,
+                args.users,
+                DEFAULT_ORGANIZATION_ID,
+                DEFAULT_TEAM_ID,
+            )
+            .await?;
         } else {
-            seed(store.pool(), existing, args.users).await?;
+            seed(
+                store.pool(),
+                existing,
+                args.users,
+                DEFAULT_ORGANIZATION_ID,
+                DEFAULT_TEAM_ID,
+            )
+            .await?;
         }
         println!(
             "seeded {} users in {:.1} s",
@@ -99,6 +120,60 @@ async fn main() -> anyhow::Result<()> {
         "admin login failed: {}",
         login.status()
     );
+
+    if args.org_delete_users > 0 {
+        let mut times = Vec::new();
+        let admin: String = {
+            use sqlx::Row as _;
+            sqlx::query("select id from users where email = $1")
+                .bind(ADMIN_EMAIL)
+                .fetch_one(store.pool())
+                .await?
+                .try_get("id")?
+        };
+        for round in 0..args.org_delete_rounds {
+            let now = started.state.clock.now();
+            let org = store
+                .create_organization(&format!("Bench org {round} {now}"), &admin, now)
+                .await?;
+            let team: String = {
+                use sqlx::Row as _;
+                sqlx::query("select id from teams where organization_id = $1")
+                    .bind(&org)
+                    .fetch_one(store.pool())
+                    .await?
+                    .try_get("id")?
+            };
+            let from = 100_000_000 + now % 1_000_000 * 1_000 + round as i64 * args.org_delete_users;
+            let to = from + args.org_delete_users;
+            if args.database_url.starts_with("postgres") {
+                seed_postgres(store.pool(), from, to, &org, &team).await?;
+            } else {
+                seed(store.pool(), from, to, &org, &team).await?;
+            }
+            let began = Instant::now();
+            let response = call("delete_organization", vec![("id", org.clone())]).await?;
+            times.push(began.elapsed());
+            anyhow::ensure!(
+                response.status().is_success(),
+                "delete: {}",
+                response.status()
+            );
+            let moved: i64 = response.json().await?;
+            anyhow::ensure!(moved == args.org_delete_users, "moved {moved}");
+        }
+        times.sort();
+        println!(
+            "delete_organization with {} users (HTTP, one transaction), {} rounds: median {:.0} ms, max {:.0} ms",
+            args.org_delete_users,
+            times.len(),
+            ms(times[times.len() / 2]),
+            ms(times[times.len() - 1])
+        );
+    }
+    if args.iterations == 0 {
+        return Ok(());
+    }
 
     let list = |search: &str, status: &str, sort: &str, cursor: &str| {
         vec![
@@ -175,7 +250,13 @@ async fn count(pool: &sqlx::AnyPool, sql: &str) -> anyhow::Result<i64> {
 
 /// Inserts users `from..to` in batches, with memberships in the default team; one in ten has a
 /// pending invitation, one in ten no password and no invitation.
-async fn seed(pool: &sqlx::AnyPool, from: i64, to: i64) -> anyhow::Result<()> {
+async fn seed(
+    pool: &sqlx::AnyPool,
+    from: i64,
+    to: i64,
+    organization: &str,
+    team: &str,
+) -> anyhow::Result<()> {
     const BATCH: i64 = 500;
     let first_names = [
         "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim",
@@ -209,7 +290,7 @@ async fn seed(pool: &sqlx::AnyPool, from: i64, to: i64) -> anyhow::Result<()> {
                 _ => ("'$argon2id$bench'", "active", "null".to_string()),
             };
             users.push_str(&format!(
-                "{sep}('{id}', 'user{i}@example{}.com', '{}', '{}', 'consumer-team-member', '{DEFAULT_ORGANIZATION_ID}', \
+                "{sep}('{id}', 'user{i}@example{}.com', '{}', '{}', 'consumer-team-member', '{organization}', \
                  'active', 'approved', {password}, '{list_status}', {invite_expires}, {}, {})",
                 i % 100,
                 first_names[(i % 10) as usize],
@@ -218,7 +299,7 @@ async fn seed(pool: &sqlx::AnyPool, from: i64, to: i64) -> anyhow::Result<()> {
                 base_time + i * 1000,
             ));
             members.push_str(&format!(
-                "{sep}('{id}', '{DEFAULT_TEAM_ID}', '{DEFAULT_ORGANIZATION_ID}', {})",
+                "{sep}('{id}', '{team}', '{organization}', {})",
                 base_time + i * 1000
             ));
             if i % 10 == 8 {
@@ -246,25 +327,31 @@ async fn seed(pool: &sqlx::AnyPool, from: i64, to: i64) -> anyhow::Result<()> {
 
 /// The same data as `seed`, generated inside Postgres (its client round trips make batch inserts
 /// slow at a million rows).
-async fn seed_postgres(pool: &sqlx::AnyPool, from: i64, to: i64) -> anyhow::Result<()> {
+async fn seed_postgres(
+    pool: &sqlx::AnyPool,
+    from: i64,
+    to: i64,
+    organization: &str,
+    team: &str,
+) -> anyhow::Result<()> {
     let sql = format!(
         "insert into users (id, email, first_name, last_name, role, organization_id, status, approval, password_hash, \
            list_status, invite_expires_at, created_at, updated_at) \
          select '00000000-bench-' || lpad(g::text, 12, '0'), 'user' || g || '@example' || (g % 100) || '.com', \
            (array['Ada','Grace','Alan','Edsger','Barbara','Donald','Frances','Ken','Radia','Tim'])[g % 10 + 1], \
            (array['Lovelace','Hopper','Turing','Dijkstra','Liskov','Knuth','Allen','Thompson','Perlman','Lee'])[g / 10 % 10 + 1], \
-           'consumer-team-member', '{DEFAULT_ORGANIZATION_ID}', 'active', 'approved', \
+           'consumer-team-member', '{organization}', 'active', 'approved', \
            case when g % 10 < 8 then '$argon2id$bench' end, \
            case g % 10 when 8 then 'invited' when 9 then 'not-invited' else 'active' end, \
            case when g % 10 = 8 then {INVITE_EXPIRES} end, \
            1700000000000 + g * 1000, 1700000000000 + g * 1000 \
-         from generate_series({from}, {last}) g;\n\
+         from generate_series({from}::bigint, {last}::bigint) g;\n\
          insert into team_memberships (user_id, team_id, organization_id, created_at) \
-         select '00000000-bench-' || lpad(g::text, 12, '0'), '{DEFAULT_TEAM_ID}', '{DEFAULT_ORGANIZATION_ID}', 1700000000000 + g * 1000 \
-         from generate_series({from}, {last}) g;\n\
+         select '00000000-bench-' || lpad(g::text, 12, '0'), '{team}', '{organization}', 1700000000000 + g * 1000 \
+         from generate_series({from}::bigint, {last}::bigint) g;\n\
          insert into one_time_tokens (id, token_hash, purpose, user_id, created_at, expires_at) \
          select 'bench-token-' || g, 'bench-hash-' || g, 'invitation', '00000000-bench-' || lpad(g::text, 12, '0'), 1700000000000, {INVITE_EXPIRES} \
-         from generate_series({from}, {last}) g where g % 10 = 8;\n\
+         from generate_series({from}::bigint, {last}::bigint) g where g % 10 = 8;\n\
          analyze users; analyze team_memberships; analyze one_time_tokens;",
         last = to - 1
     );
