@@ -62,6 +62,6 @@ ensure_browser() {
 # The release build: server binary and the site (wasm, js, css) under target/site.
 # `erase_components` type-erases Leptos components: the wasm comes out a quarter smaller.
 build_release() {
-  step "Building Portico (release): RUSTFLAGS=\"--cfg erase_components\" cargo leptos build --release"
-  RUSTFLAGS="--cfg erase_components" cargo leptos build --release
+  step "Building Portico (release): RUSTFLAGS=\"--cfg erase_components\" cargo leptos build --release --split"
+  RUSTFLAGS="--cfg erase_components" cargo leptos build --release --split
 }

@@ -1,17 +1,18 @@
 //! The HTML shell and the router: public pages, and the `/admin` section guarded by role.
 
 use crate::pages::{
-    admin, admins::AdminsPage, change_password::ChangePasswordPage, home::HomePage,
-    invite::InvitePage, login::LoginPage, not_found::NotFound, organization::OrganizationPage,
-    organizations::OrganizationsPage, outbox::OutboxPage, setup::SetupPage, team::TeamPage,
-    teams::TeamsPage, user::UserPage, user_edit::EditUserPage, users::UsersPage,
+    admin, admin::SettingsPage, admins::AdminsPage, change_password::ChangePasswordPage,
+    home::HomePage, invite::InvitePage, login::LoginPage, not_found::NotFound,
+    organization::OrganizationPage, organizations::OrganizationsPage, outbox::OutboxPage,
+    setup::SetupPage, team::TeamPage, teams::TeamsPage, user::UserPage, user_edit::EditUserPage,
+    users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, LazyRoute, SsrMode,
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    lazy_route, path,
 };
 
 /// The document around the app, rendered on the server.
@@ -56,6 +57,13 @@ fn set_content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Marks the page interactive once hydrated, for people's tools and the browser tests alike.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
     view! {
         <Stylesheet id="portico" href="/pkg/portico.css"/>
         <Title text="Portico"/>
@@ -63,25 +71,61 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("setup") view=SetupPage ssr=SsrMode::Async/>
-                <Route path=path!("invite") view=InvitePage ssr=SsrMode::Async/>
-                <Route path=path!("change-password") view=ChangePasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("setup") view={Lazy::<Setup>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("invite") view={Lazy::<Invite>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("change-password") view={Lazy::<ChangePassword>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("admin") view=admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=admin::Dashboard ssr=SsrMode::Async/>
-                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("users/:id") view=UserPage ssr=SsrMode::Async/>
-                    <Route path=path!("users/:id/edit") view=EditUserPage ssr=SsrMode::Async/>
-                    <Route path=path!("teams") view=TeamsPage ssr=SsrMode::Async/>
-                    <Route path=path!("teams/:id") view=TeamPage ssr=SsrMode::Async/>
-                    <Route path=path!("organizations") view=OrganizationsPage ssr=SsrMode::Async/>
-                    <Route path=path!("organizations/:id") view=OrganizationPage ssr=SsrMode::Async/>
+                    <Route path=path!("users") view={Lazy::<Users>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("users/:id") view={Lazy::<User>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("users/:id/edit") view={Lazy::<EditUser>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("teams") view={Lazy::<Teams>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("teams/:id") view={Lazy::<Team>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("organizations") view={Lazy::<Organizations>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("organizations/:id") view={Lazy::<Organization>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("invite-codes") view=admin::InviteCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("approvals") view=admin::ApprovalsPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings") view=admin::SettingsPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/admins") view=AdminsPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings/email/outbox") view=OutboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings") view={Lazy::<Settings>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/admins") view={Lazy::<Admins>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/email/outbox") view={Lazy::<Outbox>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>
     }
+}
+
+/// A page whose code the browser loads only when it is first shown: each becomes its own wasm
+/// chunk in the release build (`cargo leptos build --release --split`), so the first load carries
+/// the public pages and the admin frame, not every admin page.
+macro_rules! lazy_page {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    Setup => SetupPage,
+    Invite => InvitePage,
+    ChangePassword => ChangePasswordPage,
+    Users => UsersPage,
+    User => UserPage,
+    EditUser => EditUserPage,
+    Teams => TeamsPage,
+    Team => TeamPage,
+    Organizations => OrganizationsPage,
+    Organization => OrganizationPage,
+    Settings => SettingsPage,
+    Admins => AdminsPage,
+    Outbox => OutboxPage,
 }

@@ -3,9 +3,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Marks the page as interactive, for people's tools and the browser tests alike.
-    if let Some(body) = leptos::prelude::document().body() {
-        let _ = body.set_attribute("data-hydrated", "");
-    }
+    // Lazy routes: the page's own wasm chunk loads before hydration starts.
+    leptos::mount::hydrate_lazy(app::App);
 }
