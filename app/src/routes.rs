@@ -58,7 +58,8 @@ fn set_content_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // Marks the page interactive once hydrated, for people's tools and the browser tests alike.
-    #[cfg(feature = "hydrate")]
+    // Only in the browser: `cargo test --workspace` builds this crate with both features.
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     Effect::new(|_| {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "");
