@@ -134,7 +134,7 @@ pub async fn add_team_member(team_id: String, email: String) -> Result<(), AppEr
         let state = AppState::from_context()?;
         let email = crate::domain::Email::parse(&email)
             .map_err(|e| AppError::validation("email", e.to_string()))?;
-        let (user_id, _) = state
+        let user_id = state
             .store
             .consumer_by_email(email.as_str())
             .await?

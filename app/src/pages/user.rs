@@ -7,8 +7,7 @@ use crate::api::users::{
 };
 use crate::components::{FieldError, FormError, action_error};
 use crate::domain::format_time;
-use crate::domain::user::Choice;
-use crate::domain::user::{UserDetail, UserStatus};
+use crate::domain::user::{Choice, UserDetail, UserStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -59,7 +59,7 @@ impl Store {
         Ok(id)
     }
 
-    /// The admin an invitation may be sent to: one without a password that `actor` may change.
+    /// The role of the admin with this id (`None` when it is not an admin).
     pub async fn admin_role(&self, id: &str) -> StoreResult<Option<Role>> {
         let row = sqlx::query(&format!("select role from users where id = $1 and {ADMIN}"))
             .bind(id)

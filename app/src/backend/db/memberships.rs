@@ -6,17 +6,16 @@ use super::{Millis, Store, StoreError, StoreResult};
 use sqlx::Row as _;
 
 impl Store {
-    /// The id of the consumer with this email (any case), and its organization.
-    pub async fn consumer_by_email(&self, email: &str) -> StoreResult<Option<(String, String)>> {
+    /// The id of the consumer with this email (any case).
+    pub async fn consumer_by_email(&self, email: &str) -> StoreResult<Option<String>> {
         let row = sqlx::query(
-            "select id, organization_id from users where lower(email) = $1 \
+            "select id from users where lower(email) = $1 \
              and role in ('consumer-admin', 'consumer-team-member')",
         )
         .bind(email.trim().to_lowercase())
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| Ok((r.try_get("id")?, r.try_get("organization_id")?)))
-            .transpose()
+        row.map(|r| r.try_get("id")).transpose().map_err(Into::into)
     }
 
     /// Adds a consumer to a team. The database refuses a team of another organization
