@@ -63,7 +63,7 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
-                "default-src 'self'; object-src 'none'; frame-ancestors 'none'",
+                "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
             ),
         );
     }
