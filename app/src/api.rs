@@ -1,9 +1,12 @@
 //! Server functions, one file per resource. Each is a public endpoint: it authorizes, parses,
 //! calls the backend and maps errors, and nothing else.
 
+pub mod account;
 pub mod admins;
+pub mod approvals;
 pub mod auth;
 pub mod invitations;
+pub mod invite_codes;
 pub mod organizations;
 pub mod outbox;
 pub mod settings;

@@ -4,8 +4,10 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod invitations;
+pub mod limits;
 pub mod mail;
 pub mod password;
+pub mod self_service;
 pub mod state;
 
 pub use state::AppState;

@@ -1,7 +1,9 @@
 //! Types shared by the browser and the server; each parses once, so an invalid value cannot exist.
 
+pub mod account;
 pub mod admin;
 mod email;
+pub mod invite_code;
 mod name;
 pub mod organization;
 pub mod outbox;

@@ -1,11 +1,12 @@
 //! The HTML shell and the router: public pages, and the `/admin` section guarded by role.
 
 use crate::pages::{
-    admin, admin::SettingsPage, admins::AdminsPage, change_password::ChangePasswordPage,
-    home::HomePage, invite::InvitePage, login::LoginPage, not_found::NotFound,
+    account::AccountPage, admin, admin::SettingsPage, admins::AdminsPage, approvals::ApprovalsPage,
+    change_password::ChangePasswordPage, forgot_password::ForgotPasswordPage, home::HomePage,
+    invite::InvitePage, invite_codes::InviteCodesPage, login::LoginPage, not_found::NotFound,
     organization::OrganizationPage, organizations::OrganizationsPage, outbox::OutboxPage,
-    setup::SetupPage, team::TeamPage, teams::TeamsPage, user::UserPage, user_edit::EditUserPage,
-    users::UsersPage,
+    register::RegisterPage, reset_password::ResetPasswordPage, setup::SetupPage, team::TeamPage,
+    teams::TeamsPage, user::UserPage, user_edit::EditUserPage, users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -75,6 +76,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("setup") view={Lazy::<Setup>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("invite") view={Lazy::<Invite>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("change-password") view={Lazy::<ChangePassword>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("register") view={Lazy::<Register>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("forgot-password") view={Lazy::<ForgotPassword>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("reset-password") view={Lazy::<ResetPassword>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("account") view={Lazy::<Account>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("admin") view=admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=admin::Dashboard ssr=SsrMode::Async/>
                     <Route path=path!("users") view={Lazy::<Users>::new()} ssr=SsrMode::Async/>
@@ -84,8 +89,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("teams/:id") view={Lazy::<Team>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("organizations") view={Lazy::<Organizations>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("organizations/:id") view={Lazy::<Organization>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("invite-codes") view=admin::InviteCodesPage ssr=SsrMode::Async/>
-                    <Route path=path!("approvals") view=admin::ApprovalsPage ssr=SsrMode::Async/>
+                    <Route path=path!("invite-codes") view={Lazy::<InviteCodes>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("approvals") view={Lazy::<Approvals>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings") view={Lazy::<Settings>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings/admins") view={Lazy::<Admins>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings/email/outbox") view={Lazy::<Outbox>::new()} ssr=SsrMode::Async/>
@@ -119,6 +124,12 @@ lazy_page! {
     Setup => SetupPage,
     Invite => InvitePage,
     ChangePassword => ChangePasswordPage,
+    Register => RegisterPage,
+    ForgotPassword => ForgotPasswordPage,
+    ResetPassword => ResetPasswordPage,
+    Account => AccountPage,
+    InviteCodes => InviteCodesPage,
+    Approvals => ApprovalsPage,
     Users => UsersPage,
     User => UserPage,
     EditUser => EditUserPage,

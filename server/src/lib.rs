@@ -115,6 +115,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
         .site_pkg_dir("pkg")
         .build();
     let (mail_shutdown, receiver) = tokio::sync::watch::channel(false);
+    tokio::spawn(prune_periodically(state.clone(), receiver.clone()));
     match mailer {
         Some(mailer) => {
             tokio::spawn(app::backend::mail::run_worker(
@@ -133,6 +134,26 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
         leptos_options,
         mail_shutdown,
     })
+}
+
+/// Every ten minutes, deletes rate-limit windows older than a day and expired sessions, until
+/// `stop` turns true (or its sender is dropped).
+async fn prune_periodically(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+    loop {
+        let now = state.clock.now();
+        if let Err(e) = state.store.prune(now - DAY_MS, now).await {
+            tracing::warn!(error = %e, "pruning old rate-limit windows and sessions failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// Creates an admin (the first is a super-admin) after checking the email and password policy.

@@ -66,6 +66,10 @@ struct Options {
         hide_env_values = true
     )]
     admin_password: Option<String>,
+    /// Set when Portico runs behind a reverse proxy that appends the client's address to
+    /// X-Forwarded-For; rate limits then count per that address instead of the proxy's.
+    #[arg(long, env = "PORTICO_TRUST_FORWARDED_FOR", global = true)]
+    trust_forwarded_for: bool,
 }
 
 #[derive(Subcommand)]
@@ -146,6 +150,7 @@ fn settings(options: &Options) -> Result<(Settings, SocketAddr), ConfigError> {
             smtp_url: options.smtp_url.clone().map(SecretString::from),
             smtp_from: options.smtp_from.clone(),
             portal_name: "Portico".to_owned(),
+            trust_forwarded_for: options.trust_forwarded_for,
         },
         bootstrap_admin,
         site_root,

@@ -14,10 +14,15 @@ pub const WRONG_CREDENTIALS: &str = "Wrong email or password.";
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::backend::auth::start_session;
+    use crate::backend::limits::{LOGIN_ACCOUNT, LOGIN_ADDRESS, client_address};
     use crate::domain::{Email, Role, safe_next_path};
 
     async {
         let state = AppState::from_context()?;
+        // Counted before the password is checked, whether or not the email is registered; the
+        // account's count is cleared by a successful sign-in, and each window ends by itself.
+        LOGIN_ADDRESS.hit(&state, &client_address(&state)).await?;
+        LOGIN_ACCOUNT.hit(&state, &email).await?;
         let account = match Email::parse(&email) {
             Ok(email) => state.store.account_by_email(email.as_str()).await?,
             Err(_) => None,
@@ -40,6 +45,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         if account.approval == "rejected" {
             return Err(AppError::unauthorized("Your registration was declined."));
         }
+        LOGIN_ACCOUNT.clear(&state, &email).await?;
         start_session(&state, &account.id).await?;
         if account.must_change_password != 0 {
             leptos_axum::redirect("/change-password");
@@ -143,13 +149,13 @@ pub async fn complete_setup(
 }
 
 /// Sets a new password for a signed-in user who must change theirs at this login; their other
-/// sessions end.
+/// sessions end and "password changed" is mailed.
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(
     new_password: String,
     confirm_new_password: String,
 ) -> Result<(), AppError> {
-    use crate::backend::auth::{SESSION_COOKIE, cookie, current_user, hash_secret};
+    use crate::backend::auth::current_user;
     use crate::domain::Password;
     async {
         let state = AppState::from_context()?;
@@ -164,17 +170,7 @@ pub async fn change_password(
                 "The passwords do not match.",
             ));
         }
-        let hash = state.hasher.hash(password.expose()).await?;
-        let headers = use_context::<http::request::Parts>()
-            .map(|p| p.headers)
-            .unwrap_or_default();
-        let session = cookie(&headers, SESSION_COOKIE)
-            .map(|s| hash_secret(&s))
-            .unwrap_or_default();
-        state
-            .store
-            .change_required_password(&user.id, &hash, &session, state.clock.now())
-            .await?;
+        crate::backend::self_service::change_password(&state, &user.id, &password).await?;
         leptos_axum::redirect(if user.role.is_admin() { "/admin" } else { "/" });
         Ok(())
     }

@@ -1,4 +1,4 @@
-//! Settings > General: the invitation lifetime.
+//! Settings > General: the invitation lifetime and registration.
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -40,6 +40,51 @@ pub async fn set_invitation_lifetime(days: String) -> Result<(), AppError> {
                 &admin.id,
                 state.clock.now(),
             )
+            .await?;
+        Ok(())
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Settings > General: "Allow registration" and "Auto-approve API consumers registering to the
+/// portal".
+#[server(prefix = "/api", endpoint = "registration_settings")]
+pub async fn registration_settings()
+-> Result<crate::domain::account::RegistrationSettings, AppError> {
+    async {
+        require_admin().await?;
+        let state = AppState::from_context()?;
+        crate::backend::self_service::registration_settings(&state).await
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Saves the registration settings; an unticked box is simply absent from the form.
+#[server(prefix = "/api", endpoint = "set_registration_settings")]
+pub async fn set_registration_settings(
+    allow_registration: Option<String>,
+    auto_approve: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend::self_service::{ALLOW_REGISTRATION, AUTO_APPROVE};
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        let now = state.clock.now();
+        let flag = |v: &Option<String>| if v.is_some() { "1" } else { "0" };
+        state
+            .store
+            .set_setting(
+                ALLOW_REGISTRATION,
+                flag(&allow_registration),
+                &admin.id,
+                now,
+            )
+            .await?;
+        state
+            .store
+            .set_setting(AUTO_APPROVE, flag(&auto_approve), &admin.id, now)
             .await?;
         Ok(())
     }

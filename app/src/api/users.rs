@@ -247,3 +247,29 @@ pub async fn delete_user(id: String) -> Result<(), AppError> {
     .await
     .map_err(with_status)
 }
+
+/// Mails the user a password reset link (the older link stops working).
+#[server(prefix = "/api", endpoint = "send_password_reset")]
+pub async fn send_password_reset(id: String) -> Result<(), AppError> {
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        let person = state
+            .store
+            .person(&id, crate::backend::db::Audience::Consumers)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if crate::backend::self_service::issue_reset(&state, &person.email, Some(&admin.id)).await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::Conflict {
+                message: "This user cannot sign in (deactivated, or a registration not approved), \
+                          so no reset link was sent."
+                    .into(),
+            })
+        }
+    }
+    .await
+    .map_err(with_status)
+}

@@ -145,6 +145,21 @@ pub async fn require_admin() -> Result<CurrentUser, AppError> {
     }
 }
 
+/// The stored hash of the request's session id, if it carries one.
+pub fn request_session_hash() -> Result<Option<String>, AppError> {
+    Ok(cookie(&request_headers()?, SESSION_COOKIE).map(|s| hash_secret(&s)))
+}
+
+/// The signed-in person (admin or consumer), or `Unauthorized`; `Forbidden` while they must
+/// change their password first.
+pub async fn require_user() -> Result<CurrentUser, AppError> {
+    match current_user().await? {
+        None => Err(AppError::unauthorized("Please log in.")),
+        Some(user) if user.must_change_password => Err(AppError::Forbidden),
+        Some(user) => Ok(user),
+    }
+}
+
 /// Signs `user_id` in: a new session id, stored hashed, replacing the request's old session.
 pub async fn start_session(state: &AppState, user_id: &str) -> Result<(), AppError> {
     let headers = request_headers()?;

@@ -11,6 +11,9 @@ pub struct Config {
     pub smtp_url: Option<SecretString>,
     pub smtp_from: String,
     pub portal_name: String,
+    /// Behind a reverse proxy: the client's address for rate limits is the last entry of
+    /// `X-Forwarded-For` (the one the proxy added) instead of the connection's peer.
+    pub trust_forwarded_for: bool,
 }
 
 impl Config {

@@ -1,7 +1,10 @@
 //! The one store behind both databases. Every query is written once in SQL that SQLite and
 //! Postgres both accept; the dialect differences live in [`Dialect`] alone.
 
+mod accounts;
 mod admins;
+mod invite_codes;
+mod limits;
 mod memberships;
 mod organizations;
 mod outbox;
@@ -9,7 +12,9 @@ mod query;
 mod teams;
 mod users;
 
+pub use accounts::{CodeRefusal, NewRegistration, Registered, RegistrationEmails, ResetLookup};
 pub use admins::AdminChange;
+pub use invite_codes::NewInviteCode;
 pub use outbox::{NewEmail, OutboxMessage};
 pub use users::{Audience, InvitationLookup, NewUser, Person, UserQuery};
 

@@ -2,6 +2,7 @@
 
 use super::auth::{hash_secret, new_secret, start_session};
 use super::db::{Audience, InvitationLookup, NewEmail, StoreError};
+use super::limits::{TOKEN_ADDRESS, TOKEN_USE, client_address};
 use super::mail::{INVITATION, NEW_INVITATION_REQUESTED, compose};
 use super::{AppState, Millis};
 use crate::domain::{Password, format_time};
@@ -85,6 +86,8 @@ pub async fn accept(
     confirm: &str,
 ) -> Result<(), AppError> {
     let hash = hash_secret(token);
+    TOKEN_ADDRESS.hit(state, &client_address(state)).await?;
+    TOKEN_USE.hit(state, &hash).await?;
     let email = match state
         .store
         .invitation_by_token(&hash, state.clock.now())
@@ -140,6 +143,7 @@ fn dead_link(lookup: &InvitationLookup) -> AppError {
 /// Emails the admins on behalf of whoever holds `token`, if it ever was an invitation; the
 /// caller always gets the same answer.
 pub async fn request_new(state: &AppState, token: &str) -> Result<(), AppError> {
+    TOKEN_ADDRESS.hit(state, &client_address(state)).await?;
     let hash = hash_secret(token);
     let Some(user) = state.store.invitation_owner(&hash).await? else {
         return Ok(());

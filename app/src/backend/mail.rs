@@ -36,6 +36,91 @@ pub const NEW_INVITATION_REQUESTED: Template = Template {
            longer works and asks for a new one.</p><p><a href=\"{{ user_url }}\">Open the user's page</a></p>",
 };
 
+pub const WELCOME: Template = Template {
+    subject: "Welcome to {{ portal_name }}",
+    text: "Hello {{ user.first_name }},\n\n\
+           Your account on {{ portal_name }} is ready. Sign in with {{ user.email }} at:\n\n\
+           {{ login_url }}\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>Your account on {{ portal_name }} is ready. Sign in with {{ user.email }}.</p>\
+           <p><a href=\"{{ login_url }}\">Log in</a></p>",
+};
+
+pub const REGISTRATION_RECEIVED: Template = Template {
+    subject: "Your registration to {{ portal_name }} awaits approval",
+    text: "Hello {{ user.first_name }},\n\n\
+           Thank you for registering to {{ portal_name }}. An administrator will review your \
+           registration, and we will email you when it is decided.\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>Thank you for registering to {{ portal_name }}. An administrator will review your \
+           registration, and we will email you when it is decided.</p>",
+};
+
+pub const REGISTRATION_EXISTING: Template = Template {
+    subject: "Someone tried to register to {{ portal_name }} with your email",
+    text: "Hello {{ user.first_name }},\n\n\
+           Someone tried to register to {{ portal_name }} with {{ user.email }}, which already has an \
+           account. If it was you, sign in instead, or reset your password:\n\n\
+           {{ reset_url }}\n\nIf it was not you, you can ignore this email.\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>Someone tried to register to {{ portal_name }} with {{ user.email }}, which already has \
+           an account. If it was you, sign in instead, or \
+           <a href=\"{{ reset_url }}\">reset your password</a>.</p>\
+           <p>If it was not you, you can ignore this email.</p>",
+};
+
+pub const REGISTRATION_PENDING: Template = Template {
+    subject: "{{ user.email }} registered to {{ portal_name }} and awaits approval",
+    text: "{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) registered and awaits your \
+           approval:\n\n{{ approvals_url }}\n",
+    html: "<p>{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) registered and awaits your \
+           approval.</p><p><a href=\"{{ approvals_url }}\">Open Approvals</a></p>",
+};
+
+pub const REGISTRATION_APPROVED: Template = Template {
+    subject: "Your registration to {{ portal_name }} was approved",
+    text: "Hello {{ user.first_name }},\n\n\
+           Your registration to {{ portal_name }} was approved. Sign in with {{ user.email }} at:\n\n\
+           {{ login_url }}\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>Your registration to {{ portal_name }} was approved. Sign in with {{ user.email }}.</p>\
+           <p><a href=\"{{ login_url }}\">Log in</a></p>",
+};
+
+pub const REGISTRATION_REJECTED: Template = Template {
+    subject: "Your registration to {{ portal_name }}",
+    text: "Hello {{ user.first_name }},\n\n\
+           We are sorry: your registration to {{ portal_name }} was declined.\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>We are sorry: your registration to {{ portal_name }} was declined.</p>",
+};
+
+pub const PASSWORD_RESET: Template = Template {
+    subject: "Reset your password for {{ portal_name }}",
+    text: "Hello {{ user.first_name }},\n\n\
+           Someone asked to reset the password of {{ user.email }} on {{ portal_name }}. Choose a new \
+           password here:\n\n{{ reset_url }}\n\n\
+           The link works once and expires on {{ expires_at }}. If you did not ask, ignore this email: \
+           your password stays as it is.\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>Someone asked to reset the password of {{ user.email }} on {{ portal_name }}.</p>\
+           <p><a href=\"{{ reset_url }}\">Choose a new password</a></p>\
+           <p>The link works once and expires on {{ expires_at }}. If you did not ask, ignore this \
+           email: your password stays as it is.</p>",
+};
+
+pub const PASSWORD_CHANGED: Template = Template {
+    subject: "Your {{ portal_name }} password was changed",
+    text: "Hello {{ user.first_name }},\n\n\
+           The password of {{ user.email }} on {{ portal_name }} was changed, and every session \
+           signed in with the old one has ended. If this was not you, reset your password now:\n\n\
+           {{ reset_url }}\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>The password of {{ user.email }} on {{ portal_name }} was changed, and every session \
+           signed in with the old one has ended.</p>\
+           <p>If this was not you, <a href=\"{{ reset_url }}\">reset your password</a> now.</p>",
+};
+
 /// Replaces each `{{ name }}` with its value; HTML-escaped when `html`. Unknown names become empty.
 pub fn render(template: &str, vars: &[(&str, &str)], html: bool) -> String {
     let mut out = String::with_capacity(template.len());

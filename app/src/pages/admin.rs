@@ -88,26 +88,6 @@ pub fn Dashboard() -> impl IntoView {
     }
 }
 
-/// A page whose capability a later change fills in.
-#[component]
-fn Placeholder(title: &'static str, blurb: &'static str) -> impl IntoView {
-    view! {
-        <Title text=format!("{title} · Portico")/>
-        <h1>{title}</h1>
-        <p class="empty">{blurb}</p>
-    }
-}
-
-#[component]
-pub fn InviteCodesPage() -> impl IntoView {
-    view! { <Placeholder title="Invite codes" blurb="No invite codes yet."/> }
-}
-
-#[component]
-pub fn ApprovalsPage() -> impl IntoView {
-    view! { <Placeholder title="Approvals" blurb="No registrations are waiting for approval."/> }
-}
-
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     view! {
@@ -150,5 +130,39 @@ fn GeneralSettings() -> impl IntoView {
             })}
         </Suspense>
         {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="notice" role="status">"Settings saved."</p> })}
+        <RegistrationSettingsForm/>
+    }
+}
+
+/// Settings > General: "Allow registration" and "Auto-approve API consumers registering to the portal".
+#[component]
+fn RegistrationSettingsForm() -> impl IntoView {
+    use crate::api::settings::{SetRegistrationSettings, registration_settings};
+    use crate::components::FormError;
+    let save = ServerAction::<SetRegistrationSettings>::new();
+    let error = crate::components::action_error(save);
+    let current = Resource::new(move || save.version().get(), |_| registration_settings());
+    view! {
+        <h3>"Registration"</h3>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let current = current.await.unwrap_or_default();
+                view! {
+                    <ActionForm action=save attr:class="stack narrow-form">
+                        <FormError error/>
+                        <label class="check">
+                            <input type="checkbox" name="allow_registration" checked=current.allow_registration/>
+                            "Allow registration"
+                        </label>
+                        <label class="check">
+                            <input type="checkbox" name="auto_approve" checked=current.auto_approve/>
+                            "Auto-approve API consumers registering to the portal"
+                        </label>
+                        <button type="submit">"Save registration settings"</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+        {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="notice" role="status">"Registration settings saved."</p> })}
     }
 }

@@ -16,13 +16,14 @@ pub fn HomePage() -> impl IntoView {
                         Ok(Some(user)) => view! {
                             <p class="signed-in">{format!("Signed in as {}", user.email)}</p>
                             {user.role.is_admin().then(|| view! { <p><a href="/admin">"Go to the admin app"</a></p> })}
+                            <p><a href="/account">"Your account"</a></p>
                             <ActionForm action=logout>
                                 <button type="submit">"Log out"</button>
                             </ActionForm>
                         }.into_any(),
                         _ => view! {
                             <p>"The developer portal's back office."</p>
-                            <p><a href="/login">"Log in"</a></p>
+                            <p><a href="/login">"Log in"</a>" · "<a href="/register">"Register"</a></p>
                         }.into_any(),
                     }
                 })}

@@ -1,9 +1,10 @@
 //! `/admin/users/{id}`: a consumer's details, teams, status, invitations and audit trail, with
 //! the "More Options" menu (a `<details>` menu of `ActionForm`s, so it works without wasm).
 
+use crate::api::approvals::{ApproveRegistration, RejectRegistration};
 use crate::api::teams::{AddUserToTeam, RemoveTeamMember};
 use crate::api::users::{
-    DeleteUser, RevokeInvite, SendInvite, SetUserActive, get_user, user_choices,
+    DeleteUser, RevokeInvite, SendInvite, SendPasswordReset, SetUserActive, get_user, user_choices,
 };
 use crate::components::{FieldError, FormError, action_error};
 use crate::domain::format_time;
@@ -23,6 +24,11 @@ pub fn UserPage() -> impl IntoView {
     let delete = ServerAction::<DeleteUser>::new();
     let add_team = ServerAction::<AddUserToTeam>::new();
     let remove_team = ServerAction::<RemoveTeamMember>::new();
+    let reset = ServerAction::<SendPasswordReset>::new();
+    let decide = Decisions {
+        approve: ServerAction::<ApproveRegistration>::new(),
+        reject: ServerAction::<RejectRegistration>::new(),
+    };
     let user = Resource::new(
         move || {
             (
@@ -32,6 +38,8 @@ pub fn UserPage() -> impl IntoView {
                 set_active.version().get(),
                 add_team.version().get(),
                 remove_team.version().get(),
+                decide.approve.version().get(),
+                decide.reject.version().get(),
             )
         },
         |(id, ..)| get_user(id),
@@ -42,6 +50,9 @@ pub fn UserPage() -> impl IntoView {
         action_error(set_active),
         action_error(delete),
         action_error(remove_team),
+        action_error(reset),
+        action_error(decide.approve),
+        action_error(decide.reject),
     ];
     let last_error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     let done = move || {
@@ -55,6 +66,12 @@ pub fn UserPage() -> impl IntoView {
             Some("Added to the team.")
         } else if remove_team.value().get().is_some_and(|r| r.is_ok()) {
             Some("Removed from the team.")
+        } else if reset.value().get().is_some_and(|r| r.is_ok()) {
+            Some("Password reset link sent.")
+        } else if decide.approve.value().get().is_some_and(|r| r.is_ok()) {
+            Some("Registration approved.")
+        } else if decide.reject.value().get().is_some_and(|r| r.is_ok()) {
+            Some("Registration declined.")
         } else {
             None
         }
@@ -64,7 +81,7 @@ pub fn UserPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(user) => view! {
-                        <UserView user send revoke set_active delete add_team remove_team/>
+                        <UserView user send revoke set_active delete add_team remove_team reset decide/>
                     }.into_any(),
                     Err(e) => view! { <h1>"User"</h1><p role="alert">{e.to_string()}</p> }.into_any(),
                 }
@@ -85,6 +102,8 @@ fn UserView(
     delete: ServerAction<DeleteUser>,
     add_team: ServerAction<AddUserToTeam>,
     remove_team: ServerAction<RemoveTeamMember>,
+    reset: ServerAction<SendPasswordReset>,
+    decide: Decisions,
 ) -> impl IntoView {
     let query = use_query_map();
     let (user_id, organization_id, teams) = (
@@ -103,8 +122,11 @@ fn UserView(
     let pending_invite = user.invitation_expires_at.is_some();
     let can_invite = !user.has_password && user.status != UserStatus::Inactive;
     let inactive = user.status == UserStatus::Inactive;
+    let can_reset = user.has_password && user.status == UserStatus::Active;
+    let pending = user.status == UserStatus::PendingApproval;
     let id = user.id.clone();
     let (id2, id3, id4) = (id.clone(), id.clone(), id.clone());
+    let (id5, id6) = (id.clone(), id.clone());
     let delete_name = name.clone();
     let self_href = format!("/admin/users/{id}");
     let confirm_href = format!("/admin/users/{id}?confirm=delete");
@@ -121,6 +143,28 @@ fn UserView(
                             <input type="hidden" name="id" value=id.clone()/>
                             <button type="submit">{if pending_invite { "Resend invite" } else { "Send invite" }}</button>
                         </ActionForm>
+                    })}
+                    {can_reset.then(|| {
+                        let id = id5.clone();
+                        view! {
+                            <ActionForm action=reset>
+                                <input type="hidden" name="id" value=id/>
+                                <button type="submit">"Send password reset"</button>
+                            </ActionForm>
+                        }
+                    })}
+                    {pending.then(|| {
+                        let (a, b) = (id6.clone(), id6.clone());
+                        view! {
+                            <ActionForm action=decide.approve>
+                                <input type="hidden" name="id" value=a/>
+                                <button type="submit">"Approve"</button>
+                            </ActionForm>
+                            <ActionForm action=decide.reject>
+                                <input type="hidden" name="id" value=b/>
+                                <button type="submit">"Reject"</button>
+                            </ActionForm>
+                        }
                     })}
                     {pending_invite.then(|| view! {
                         <ActionForm action=revoke>
@@ -260,4 +304,11 @@ fn UserTeams(
         <FieldError error=add_error field="team_id"/>
         <FormError error=add_error/>
     }
+}
+
+/// The approve and reject actions a pending registrant's page offers.
+#[derive(Clone, Copy)]
+struct Decisions {
+    approve: ServerAction<ApproveRegistration>,
+    reject: ServerAction<RejectRegistration>,
 }

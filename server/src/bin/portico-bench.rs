@@ -47,6 +47,7 @@ async fn main() -> anyhow::Result<()> {
             smtp_url: None,
             smtp_from: "Portico <portico@localhost>".into(),
             portal_name: "Portico".into(),
+            trust_forwarded_for: false,
         },
         bootstrap_admin: Some((ADMIN_EMAIL.into(), SecretString::from(ADMIN_PASSWORD))),
         site_root: "target/site".into(),

@@ -24,6 +24,7 @@ use Gets::*;
 const ADMIN_ONLY: [Gets; 5] = [SignIn, Refused, Refused, Through, Through];
 const SUPER_ONLY: [Gets; 5] = [SignIn, Refused, Refused, Refused, Through];
 const PUBLIC: [Gets; 5] = [Through, Through, Through, Through, Through];
+const SIGNED_IN: [Gets; 5] = [SignIn, Through, Through, Through, Through];
 
 /// A function, the form it is called with, and what each of the five callers gets.
 type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, [Gets; 5]);
@@ -108,6 +109,62 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
             PUBLIC,
         ),
         ("request_new_invitation", vec![("token", "x")], PUBLIC),
+        ("registration_open", vec![], PUBLIC),
+        ("register", vec![("form[first_name]", "")], PUBLIC),
+        ("forgot_password", vec![("email", "not an email")], PUBLIC),
+        ("reset_link", vec![("token", "x")], PUBLIC),
+        (
+            "reset_password",
+            vec![
+                ("token", "x"),
+                ("new_password", PASSWORD),
+                ("confirm_new_password", PASSWORD),
+            ],
+            PUBLIC,
+        ),
+        // The signed-in person's own account.
+        ("account", vec![], SIGNED_IN),
+        (
+            "update_profile",
+            vec![("first_name", ""), ("last_name", "")],
+            SIGNED_IN,
+        ),
+        (
+            "change_own_password",
+            vec![
+                ("current_password", "not the current one"),
+                ("new_password", PASSWORD),
+                ("confirm_new_password", PASSWORD),
+            ],
+            SIGNED_IN,
+        ),
+        // Approvals and invite codes.
+        ("registrants", vec![], ADMIN_ONLY),
+        ("approve_registration", vec![("id", "x")], ADMIN_ONLY),
+        ("reject_registration", vec![("id", "x")], ADMIN_ONLY),
+        ("invite_codes", vec![], ADMIN_ONLY),
+        (
+            "create_invite_code",
+            vec![
+                ("form[team_id]", ""),
+                ("form[quota]", ""),
+                ("form[expires_on]", ""),
+            ],
+            ADMIN_ONLY,
+        ),
+        (
+            "set_invite_code_active",
+            vec![("id", "x"), ("active", "true")],
+            ADMIN_ONLY,
+        ),
+        ("delete_invite_code", vec![("id", "x")], ADMIN_ONLY),
+        ("send_password_reset", vec![("id", "x")], ADMIN_ONLY),
+        ("registration_settings", vec![], ADMIN_ONLY),
+        (
+            "set_registration_settings",
+            vec![("allow_registration", "on")],
+            ADMIN_ONLY,
+        ),
         // Users.
         (
             "list_users",
@@ -263,7 +320,14 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
     );
     // Every server function the app registers appears in the matrix (and in no other list).
     let covered: std::collections::BTreeSet<&str> = matrix.iter().map(|(f, ..)| *f).collect();
-    let public_elsewhere = ["login", "logout", "complete_setup", "change_password"];
+    // sign_out_everywhere would end the callers' sessions: self_service.rs covers it.
+    let public_elsewhere = [
+        "login",
+        "logout",
+        "complete_setup",
+        "change_password",
+        "sign_out_everywhere",
+    ];
     let registered: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
         .filter_map(|(path, _)| path.strip_prefix("/api/"))
         .collect();

@@ -7,6 +7,7 @@ mod cli;
 mod foundation;
 mod memberships;
 mod organizations;
+mod self_service;
 mod smtp;
 mod support;
 mod teams;

@@ -77,6 +77,8 @@ pub struct TestOptions {
     pub public_url: Option<String>,
     pub database_url: Option<String>,
     pub smtp_url: Option<String>,
+    /// Rate limits count per the last X-Forwarded-For entry, so a test can rotate addresses.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for TestOptions {
@@ -86,6 +88,7 @@ impl Default for TestOptions {
             public_url: None,
             database_url: None,
             smtp_url: None,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -98,6 +101,7 @@ pub fn settings(database_url: &str, public_url: &str, admin: bool) -> Settings {
             smtp_url: None,
             smtp_from: "Portico <portico@example.com>".to_owned(),
             portal_name: "Portico".to_owned(),
+            trust_forwarded_for: false,
         },
         bootstrap_admin: admin
             .then(|| (ADMIN_EMAIL.to_owned(), SecretString::from(ADMIN_PASSWORD))),
@@ -133,6 +137,7 @@ pub async fn spawn_with(options: TestOptions) -> TestApp {
     let public_url = options.public_url.unwrap_or_else(|| base.clone());
     let mut settings = settings(&database_url, &public_url, options.admin);
     settings.config.smtp_url = options.smtp_url.map(SecretString::from);
+    settings.config.trust_forwarded_for = options.trust_forwarded_for;
     let started = server::start(settings).await.expect("start portico");
     let (state, setup_link) = (started.state.clone(), started.setup_link.clone());
     let router = started.router();

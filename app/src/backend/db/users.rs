@@ -770,40 +770,6 @@ impl Store {
         Ok(user_id)
     }
 
-    /// Sets a new password for a signed-in user who had to change theirs; ends their other sessions.
-    pub async fn change_required_password(
-        &self,
-        user_id: &str,
-        password_hash: &str,
-        keep_session: &str,
-        now: Millis,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("update users set password_hash = $1, must_change_password = 0, updated_at = $2 where id = $3")
-            .bind(password_hash)
-            .bind(now)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("delete from sessions where user_id = $1 and id_hash <> $2")
-            .bind(user_id)
-            .bind(keep_session)
-            .execute(&mut *tx)
-            .await?;
-        audit(
-            &mut tx,
-            now,
-            Some(user_id),
-            "password.changed",
-            "user",
-            Some(user_id),
-            "",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// The user an invitation token was made for, whatever state the token is in.
     pub async fn invitation_owner(&self, token_hash: &str) -> StoreResult<Option<InvitationOwner>> {
         let row = sqlx::query(

@@ -1,0 +1,535 @@
+//! Consumer self-service in the store: registration (with or without an invite code), approvals,
+//! password reset links, password changes and the account page's own data.
+
+use super::outbox::{NewEmail, insert_email};
+use super::users::{Person, commit_user_change, revoke_live_invitations};
+use super::{DEFAULT_ORGANIZATION_ID, Millis, Store, StoreError, StoreResult, Tx, new_id};
+use crate::domain::account::{AccountView, Registrant};
+use sqlx::Row as _;
+
+/// A registration that passed validation; the password is already hashed.
+pub struct NewRegistration<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    /// Active at once (auto-approval); a valid invite code approves regardless.
+    pub approved: bool,
+    pub invite_code: Option<&'a str>,
+}
+
+/// The emails a registration queues, composed by the caller for each outcome.
+pub struct RegistrationEmails {
+    /// To the registrant when the account is active at once.
+    pub welcome: NewEmail,
+    /// To the registrant when the account awaits approval.
+    pub received: NewEmail,
+    /// To every active admin when the account awaits approval (`to_address` is filled in).
+    pub to_admins: NewEmail,
+}
+
+/// What became of a registration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registered {
+    Created {
+        user_id: String,
+        approved: bool,
+    },
+    /// The email belongs to an account already; nothing was written.
+    EmailTaken,
+    /// The invite code cannot be used; nothing was written.
+    CodeRefused(CodeRefusal),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeRefusal {
+    Unknown,
+    Inactive,
+    Expired,
+    UsedUp,
+}
+
+/// What a password reset link is; reading it consumes nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResetLookup {
+    Valid {
+        email: String,
+    },
+    Expired,
+    Used,
+    /// A newer link was sent, or the account changed since.
+    Replaced,
+    Unknown,
+}
+
+/// Only accounts that can sign in get reset links: active, approved.
+const CAN_SIGN_IN: &str = "u.status = 'active' and u.approval = 'approved'";
+
+impl Store {
+    /// Creates the registrant's account, in an invite code's team (counting it against the quota)
+    /// or in the default organization's default team, with its emails, in one transaction.
+    pub async fn register(
+        &self,
+        reg: &NewRegistration<'_>,
+        emails: RegistrationEmails,
+        now: Millis,
+    ) -> StoreResult<Registered> {
+        let mut tx = self.begin_write().await?;
+        let (organization_id, team_id, approved) = match reg.invite_code {
+            Some(code) => match take_invite_code(&mut tx, code, now).await? {
+                Ok((organization_id, team_id)) => (organization_id, team_id, true),
+                Err(refusal) => return Ok(Registered::CodeRefused(refusal)),
+            },
+            None => {
+                let team: String = sqlx::query(
+                    "select id from teams where organization_id = $1 and is_default = 1",
+                )
+                .bind(DEFAULT_ORGANIZATION_ID)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("id")?;
+                (DEFAULT_ORGANIZATION_ID.to_owned(), team, reg.approved)
+            }
+        };
+        let id = new_id();
+        let inserted = sqlx::query(
+            "insert into users (id, email, first_name, last_name, role, organization_id, status, approval, \
+             password_hash, must_change_password, created_at, updated_at) \
+             values ($1, $2, $3, $4, 'consumer-team-member', $5, 'active', $6, $7, 0, $8, $8)",
+        )
+        .bind(&id)
+        .bind(reg.email)
+        .bind(reg.first_name)
+        .bind(reg.last_name)
+        .bind(&organization_id)
+        .bind(if approved { "approved" } else { "pending" })
+        .bind(reg.password_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        match inserted.map_err(StoreError::from) {
+            Ok(_) => {}
+            Err(StoreError::Unique { .. }) => return Ok(Registered::EmailTaken),
+            Err(e) => return Err(e),
+        }
+        sqlx::query(
+            "insert into team_memberships (user_id, team_id, organization_id, created_at) values ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(&team_id)
+        .bind(&organization_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if approved {
+            insert_email(&mut tx, &emails.welcome, now).await?;
+        } else {
+            insert_email(&mut tx, &emails.received, now).await?;
+            for to in active_admin_emails(&mut tx).await? {
+                let email = NewEmail {
+                    to_address: to,
+                    ..emails.to_admins.clone()
+                };
+                insert_email(&mut tx, &email, now).await?;
+            }
+        }
+        let detail = match (reg.invite_code.is_some(), approved) {
+            (true, _) => "with an invite code",
+            (false, true) => "approved automatically",
+            (false, false) => "awaiting approval",
+        };
+        commit_user_change(tx, &id, Some(&id), "user.registered", detail, now).await?;
+        Ok(Registered::Created {
+            user_id: id,
+            approved,
+        })
+    }
+
+    /// Queues one email on its own (a notice that needs no other change).
+    pub async fn queue_email(&self, email: &NewEmail, now: Millis) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        insert_email(&mut tx, email, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Registrants waiting for a decision and those declined, oldest first.
+    pub async fn registrants(&self) -> StoreResult<Vec<Registrant>> {
+        let rows = sqlx::query(
+            "select u.id, u.first_name, u.last_name, u.email, u.approval, u.created_at from users u \
+             where u.approval in ('pending', 'rejected') \
+             and u.role in ('consumer-admin', 'consumer-team-member') \
+             order by u.approval, u.created_at, u.id limit 500",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Registrant {
+                    id: r.try_get("id")?,
+                    first_name: r.try_get("first_name")?,
+                    last_name: r.try_get("last_name")?,
+                    email: r.try_get("email")?,
+                    rejected: r.try_get::<String, _>("approval")? == "rejected",
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Approves a pending (or declined) registrant, or declines a pending one, and queues the
+    /// email that tells them. A declined registrant's sessions end.
+    pub async fn decide_registration(
+        &self,
+        user_id: &str,
+        approve: bool,
+        email: impl FnOnce(&Person) -> NewEmail,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let from = if approve {
+            "('pending', 'rejected')"
+        } else {
+            "('pending')"
+        };
+        let row = sqlx::query(&format!(
+            "select u.first_name, u.last_name, u.email from users u where u.id = $1 \
+             and u.approval in {from} and u.role in ('consumer-admin', 'consumer-team-member')"
+        ))
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::Conflict(
+            "This registration was already decided, or no longer exists.",
+        ))?;
+        let person = Person {
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            email: row.try_get("email")?,
+        };
+        sqlx::query("update users set approval = $1, updated_at = $2 where id = $3")
+            .bind(if approve { "approved" } else { "rejected" })
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if !approve {
+            sqlx::query("delete from sessions where user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        insert_email(&mut tx, &email(&person), now).await?;
+        let action = if approve {
+            "registration.approved"
+        } else {
+            "registration.rejected"
+        };
+        commit_user_change(tx, user_id, Some(actor_id), action, "", now).await?;
+        Ok(())
+    }
+
+    /// Replaces the account's live reset link with a new one and queues its email; answers
+    /// false, writing nothing, when no account that can sign in has this email.
+    pub async fn issue_password_reset(
+        &self,
+        email: &str,
+        token_hash: &str,
+        expires_at: Millis,
+        compose: impl FnOnce(&Person, &str) -> NewEmail,
+        actor_id: Option<&str>,
+        now: Millis,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let Some(row) = sqlx::query(&format!(
+            "select u.id, u.first_name, u.last_name, u.email from users u \
+             where lower(u.email) = lower($1) and {CAN_SIGN_IN}"
+        ))
+        .bind(email)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(false);
+        };
+        let user_id: String = row.try_get("id")?;
+        let person = Person {
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            email: row.try_get("email")?,
+        };
+        revoke_live_resets(&mut tx, &user_id, now).await?;
+        let token_id = new_id();
+        sqlx::query(
+            "insert into one_time_tokens (id, token_hash, purpose, user_id, created_by, created_at, expires_at) \
+             values ($1, $2, 'password_reset', $3, $4, $5, $6)",
+        )
+        .bind(&token_id)
+        .bind(token_hash)
+        .bind(&user_id)
+        .bind(actor_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        insert_email(&mut tx, &compose(&person, &token_id), now).await?;
+        let detail = if actor_id.is_some() {
+            "sent by an admin"
+        } else {
+            "requested"
+        };
+        commit_user_change(tx, &user_id, actor_id, "password_reset.sent", detail, now).await?;
+        Ok(true)
+    }
+
+    /// What a reset link is.
+    pub async fn reset_token(&self, token_hash: &str, now: Millis) -> StoreResult<ResetLookup> {
+        let row = sqlx::query(&format!(
+            "select i.expires_at, i.used_at, i.revoked_at, u.email, \
+             case when {CAN_SIGN_IN} then 1 else 0 end as can_sign_in \
+             from one_time_tokens i join users u on u.id = i.user_id \
+             where i.token_hash = $1 and i.purpose = 'password_reset'"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(ResetLookup::Unknown);
+        };
+        Ok(if row.try_get::<Option<Millis>, _>("used_at")?.is_some() {
+            ResetLookup::Used
+        } else if row.try_get::<Option<Millis>, _>("revoked_at")?.is_some()
+            || row.try_get::<i64, _>("can_sign_in")? == 0
+        {
+            ResetLookup::Replaced
+        } else if row.try_get::<Millis, _>("expires_at")? <= now {
+            ResetLookup::Expired
+        } else {
+            ResetLookup::Valid {
+                email: row.try_get("email")?,
+            }
+        })
+    }
+
+    /// Consumes a reset link and sets the new password in one transaction (of concurrent uses
+    /// exactly one succeeds); every session of the account ends and "password changed" is
+    /// queued. Answers the user's id; `NotFound` when the link cannot be used.
+    pub async fn reset_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        changed: impl FnOnce(&Person) -> NewEmail,
+        now: Millis,
+    ) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let consumed = sqlx::query(
+            "update one_time_tokens set used_at = $1 where token_hash = $2 and purpose = 'password_reset' \
+             and used_at is null and revoked_at is null and expires_at > $1",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if consumed != 1 {
+            return Err(StoreError::NotFound);
+        }
+        let row = sqlx::query(&format!(
+            "select u.id, u.first_name, u.last_name, u.email from one_time_tokens i \
+             join users u on u.id = i.user_id where i.token_hash = $1 and {CAN_SIGN_IN}"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let user_id: String = row.try_get("id")?;
+        let person = Person {
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            email: row.try_get("email")?,
+        };
+        set_password(&mut tx, &user_id, password_hash, None, now).await?;
+        revoke_live_resets(&mut tx, &user_id, now).await?;
+        revoke_live_invitations(&mut tx, &user_id, now).await?;
+        insert_email(&mut tx, &changed(&person), now).await?;
+        commit_user_change(tx, &user_id, Some(&user_id), "password.reset", "", now).await?;
+        Ok(user_id)
+    }
+
+    /// Sets a signed-in user's new password, ends their other sessions and queues "password
+    /// changed".
+    pub async fn change_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep_session: &str,
+        changed: impl FnOnce(&Person) -> NewEmail,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("select first_name, last_name, email from users where id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let person = Person {
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            email: row.try_get("email")?,
+        };
+        set_password(&mut tx, user_id, password_hash, Some(keep_session), now).await?;
+        revoke_live_resets(&mut tx, user_id, now).await?;
+        insert_email(&mut tx, &changed(&person), now).await?;
+        commit_user_change(tx, user_id, Some(user_id), "password.changed", "", now).await?;
+        Ok(())
+    }
+
+    /// The signed-in person's own account: names, email, organization and teams.
+    pub async fn account(&self, user_id: &str) -> StoreResult<Option<AccountView>> {
+        let Some(row) = sqlx::query(
+            "select u.first_name, u.last_name, u.email, u.role, o.name as organization \
+             from users u left join organizations o on o.id = u.organization_id where u.id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let teams = sqlx::query(
+            "select t.name from team_memberships m join teams t on t.id = m.team_id \
+             where m.user_id = $1 order by t.is_default desc, lower(t.name)",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("name"))
+        .collect::<Result<_, _>>()?;
+        Ok(Some(AccountView {
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            email: row.try_get("email")?,
+            role: row.try_get("role")?,
+            organization: row.try_get("organization")?,
+            teams,
+        }))
+    }
+
+    /// Changes the signed-in person's own names.
+    pub async fn rename_self(
+        &self,
+        user_id: &str,
+        first_name: &str,
+        last_name: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "update users set first_name = $1, last_name = $2, updated_at = $3 where id = $4",
+        )
+        .bind(first_name)
+        .bind(last_name)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        commit_user_change(tx, user_id, Some(user_id), "user.renamed_self", "", now).await
+    }
+
+    /// Ends every session of the user (sign out everywhere).
+    pub async fn end_all_sessions(&self, user_id: &str) -> StoreResult<()> {
+        sqlx::query("delete from sessions where user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Takes one use of an invite code, or says why it cannot be used. Answers the code's
+/// organization and team. The conditional update is what keeps the quota under concurrency.
+async fn take_invite_code(
+    tx: &mut Tx,
+    code: &str,
+    now: Millis,
+) -> StoreResult<Result<(String, String), CodeRefusal>> {
+    let taken = sqlx::query(
+        "update invite_codes set used = used + 1 where code = $1 and active = 1 \
+         and expires_at > $2 and used < quota",
+    )
+    .bind(code)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    let row = sqlx::query(
+        "select organization_id, team_id, active, expires_at, used, quota from invite_codes where code = $1",
+    )
+    .bind(code)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Err(CodeRefusal::Unknown));
+    };
+    if taken == 1 {
+        return Ok(Ok((
+            row.try_get("organization_id")?,
+            row.try_get("team_id")?,
+        )));
+    }
+    Ok(Err(if row.try_get::<i64, _>("active")? == 0 {
+        CodeRefusal::Inactive
+    } else if row.try_get::<Millis, _>("expires_at")? <= now {
+        CodeRefusal::Expired
+    } else {
+        CodeRefusal::UsedUp
+    }))
+}
+
+async fn active_admin_emails(tx: &mut Tx) -> StoreResult<Vec<String>> {
+    sqlx::query(
+        "select email from users where role in ('super-admin', 'provider-admin') and status = 'active' order by email",
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Ok(r.try_get("email")?))
+    .collect()
+}
+
+async fn revoke_live_resets(tx: &mut Tx, user_id: &str, now: Millis) -> StoreResult<()> {
+    sqlx::query(
+        "update one_time_tokens set revoked_at = $1 where user_id = $2 and purpose = 'password_reset' \
+         and used_at is null and revoked_at is null",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Stores a new password hash and ends the user's sessions but `keep_session`.
+async fn set_password(
+    tx: &mut Tx,
+    user_id: &str,
+    password_hash: &str,
+    keep_session: Option<&str>,
+    now: Millis,
+) -> StoreResult<()> {
+    sqlx::query(
+        "update users set password_hash = $1, must_change_password = 0, updated_at = $2 where id = $3",
+    )
+    .bind(password_hash)
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("delete from sessions where user_id = $1 and id_hash <> $2")
+        .bind(user_id)
+        .bind(keep_session.unwrap_or(""))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

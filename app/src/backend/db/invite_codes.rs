@@ -1,0 +1,156 @@
+//! Invite codes: created by admins for a team, used by registrations up to their quota.
+
+use super::{Millis, Store, StoreError, StoreResult, audit, new_id};
+use crate::domain::invite_code::InviteCodeRow;
+use sqlx::Row as _;
+
+/// A code to create; validation already happened.
+pub struct NewInviteCode<'a> {
+    pub code: &'a str,
+    pub team_id: &'a str,
+    pub quota: i64,
+    pub expires_at: Millis,
+    pub active: bool,
+}
+
+impl Store {
+    /// Every code, newest first, with its team and organization.
+    pub async fn list_invite_codes(&self) -> StoreResult<Vec<InviteCodeRow>> {
+        let rows = sqlx::query(
+            "select c.id, c.code, c.team_id, t.name as team, o.name as organization, c.quota, c.used, \
+             c.expires_at, c.active, c.created_at from invite_codes c \
+             join teams t on t.id = c.team_id join organizations o on o.id = c.organization_id \
+             order by c.created_at desc, c.id desc limit 1000",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(InviteCodeRow {
+                    id: r.try_get("id")?,
+                    code: r.try_get("code")?,
+                    team_id: r.try_get("team_id")?,
+                    team: r.try_get("team")?,
+                    organization: r.try_get("organization")?,
+                    quota: r.try_get("quota")?,
+                    used: r.try_get("used")?,
+                    expires_at: r.try_get("expires_at")?,
+                    active: r.try_get::<i64, _>("active")? == 1,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Creates a code for a team (its organization comes with it). `ForeignKey` for an unknown team.
+    pub async fn create_invite_code(
+        &self,
+        code: &NewInviteCode<'_>,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let organization_id: String =
+            sqlx::query("select organization_id from teams where id = $1")
+                .bind(code.team_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::ForeignKey)?
+                .try_get("organization_id")?;
+        let id = new_id();
+        sqlx::query(
+            "insert into invite_codes (id, code, team_id, organization_id, quota, used, expires_at, active, \
+             created_by, created_at) values ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9)",
+        )
+        .bind(&id)
+        .bind(code.code)
+        .bind(code.team_id)
+        .bind(&organization_id)
+        .bind(code.quota)
+        .bind(code.expires_at)
+        .bind(i64::from(code.active))
+        .bind(actor_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "invite_code.created",
+            "invite_code",
+            Some(&id),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Turns a code on or off.
+    pub async fn set_invite_code_active(
+        &self,
+        id: &str,
+        active: bool,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query("update invite_codes set active = $1 where id = $2")
+            .bind(i64::from(active))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let action = if active {
+            "invite_code.activated"
+        } else {
+            "invite_code.deactivated"
+        };
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            action,
+            "invite_code",
+            Some(id),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes a code; accounts made with it stay.
+    pub async fn delete_invite_code(
+        &self,
+        id: &str,
+        actor_id: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let deleted = sqlx::query("delete from invite_codes where id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit(
+            &mut tx,
+            now,
+            Some(actor_id),
+            "invite_code.deleted",
+            "invite_code",
+            Some(id),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

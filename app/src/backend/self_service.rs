@@ -1,0 +1,401 @@
+//! Consumers coming in by themselves: registration (settings, invite codes, approvals), password
+//! reset links, and their own password changes. Every answer a stranger gets is the same whether
+//! or not the email is registered.
+
+use super::auth::{hash_secret, new_secret, start_session};
+use super::db::{
+    CodeRefusal, NewEmail, NewRegistration, Person, Registered, RegistrationEmails, ResetLookup,
+};
+use super::limits::{
+    REGISTER_ACCOUNT, REGISTER_ADDRESS, RESET_ACCOUNT, RESET_ADDRESS, TOKEN_ADDRESS, TOKEN_USE,
+    client_address,
+};
+use super::mail::{
+    PASSWORD_CHANGED, PASSWORD_RESET, REGISTRATION_APPROVED, REGISTRATION_EXISTING,
+    REGISTRATION_PENDING, REGISTRATION_RECEIVED, REGISTRATION_REJECTED, Template, WELCOME, compose,
+};
+use super::{AppState, Millis};
+use crate::domain::account::{RegistrationForm, RegistrationSettings};
+use crate::domain::{Email, Password, format_time};
+use crate::error::AppError;
+
+/// Setting "Allow registration": "1" (the default) or "0".
+pub const ALLOW_REGISTRATION: &str = "allow_registration";
+/// Setting "Auto-approve API consumers registering to the portal": "1" or "0" (the default).
+pub const AUTO_APPROVE: &str = "auto_approve_registrations";
+/// How long a password reset link works.
+pub const RESET_LIFETIME_MS: Millis = 60 * 60 * 1000;
+
+/// Where a registration that awaits approval, or whose email is taken, lands: the same page.
+pub const REGISTERED_PATH: &str = "/register?submitted=1";
+/// Where a forgot-password request lands, whatever the email.
+pub const RESET_REQUESTED_PATH: &str = "/forgot-password?sent=1";
+
+/// A new invite code: 128 random bits, base64url (22 characters).
+pub fn new_invite_code() -> String {
+    use base64::Engine as _;
+    use rand::RngCore as _;
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// An email to `person` from `template`, with the person's names, the portal name and `extra`.
+pub fn email_to(
+    state: &AppState,
+    kind: &str,
+    template: &Template,
+    person: &Person,
+    extra: &[(&str, &str)],
+    related_token_id: Option<&str>,
+) -> NewEmail {
+    let mut vars = vec![
+        ("user.first_name", person.first_name.as_str()),
+        ("user.last_name", person.last_name.as_str()),
+        ("user.email", person.email.as_str()),
+        ("portal_name", state.config.portal_name.as_str()),
+    ];
+    vars.extend_from_slice(extra);
+    let (subject, text, html) = compose(template, &vars);
+    NewEmail {
+        kind: kind.to_owned(),
+        to_address: person.email.clone(),
+        subject,
+        html_body: html,
+        text_body: text,
+        related_token_id: related_token_id.map(str::to_owned),
+    }
+}
+
+pub async fn registration_settings(state: &AppState) -> Result<RegistrationSettings, AppError> {
+    let defaults = RegistrationSettings::default();
+    let flag = |value: Option<String>, default: bool| value.map(|v| v == "1").unwrap_or(default);
+    Ok(RegistrationSettings {
+        allow_registration: flag(
+            state.store.setting(ALLOW_REGISTRATION).await?,
+            defaults.allow_registration,
+        ),
+        auto_approve: flag(
+            state.store.setting(AUTO_APPROVE).await?,
+            defaults.auto_approve,
+        ),
+    })
+}
+
+/// Registers a consumer. Active at once (signed in, to `/account`) with a valid invite code or
+/// with auto-approval; otherwise pending, and the admins are emailed. A taken email gets the
+/// pending answer and its owner an email, so the answer tells a stranger nothing.
+pub async fn register(state: &AppState, form: &RegistrationForm) -> Result<(), AppError> {
+    REGISTER_ADDRESS.hit(state, &client_address(state)).await?;
+    let valid = form.validate()?;
+    let settings = registration_settings(state).await?;
+    if !settings.allow_registration && valid.invite_code.is_none() {
+        return Err(AppError::Conflict {
+            message: "Registration is closed. Ask the portal's administrators for an invitation \
+                      or an invite code."
+                .to_owned(),
+        });
+    }
+    REGISTER_ACCOUNT.hit(state, valid.email.as_str()).await?;
+    // Hashed whether or not the email is taken, so both take the same time.
+    let password_hash = state.hasher.hash(valid.password.expose()).await?;
+    let person = Person {
+        first_name: valid.first_name.as_str().to_owned(),
+        last_name: valid.last_name.as_str().to_owned(),
+        email: valid.email.as_str().to_owned(),
+    };
+    let login_url = state.config.link("/login");
+    let approvals_url = state.config.link("/admin/approvals");
+    let emails = RegistrationEmails {
+        welcome: email_to(
+            state,
+            "welcome",
+            &WELCOME,
+            &person,
+            &[("login_url", &login_url)],
+            None,
+        ),
+        received: email_to(
+            state,
+            "registration_received",
+            &REGISTRATION_RECEIVED,
+            &person,
+            &[],
+            None,
+        ),
+        to_admins: email_to(
+            state,
+            "registration_pending",
+            &REGISTRATION_PENDING,
+            &person,
+            &[("approvals_url", &approvals_url)],
+            None,
+        ),
+    };
+    let registration = NewRegistration {
+        first_name: &person.first_name,
+        last_name: &person.last_name,
+        email: &person.email,
+        password_hash: &password_hash,
+        approved: settings.auto_approve,
+        invite_code: valid.invite_code.as_deref(),
+    };
+    let now = state.clock.now();
+    match state.store.register(&registration, emails, now).await? {
+        Registered::Created {
+            user_id,
+            approved: true,
+        } => {
+            state.mail_wakeup.notify_one();
+            start_session(state, &user_id).await?;
+            leptos_axum::redirect("/account?welcome=1");
+        }
+        Registered::Created { .. } => {
+            state.mail_wakeup.notify_one();
+            leptos_axum::redirect(REGISTERED_PATH);
+        }
+        Registered::EmailTaken => {
+            if let Some(owner) = state.store.account_by_email(&person.email).await? {
+                let owner = Person {
+                    first_name: owner.first_name,
+                    last_name: owner.last_name,
+                    email: owner.email,
+                };
+                let reset_url = state.config.link("/forgot-password");
+                let notice = email_to(
+                    state,
+                    "registration_existing",
+                    &REGISTRATION_EXISTING,
+                    &owner,
+                    &[("reset_url", &reset_url)],
+                    None,
+                );
+                state.store.queue_email(&notice, now).await?;
+                state.mail_wakeup.notify_one();
+            }
+            leptos_axum::redirect(REGISTERED_PATH);
+        }
+        Registered::CodeRefused(refusal) => {
+            let message = match refusal {
+                CodeRefusal::Unknown => {
+                    "This invite code is not valid. Check it, or leave the field empty."
+                }
+                CodeRefusal::Inactive => "This invite code is no longer active.",
+                CodeRefusal::Expired => "This invite code has expired.",
+                CodeRefusal::UsedUp => "This invite code has been used as often as it may be.",
+            };
+            return Err(form.echo(AppError::validation("invite_code", message)));
+        }
+    }
+    Ok(())
+}
+
+/// Approves or declines a registrant and emails them.
+pub async fn decide(
+    state: &AppState,
+    user_id: &str,
+    approve: bool,
+    actor_id: &str,
+) -> Result<(), AppError> {
+    let login_url = state.config.link("/login");
+    let compose_email = |person: &Person| {
+        if approve {
+            email_to(
+                state,
+                "registration_approved",
+                &REGISTRATION_APPROVED,
+                person,
+                &[("login_url", &login_url)],
+                None,
+            )
+        } else {
+            email_to(
+                state,
+                "registration_rejected",
+                &REGISTRATION_REJECTED,
+                person,
+                &[],
+                None,
+            )
+        }
+    };
+    state
+        .store
+        .decide_registration(user_id, approve, compose_email, actor_id, state.clock.now())
+        .await?;
+    state.mail_wakeup.notify_one();
+    Ok(())
+}
+
+/// "Forgot password?": the answer (a redirect to the same page) comes before any lookup, and the
+/// link is issued in the background, so neither the answer nor its timing says whether the email
+/// is registered. More than a few requests for one email in an hour send nothing more.
+pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError> {
+    RESET_ADDRESS.hit(state, &client_address(state)).await?;
+    let email = Email::parse(email).map_err(|e| AppError::validation("email", e.to_string()))?;
+    let state = state.clone();
+    let email = email.as_str().to_owned();
+    tokio::spawn(async move {
+        let sent = match RESET_ACCOUNT.hit_within(&state, &email).await {
+            Ok(true) => issue_reset(&state, &email, None).await.map(|_| ()),
+            Ok(false) => {
+                tracing::info!("password reset throttled for one account");
+                Ok(())
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = sent {
+            tracing::error!(error = %e, "issuing a password reset link failed");
+        }
+    });
+    leptos_axum::redirect(RESET_REQUESTED_PATH);
+    Ok(())
+}
+
+/// Mails a new reset link (the older one stops working); false when no account that can sign in
+/// has this email.
+pub async fn issue_reset(
+    state: &AppState,
+    email: &str,
+    actor_id: Option<&str>,
+) -> Result<bool, AppError> {
+    let (secret, hash) = new_secret();
+    let now = state.clock.now();
+    let expires_at = now + RESET_LIFETIME_MS;
+    let reset_url = state
+        .config
+        .link(&format!("/reset-password?token={secret}"));
+    let expires = format_time(expires_at);
+    let sent = state
+        .store
+        .issue_password_reset(
+            email,
+            &hash,
+            expires_at,
+            |person, token_id| {
+                email_to(
+                    state,
+                    "password_reset",
+                    &PASSWORD_RESET,
+                    person,
+                    &[("reset_url", &reset_url), ("expires_at", &expires)],
+                    Some(token_id),
+                )
+            },
+            actor_id,
+            now,
+        )
+        .await?;
+    if sent {
+        state.mail_wakeup.notify_one();
+    }
+    Ok(sent)
+}
+
+/// The plain words for a reset link that cannot be used.
+pub fn dead_reset_link(lookup: &ResetLookup) -> &'static str {
+    match lookup {
+        ResetLookup::Expired => "This password reset link has expired. Ask for a new one.",
+        ResetLookup::Used => "This password reset link was already used. Ask for a new one.",
+        ResetLookup::Replaced => {
+            "This password reset link was replaced by a newer one. Use the newest email, or ask \
+             for a new link."
+        }
+        ResetLookup::Unknown | ResetLookup::Valid { .. } => {
+            "This password reset link is not valid. Ask for a new one."
+        }
+    }
+}
+
+/// Sets a new password from a reset link: the link is used up, every session of the account
+/// ends (this browser's too) and "password changed" is mailed; then on to `/login`.
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    new_password: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let hash = hash_secret(token);
+    TOKEN_ADDRESS.hit(state, &client_address(state)).await?;
+    TOKEN_USE.hit(state, &hash).await?;
+    let now = state.clock.now();
+    let email = match state.store.reset_token(&hash, now).await? {
+        ResetLookup::Valid { email } => email,
+        other => {
+            return Err(AppError::Conflict {
+                message: dead_reset_link(&other).to_owned(),
+            });
+        }
+    };
+    let password = Password::parse(new_password, &email)
+        .map_err(|e| AppError::validation("new_password", e.to_string()))?;
+    if password.expose() != confirm {
+        return Err(AppError::validation(
+            "confirm_new_password",
+            "The passwords do not match.",
+        ));
+    }
+    let password_hash = state.hasher.hash(password.expose()).await?;
+    let reset_url = state.config.link("/forgot-password");
+    let changed = |person: &Person| {
+        email_to(
+            state,
+            "password_changed",
+            &PASSWORD_CHANGED,
+            person,
+            &[("reset_url", &reset_url)],
+            None,
+        )
+    };
+    match state
+        .store
+        .reset_password(&hash, &password_hash, changed, state.clock.now())
+        .await
+    {
+        Ok(_) => {}
+        Err(super::db::StoreError::NotFound) => {
+            let lookup = state.store.reset_token(&hash, state.clock.now()).await?;
+            return Err(AppError::Conflict {
+                message: dead_reset_link(&lookup).to_owned(),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    }
+    state.mail_wakeup.notify_one();
+    super::auth::end_session(state).await?;
+    leptos_axum::redirect("/login?reset=1");
+    Ok(())
+}
+
+/// Stores a signed-in user's new password; their other sessions end and "password changed" is
+/// mailed.
+pub async fn change_password(
+    state: &AppState,
+    user_id: &str,
+    password: &Password,
+) -> Result<(), AppError> {
+    let password_hash = state.hasher.hash(password.expose()).await?;
+    let session = super::auth::request_session_hash()?.unwrap_or_default();
+    let reset_url = state.config.link("/forgot-password");
+    state
+        .store
+        .change_password(
+            user_id,
+            &password_hash,
+            &session,
+            |person| {
+                email_to(
+                    state,
+                    "password_changed",
+                    &PASSWORD_CHANGED,
+                    person,
+                    &[("reset_url", &reset_url)],
+                    None,
+                )
+            },
+            state.clock.now(),
+        )
+        .await?;
+    state.mail_wakeup.notify_one();
+    Ok(())
+}

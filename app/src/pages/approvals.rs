@@ -1,0 +1,117 @@
+//! `/admin/approvals`: self-registered consumers waiting for an admin's decision, and those declined.
+
+use crate::api::approvals::{ApproveRegistration, RejectRegistration, registrants};
+use crate::api::users::DeleteUser;
+use crate::components::{FormError, action_error};
+use crate::domain::account::Registrant;
+use crate::domain::format_time;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn ApprovalsPage() -> impl IntoView {
+    let approve = ServerAction::<ApproveRegistration>::new();
+    let reject = ServerAction::<RejectRegistration>::new();
+    let delete = ServerAction::<DeleteUser>::new();
+    let list = Resource::new(
+        move || {
+            (
+                approve.version().get(),
+                reject.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| registrants(),
+    );
+    let errors = [action_error(approve), action_error(reject)];
+    let last_error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let done = move || {
+        if approve.value().get().is_some_and(|r| r.is_ok()) {
+            Some("Registration approved. The registrant was emailed.")
+        } else if reject.value().get().is_some_and(|r| r.is_ok()) {
+            Some("Registration declined. The registrant was emailed.")
+        } else {
+            None
+        }
+    };
+    view! {
+        <Title text="Approvals · Portico"/>
+        <h1>"Approvals"</h1>
+        <p>"Consumers who registered themselves wait here until an admin approves them. "
+           <a href="/admin/users?status=pending">"See them in Users"</a></p>
+        <FormError error=last_error/>
+        {move || done().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(all) => {
+                        let (declined, pending): (Vec<Registrant>, Vec<Registrant>) =
+                            all.into_iter().partition(|r| r.rejected);
+                        view! {
+                            {if pending.is_empty() {
+                                view! { <p class="empty">"No registrations are waiting for approval."</p> }.into_any()
+                            } else {
+                                view! { <RegistrantTable rows=pending approve reject delete=None/> }.into_any()
+                            }}
+                            {(!declined.is_empty()).then(|| view! {
+                                <h2>"Declined"</h2>
+                                <p>"They cannot sign in. Approve one to let them in after all, or delete them."</p>
+                                <RegistrantTable rows=declined approve reject delete=Some(delete)/>
+                            })}
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RegistrantTable(
+    rows: Vec<Registrant>,
+    approve: ServerAction<ApproveRegistration>,
+    reject: ServerAction<RejectRegistration>,
+    /// Offered for declined registrants.
+    delete: Option<ServerAction<DeleteUser>>,
+) -> impl IntoView {
+    view! {
+        <table class="data">
+            <thead><tr><th>"Name"</th><th>"Email"</th><th>"Registered"</th><th>"Actions"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| {
+                    let name = format!("{} {}", r.first_name, r.last_name);
+                    let (a, b, c) = (r.id.clone(), r.id.clone(), r.id.clone());
+                    let approve_label = format!("Approve {name}");
+                    let reject_label = format!("Reject {name}");
+                    let delete_label = format!("Delete {name}");
+                    view! {
+                        <tr>
+                            <td><a href=format!("/admin/users/{}", r.id)>{name}</a></td>
+                            <td>{r.email.clone()}</td>
+                            <td>{format_time(r.created_at)}</td>
+                            <td class="actions">
+                                <ActionForm action=approve>
+                                    <input type="hidden" name="id" value=a/>
+                                    <button type="submit" aria-label=approve_label>"Approve"</button>
+                                </ActionForm>
+                                {(!r.rejected).then(|| view! {
+                                    <ActionForm action=reject>
+                                        <input type="hidden" name="id" value=b/>
+                                        <button type="submit" class="secondary" aria-label=reject_label>"Reject"</button>
+                                    </ActionForm>
+                                })}
+                                {delete.map(|delete| view! {
+                                    <ActionForm action=delete>
+                                        <input type="hidden" name="id" value=c/>
+                                        <button type="submit" class="danger" aria-label=delete_label>"Delete"</button>
+                                    </ActionForm>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

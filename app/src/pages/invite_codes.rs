@@ -1,0 +1,184 @@
+//! `/admin/invite-codes`: codes that let people register straight into a team, up to a quota.
+
+use crate::api::invite_codes::{
+    CreateInviteCode, DeleteInviteCode, InviteCodesView, SetInviteCodeActive, invite_codes,
+};
+use crate::components::{FieldError, FormError, action_error};
+use crate::domain::format_time;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn InviteCodesPage() -> impl IntoView {
+    let query = use_query_map();
+    let create = ServerAction::<CreateInviteCode>::new();
+    let toggle = ServerAction::<SetInviteCodeActive>::new();
+    let delete = ServerAction::<DeleteInviteCode>::new();
+    let create_error = action_error(create);
+    let errors = [action_error(toggle), action_error(delete)];
+    let last_error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let data = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                toggle.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| invite_codes(),
+    );
+    let created = move || query.with(|q| q.get("created"));
+    view! {
+        <Title text="Invite codes · Portico"/>
+        <h1>"Invite codes"</h1>
+        <p>"Someone who registers with a valid code joins its team at once, without waiting for approval."</p>
+        {move || created().map(|code| view! {
+            <div class="notice" role="status">
+                <p>"Invite code created. Hand it out, or share the registration link:"</p>
+                <CodeField code=code.clone()/>
+            </div>
+        })}
+        <FormError error=last_error/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view_data) => view! {
+                        <AddInviteCode data=view_data.clone() action=create error=create_error/>
+                        <CodesTable data=view_data toggle delete/>
+                    }.into_any(),
+                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The code in a read-only field (select it to copy), with a "Copy" button once the page is live.
+#[component]
+fn CodeField(code: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let to_copy = code.clone();
+    let copy = move |_| {
+        #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+        {
+            let clipboard = window().navigator().clipboard();
+            let _ = clipboard.write_text(&to_copy);
+            copied.set(true);
+        }
+        #[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
+        let _ = &to_copy;
+    };
+    view! {
+        <span class="code-field">
+            <input readonly value=code aria-label="Invite code" class="code" size="26"/>
+            <Show when=move || hydrated.get()>
+                <button type="button" class="secondary" on:click=copy.clone()>
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            </Show>
+        </span>
+    }
+}
+
+#[component]
+fn AddInviteCode(
+    data: InviteCodesView,
+    action: ServerAction<CreateInviteCode>,
+    error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let echoed = move |field: &'static str| {
+        error
+            .get()
+            .and_then(|e| e.echoed(field))
+            .unwrap_or_default()
+    };
+    let default_quota = move || {
+        let q = echoed("quota");
+        if q.is_empty() { "10".to_owned() } else { q }
+    };
+    let organizations = data.organizations.clone();
+    let teams = data.teams.clone();
+    view! {
+        <details class="add-form" open=move || error.get().is_some()>
+            <summary class="button">"Add new invite code"</summary>
+            <ActionForm action attr:class="stack narrow-form">
+                <label>"Team"
+                    <select name="form[team_id]" required>
+                        {organizations.into_iter().map(|org| {
+                            let teams: Vec<_> = teams.iter().filter(|t| t.organization_id == org.id).cloned().collect();
+                            view! {
+                                <optgroup label=org.name.clone()>
+                                    {teams.into_iter().map(|t| {
+                                        let id = t.id.clone();
+                                        view! { <option value=t.id.clone() selected=move || echoed("team_id") == id>{t.name.clone()}</option> }
+                                    }).collect_view()}
+                                </optgroup>
+                            }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <FieldError error field="team_id"/>
+                <label>"Quota" <input name="form[quota]" type="number" min="1" max="100000" required value=default_quota/></label>
+                <p class="hint">"How many accounts the code may create."</p>
+                <FieldError error field="quota"/>
+                <label>"Expiry date" <input name="form[expires_on]" type="date" required value=move || echoed("expires_on")/></label>
+                <p class="hint">"The code works until the end of this day (UTC)."</p>
+                <FieldError error field="expires_on"/>
+                <label class="check"><input type="checkbox" name="form[active]" checked=true/>"Active"</label>
+                <button type="submit">"Save"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn CodesTable(
+    data: InviteCodesView,
+    toggle: ServerAction<SetInviteCodeActive>,
+    delete: ServerAction<DeleteInviteCode>,
+) -> impl IntoView {
+    if data.codes.is_empty() {
+        return view! { <p class="empty">"No invite codes yet."</p> }.into_any();
+    }
+    let now = data.now;
+    view! {
+        <table class="data">
+            <thead><tr><th>"Code"</th><th>"Team"</th><th>"Organization"</th><th>"Used"</th><th>"Expires"</th><th>"State"</th><th>"Actions"</th></tr></thead>
+            <tbody>
+                {data.codes.into_iter().map(|c| {
+                    let state = c.state(now);
+                    let (a, b) = (c.id.clone(), c.id.clone());
+                    let toggle_label = format!("{} {}", if c.active { "Deactivate" } else { "Activate" }, c.code);
+                    let delete_label = format!("Delete {}", c.code);
+                    view! {
+                        <tr>
+                            <td><CodeField code=c.code.clone()/></td>
+                            <td>{c.team.clone()}</td>
+                            <td>{c.organization.clone()}</td>
+                            <td>{format!("{} / {}", c.used, c.quota)}</td>
+                            <td>{format_time(c.expires_at)}</td>
+                            <td class="status-text">{state}</td>
+                            <td class="actions">
+                                <ActionForm action=toggle>
+                                    <input type="hidden" name="id" value=a/>
+                                    <input type="hidden" name="active" value=if c.active { "false" } else { "true" }/>
+                                    <button type="submit" class="secondary" aria-label=toggle_label>
+                                        {if c.active { "Deactivate" } else { "Activate" }}
+                                    </button>
+                                </ActionForm>
+                                <ActionForm action=delete>
+                                    <input type="hidden" name="id" value=b/>
+                                    <button type="submit" class="danger" aria-label=delete_label>"Delete"</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

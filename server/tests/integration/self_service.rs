@@ -1,0 +1,941 @@
+//! Consumer self-service: registration with approval, invite codes, password reset, the account
+//! page and the rate limits on the doors strangers knock on.
+
+use crate::support::*;
+use app::api::account::ResetLinkView;
+use app::domain::account::AccountView;
+use app::domain::invite_code::InviteCodeRow;
+use app::domain::outbox::OutboxMessage;
+use app::error::AppError;
+use reqwest::StatusCode;
+use std::time::Duration;
+
+const PASSWORD: &str = "a registrant's long password";
+
+fn registration<'a>(email: &'a str, code: &'a str) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("form[first_name]", "Grace"),
+        ("form[last_name]", "Hopper"),
+        ("form[email]", email),
+        ("form[password]", PASSWORD),
+        ("form[confirm_password]", PASSWORD),
+        ("form[invite_code]", code),
+    ]
+}
+
+async fn register_with(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    code: &str,
+) -> reqwest::Response {
+    app.call_with(client, "register", &registration(email, code))
+        .await
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn outbox(app: &TestApp) -> Vec<OutboxMessage> {
+    let response = app.call("outbox", &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.expect("outbox")
+}
+
+/// The messages of `kind` to `to`, waiting up to five seconds for work done in the background.
+async fn mail_to(app: &TestApp, kind: &str, to: &str, at_least: usize) -> Vec<OutboxMessage> {
+    for _ in 0..100 {
+        let found: Vec<OutboxMessage> = outbox(app)
+            .await
+            .into_iter()
+            .filter(|m| m.kind == kind && m.to_address == to)
+            .collect();
+        if found.len() >= at_least {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no {kind} email to {to}");
+}
+
+fn link_in(text: &str, path: &str) -> String {
+    let start = text.find("http").expect("a link");
+    let link: String = text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    assert!(link.contains(path), "{link}");
+    link
+}
+
+fn token_of(link: &str) -> String {
+    link.split("token=").nth(1).expect("token").to_owned()
+}
+
+async fn error_of(response: reqwest::Response) -> (StatusCode, AppError) {
+    let status = response.status();
+    (status, response.json::<AppError>().await.expect("AppError"))
+}
+
+async fn login_as(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    app.call_with(client, "login", &[("email", email), ("password", password)])
+        .await
+}
+
+async fn signed_in(app: &TestApp, client: &reqwest::Client) -> bool {
+    let me = app.call_with(client, "me", &[]).await;
+    me.json::<Option<app::domain::CurrentUser>>()
+        .await
+        .expect("me")
+        .is_some()
+}
+
+#[tokio::test]
+async fn a_registrant_awaits_approval_and_signs_in_once_an_admin_approves() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let stranger = client(&app.base);
+    let response = register_with(&app, &stranger, "grace@example.com", "").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(location(&response), "/register?submitted=1");
+    assert_eq!(
+        app.scalar_text("select list_status from users where email = 'grace@example.com'")
+            .await,
+        "pending"
+    );
+    mail_to(&app, "registration_received", "grace@example.com", 1).await;
+    let to_admins = mail_to(&app, "registration_pending", ADMIN_EMAIL, 1).await;
+    assert!(to_admins[0].text_body.contains("/admin/approvals"));
+
+    // Right password: told it awaits approval. Wrong one: the ordinary answer.
+    let (status, error) =
+        error_of(login_as(&app, &stranger, "grace@example.com", PASSWORD).await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error.to_string(), "Your registration is awaiting approval.");
+    let (_, error) = error_of(
+        login_as(
+            &app,
+            &stranger,
+            "grace@example.com",
+            "a wrong long password",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(error.to_string(), app::api::auth::WRONG_CREDENTIALS);
+
+    let pending: Vec<app::domain::account::Registrant> = app
+        .call("registrants", &[])
+        .await
+        .json()
+        .await
+        .expect("list");
+    assert_eq!(pending.len(), 1);
+    assert!(!pending[0].rejected);
+    let approved = app
+        .call("approve_registration", &[("id", &pending[0].id)])
+        .await;
+    assert_eq!(approved.status(), StatusCode::OK);
+    let mail = mail_to(&app, "registration_approved", "grace@example.com", 1).await;
+    assert!(
+        mail[0].text_body.contains("/login"),
+        "{}",
+        mail[0].text_body
+    );
+    // Deciding twice is a plain conflict.
+    assert_eq!(
+        app.call("reject_registration", &[("id", &pending[0].id)])
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+    let login = login_as(&app, &stranger, "grace@example.com", PASSWORD).await;
+    assert_eq!(login.status(), StatusCode::OK);
+    let account: AccountView = app
+        .call_with(&stranger, "account", &[])
+        .await
+        .json()
+        .await
+        .expect("account");
+    assert_eq!(
+        account.organization.as_deref(),
+        Some("Default Organization")
+    );
+    assert_eq!(
+        account.teams,
+        vec!["Default Organization All users".to_owned()]
+    );
+}
+
+#[tokio::test]
+async fn a_declined_registrant_cannot_sign_in_and_can_be_deleted() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let stranger = client(&app.base);
+    register_with(&app, &stranger, "mallory@example.com", "").await;
+    let id = app
+        .scalar_text("select id from users where email = 'mallory@example.com'")
+        .await;
+    assert_eq!(
+        app.call("reject_registration", &[("id", &id)])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    mail_to(&app, "registration_rejected", "mallory@example.com", 1).await;
+    let (status, error) =
+        error_of(login_as(&app, &stranger, "mallory@example.com", PASSWORD).await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error.to_string(), "Your registration was declined.");
+    let (_, error) = error_of(
+        login_as(
+            &app,
+            &stranger,
+            "mallory@example.com",
+            "not the password at all",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(error.to_string(), app::api::auth::WRONG_CREDENTIALS);
+    // Shown as inactive in the users list, listed as declined on the approvals page.
+    assert_eq!(
+        app.scalar_text("select list_status from users where email = 'mallory@example.com'")
+            .await,
+        "inactive"
+    );
+    let listed: Vec<app::domain::account::Registrant> = app
+        .call("registrants", &[])
+        .await
+        .json()
+        .await
+        .expect("list");
+    assert!(listed[0].rejected);
+    assert_eq!(
+        app.call("delete_user", &[("id", &id)]).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.count("select count(*) from users where email = 'mallory@example.com'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn registration_answers_a_known_and_an_unknown_email_byte_for_byte_alike() {
+    let app = spawn_app().await;
+    app.insert_consumer("taken@example.com", "the owner's long password")
+        .await;
+    let stranger = client(&app.base);
+    let known = register_with(&app, &stranger, "taken@example.com", "").await;
+    let unknown = register_with(&app, &stranger, "free@example.com", "").await;
+    assert_eq!(known.status(), unknown.status());
+    assert_eq!(location(&known), location(&unknown));
+    let (known, unknown) = (
+        known.bytes().await.expect("body"),
+        unknown.bytes().await.expect("body"),
+    );
+    assert_eq!(known, unknown);
+    // Without JavaScript too.
+    let html = |email: &'static str| {
+        let (app, stranger) = (&app, &stranger);
+        async move {
+            stranger
+                .post(app.url("/api/register"))
+                .header(reqwest::header::ACCEPT, "text/html")
+                .header(reqwest::header::REFERER, app.url("/register"))
+                .form(&registration(email, ""))
+                .send()
+                .await
+                .expect("register")
+        }
+    };
+    let (a, b) = (
+        html("taken@example.com").await,
+        html("free2@example.com").await,
+    );
+    assert_eq!((a.status(), location(&a)), (b.status(), location(&b)));
+    assert_eq!(a.bytes().await.expect("a"), b.bytes().await.expect("b"));
+    // The owner of the taken email is told; the account itself is unchanged.
+    app.login_admin().await;
+    mail_to(&app, "registration_existing", "taken@example.com", 2).await;
+    assert_eq!(
+        app.count("select count(*) from users where lower(email) = 'taken@example.com'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn bad_registrations_are_field_errors_and_store_nothing() {
+    let app = spawn_app().await;
+    let stranger = client(&app.base);
+    let users_before = app.count("select count(*) from users").await;
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![("form[first_name]", " ")], "first_name"),
+        (vec![("form[email]", "not-an-email")], "email"),
+        (
+            vec![
+                ("form[password]", "short"),
+                ("form[confirm_password]", "short"),
+            ],
+            "password",
+        ),
+        (
+            vec![("form[confirm_password]", "something else entirely")],
+            "confirm_password",
+        ),
+        (vec![("form[invite_code]", "no-such-code")], "invite_code"),
+    ];
+    for (overrides, field) in cases {
+        let mut form = registration("bad@example.com", "");
+        for (k, v) in overrides {
+            form.retain(|(key, _)| *key != k);
+            form.push((k, v));
+        }
+        let (status, error) = error_of(app.call_with(&stranger, "register", &form).await).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(error.field_message(field).is_some(), "{field}: {error:?}");
+        assert!(
+            error.echoed("email").is_some(),
+            "{field}: the typed values come back"
+        );
+        assert_eq!(error.echoed("password"), None);
+    }
+    assert_eq!(app.count("select count(*) from users").await, users_before);
+    assert_eq!(app.count("select count(*) from email_outbox").await, 0);
+}
+
+async fn invite_code(app: &TestApp, team_id: &str, quota: &str) -> String {
+    let response = app
+        .call(
+            "create_invite_code",
+            &[
+                ("form[team_id]", team_id),
+                ("form[quota]", quota),
+                ("form[expires_on]", "2999-12-31"),
+                ("form[active]", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
+    let code: String = response.json().await.expect("code");
+    assert_eq!(code.len(), 22, "128 bits in base64url");
+    code
+}
+
+async fn partner_team(app: &TestApp) -> (String, String) {
+    let org: String = app
+        .call("create_organization", &[("name", "Partner Co")])
+        .await
+        .json()
+        .await
+        .expect("org");
+    let team: String = app
+        .call(
+            "create_team",
+            &[("organization_id", &org), ("name", "Beta testers")],
+        )
+        .await
+        .json()
+        .await
+        .expect("team");
+    (org, team)
+}
+
+#[tokio::test]
+async fn an_invite_code_places_the_registrant_in_its_team_and_signs_them_in_at_once() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let (org, team) = partner_team(&app).await;
+    let code = invite_code(&app, &team, "2").await;
+    let stranger = client(&app.base);
+    let response = register_with(&app, &stranger, "coded@example.com", &code).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(location(&response), "/account?welcome=1");
+    assert!(TestApp::session_cookie(&response).is_some());
+    let account: AccountView = app
+        .call_with(&stranger, "account", &[])
+        .await
+        .json()
+        .await
+        .expect("account");
+    assert_eq!(account.organization.as_deref(), Some("Partner Co"));
+    assert_eq!(account.teams, vec!["Beta testers".to_owned()]);
+    assert_eq!(
+        app.scalar_text("select organization_id from users where email = 'coded@example.com'")
+            .await,
+        org
+    );
+    mail_to(&app, "welcome", "coded@example.com", 1).await;
+    let codes: Vec<InviteCodeRow> = app
+        .call("invite_codes", &[])
+        .await
+        .json::<app::api::invite_codes::InviteCodesView>()
+        .await
+        .expect("codes")
+        .codes;
+    assert_eq!((codes[0].used, codes[0].quota), (1, 2));
+    assert_eq!(codes[0].state(0), "Active");
+
+    // A second use fills the quota; the third is refused with a plain message and stores nothing.
+    assert_eq!(
+        register_with(&app, &client(&app.base), "second@example.com", &code)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let (status, error) =
+        error_of(register_with(&app, &client(&app.base), "third@example.com", &code).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error.field_message("invite_code").as_deref(),
+        Some("This invite code has been used as often as it may be.")
+    );
+    assert_eq!(
+        app.count("select count(*) from users where email = 'third@example.com'")
+            .await,
+        0
+    );
+
+    // An inactive code, then an expired one.
+    let other = invite_code(&app, &team, "10").await;
+    let other_id = app
+        .scalar_text(&format!(
+            "select id from invite_codes where code = '{other}'"
+        ))
+        .await;
+    app.call(
+        "set_invite_code_active",
+        &[("id", &other_id), ("active", "false")],
+    )
+    .await;
+    let (_, error) =
+        error_of(register_with(&app, &client(&app.base), "late@example.com", &other).await).await;
+    assert_eq!(
+        error.field_message("invite_code").as_deref(),
+        Some("This invite code is no longer active.")
+    );
+    app.call(
+        "set_invite_code_active",
+        &[("id", &other_id), ("active", "true")],
+    )
+    .await;
+    sqlx::query("update invite_codes set expires_at = 1 where code = $1")
+        .bind(&other)
+        .execute(app.state.store.pool())
+        .await
+        .expect("expire");
+    let (_, error) =
+        error_of(register_with(&app, &client(&app.base), "late@example.com", &other).await).await;
+    assert_eq!(
+        error.field_message("invite_code").as_deref(),
+        Some("This invite code has expired.")
+    );
+    // A taken email with a valid code uses nothing up.
+    let fresh = invite_code(&app, &team, "1").await;
+    let taken = register_with(&app, &client(&app.base), "coded@example.com", &fresh).await;
+    assert_eq!(location(&taken), "/register?submitted=1");
+    assert_eq!(
+        app.count(&format!(
+            "select used from invite_codes where code = '{fresh}'"
+        ))
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_registration_settings_close_registration_or_approve_at_once() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let saved = app
+        .call(
+            "set_registration_settings",
+            &[("auto_approve", "on"), ("allow_registration", "on")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let stranger = client(&app.base);
+    let response = register_with(&app, &stranger, "auto@example.com", "").await;
+    assert_eq!(location(&response), "/account?welcome=1");
+    assert!(signed_in(&app, &stranger).await);
+    mail_to(&app, "welcome", "auto@example.com", 1).await;
+    assert_eq!(
+        app.scalar_text("select list_status from users where email = 'auto@example.com'")
+            .await,
+        "active"
+    );
+    // Closed: no registration without a code, and the public page knows it.
+    app.call("set_registration_settings", &[]).await;
+    let open: bool = app
+        .call_with(&client(&app.base), "registration_open", &[])
+        .await
+        .json()
+        .await
+        .expect("open");
+    assert!(!open);
+    let (status, error) =
+        error_of(register_with(&app, &client(&app.base), "closed@example.com", "").await).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        error.to_string().starts_with("Registration is closed."),
+        "{error}"
+    );
+    let (_, team) = partner_team(&app).await;
+    let code = invite_code(&app, &team, "1").await;
+    assert_eq!(
+        location(&register_with(&app, &client(&app.base), "closed@example.com", &code).await),
+        "/account?welcome=1"
+    );
+}
+
+#[tokio::test]
+async fn a_quota_of_five_holds_against_twenty_concurrent_registrations() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let (org, team) = partner_team(&app).await;
+    let code = invite_code(&app, &team, "5").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let (url, base, code) = (app.url("/api/register"), app.base.clone(), code.clone());
+        tasks.spawn(async move {
+            let email = format!("racer{i}@example.com");
+            client(&base)
+                .post(url)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .form(&registration(&email, &code))
+                .send()
+                .await
+                .expect("register")
+                .status()
+        });
+    }
+    let mut statuses = Vec::new();
+    while let Some(status) = tasks.join_next().await {
+        statuses.push(status.expect("task"));
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+            .count(),
+        15,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from users where organization_id = '{org}'"
+        ))
+        .await,
+        5
+    );
+    assert_eq!(
+        app.count(&format!(
+            "select used from invite_codes where code = '{code}'"
+        ))
+        .await,
+        5
+    );
+}
+
+async fn forgot(app: &TestApp, client: &reqwest::Client, email: &str) -> reqwest::Response {
+    app.call_with(client, "forgot_password", &[("email", email)])
+        .await
+}
+
+#[tokio::test]
+async fn forgot_password_mails_a_single_use_link_that_ends_every_session() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let old = "the old long password";
+    app.insert_consumer("known@example.com", old).await;
+    let elsewhere = client(&app.base);
+    assert_eq!(
+        login_as(&app, &elsewhere, "known@example.com", old)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    let stranger = client(&app.base);
+    let known = forgot(&app, &stranger, "known@example.com").await;
+    let unknown = forgot(&app, &stranger, "nobody@example.com").await;
+    assert_eq!(
+        (known.status(), location(&known)),
+        (unknown.status(), location(&unknown))
+    );
+    assert_eq!(location(&known), "/forgot-password?sent=1");
+    assert_eq!(
+        known.bytes().await.expect("body"),
+        unknown.bytes().await.expect("body")
+    );
+
+    let mail = mail_to(&app, "password_reset", "known@example.com", 1).await;
+    assert!(mail[0].subject.contains("Portico"));
+    let token = token_of(&link_in(&mail[0].text_body, "/reset-password?token="));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        app.count("select count(*) from email_outbox where to_address = 'nobody@example.com'")
+            .await,
+        0
+    );
+    let view: ResetLinkView = app
+        .call_with(&stranger, "reset_link", &[("token", &token)])
+        .await
+        .json()
+        .await
+        .expect("view");
+    assert_eq!(
+        view,
+        ResetLinkView::Valid {
+            email: "known@example.com".into()
+        }
+    );
+
+    let reset = |new: &'static str, confirm: &'static str| {
+        let (app, stranger, token) = (&app, &stranger, token.clone());
+        async move {
+            app.call_with(
+                stranger,
+                "reset_password",
+                &[
+                    ("token", &token),
+                    ("new_password", new),
+                    ("confirm_new_password", confirm),
+                ],
+            )
+            .await
+        }
+    };
+    let (status, error) =
+        error_of(reset("a brand new password", "a different new password").await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error.field_message("confirm_new_password").is_some());
+    let (_, error) = error_of(reset("short", "short").await).await;
+    assert!(error.field_message("new_password").is_some());
+    let done = reset("a brand new password", "a brand new password").await;
+    assert_eq!(done.status(), StatusCode::OK);
+    assert_eq!(location(&done), "/login?reset=1");
+
+    assert!(!signed_in(&app, &elsewhere).await, "the old session ended");
+    mail_to(&app, "password_changed", "known@example.com", 1).await;
+    assert_eq!(
+        login_as(&app, &stranger, "known@example.com", old)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login_as(&app, &stranger, "known@example.com", "a brand new password")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let (status, error) =
+        error_of(reset("another new password", "another new password").await).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(error.to_string().contains("already used"), "{error}");
+}
+
+#[tokio::test]
+async fn a_reset_link_dies_after_an_hour_or_when_a_newer_one_is_sent_and_requests_are_throttled() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    app.insert_consumer("known@example.com", "the old long password")
+        .await;
+    let stranger = client(&app.base);
+    for _ in 0..5 {
+        assert_eq!(
+            forgot(&app, &stranger, "known@example.com").await.status(),
+            StatusCode::OK
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mails = mail_to(&app, "password_reset", "known@example.com", 3).await;
+    assert_eq!(mails.len(), 3, "more than three an hour send nothing");
+    let tokens: Vec<String> = mails
+        .iter()
+        .map(|m| token_of(&link_in(&m.text_body, "/reset-password?token=")))
+        .collect();
+    let newest = app
+        .scalar_text(
+            "select token_hash from one_time_tokens where purpose = 'password_reset' and revoked_at is null",
+        )
+        .await;
+    let (newest, older): (Vec<&String>, Vec<&String>) = tokens
+        .iter()
+        .partition(|t| app::backend::auth::hash_secret(t) == newest);
+    assert_eq!((newest.len(), older.len()), (1, 2));
+    for token in older {
+        let view: ResetLinkView = app
+            .call_with(&stranger, "reset_link", &[("token", token)])
+            .await
+            .json()
+            .await
+            .expect("view");
+        assert!(
+            matches!(&view, ResetLinkView::Dead { message } if message.contains("replaced")),
+            "{view:?}"
+        );
+    }
+    app.state.clock.advance(Duration::from_secs(61 * 60));
+    let late = app
+        .call_with(
+            &stranger,
+            "reset_password",
+            &[
+                ("token", newest[0]),
+                ("new_password", "a brand new password"),
+                ("confirm_new_password", "a brand new password"),
+            ],
+        )
+        .await;
+    let (status, error) = error_of(late).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(error.to_string().contains("expired"), "{error}");
+}
+
+#[tokio::test]
+async fn an_admin_sends_a_password_reset_from_the_users_page() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let id = app
+        .insert_consumer("known@example.com", "the old long password")
+        .await;
+    assert_eq!(
+        app.call("send_password_reset", &[("id", &id)])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let mail = mail_to(&app, "password_reset", "known@example.com", 1).await;
+    link_in(&mail[0].text_body, "/reset-password?token=");
+    app.call("set_user_active", &[("id", &id), ("active", "false")])
+        .await;
+    assert_eq!(
+        app.call("send_password_reset", &[("id", &id)])
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+}
+
+#[tokio::test]
+async fn two_hundred_wrong_passwords_from_rotating_addresses_are_refused_and_the_right_one_works_later()
+ {
+    let app = spawn_with(TestOptions {
+        trust_forwarded_for: true,
+        ..Default::default()
+    })
+    .await;
+    let right = "the consumer's right password";
+    app.insert_consumer("target@example.com", right).await;
+    let attacker = client(&app.base);
+    let attempt = |i: usize, password: &'static str| {
+        let (app, attacker) = (&app, &attacker);
+        async move {
+            attacker
+                .post(app.url("/api/login"))
+                .header(reqwest::header::ACCEPT, "application/json")
+                .header(
+                    "x-forwarded-for",
+                    format!("10.0.{}.{}", i / 250, i % 250 + 1),
+                )
+                .form(&[("email", "target@example.com"), ("password", password)])
+                .send()
+                .await
+                .expect("login")
+                .status()
+        }
+    };
+    let mut statuses = Vec::new();
+    for i in 0..200 {
+        statuses.push(attempt(i, "a wrong guess of a password").await);
+    }
+    let wrong = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((wrong, limited), (10, 190), "{statuses:?}");
+    // The right password waits for the window to pass; then it works, and nothing is locked.
+    assert_eq!(attempt(500, right).await, StatusCode::TOO_MANY_REQUESTS);
+    app.state.clock.advance(Duration::from_secs(16 * 60));
+    assert_eq!(attempt(501, right).await, StatusCode::OK);
+    // Another account was never affected.
+    assert_eq!(
+        app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn one_address_trying_many_accounts_is_refused_after_its_limit() {
+    let app = spawn_with(TestOptions {
+        trust_forwarded_for: true,
+        ..Default::default()
+    })
+    .await;
+    let from = |i: usize| {
+        let app = &app;
+        async move {
+            client(&app.base)
+                .post(app.url("/api/login"))
+                .header(reqwest::header::ACCEPT, "application/json")
+                .header("x-forwarded-for", "192.0.2.7")
+                .form(&[
+                    ("email", format!("user{i}@example.com")),
+                    ("password", "any old password".into()),
+                ])
+                .send()
+                .await
+                .expect("login")
+                .status()
+        }
+    };
+    let limit = app::backend::limits::LOGIN_ADDRESS.max as usize;
+    for i in 0..limit {
+        assert_eq!(from(i).await, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    assert_eq!(from(limit).await, StatusCode::TOO_MANY_REQUESTS);
+    // Another address is not affected.
+    assert_eq!(
+        app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_account_page_changes_the_name_and_password_and_signs_out_everywhere() {
+    let app = spawn_app().await;
+    let old = "the consumer's old password";
+    app.insert_consumer("me@example.com", old).await;
+    let here = client(&app.base);
+    let there = client(&app.base);
+    for c in [&here, &there] {
+        assert_eq!(
+            login_as(&app, c, "me@example.com", old).await.status(),
+            StatusCode::OK
+        );
+    }
+    let account: AccountView = app
+        .call_with(&here, "account", &[])
+        .await
+        .json()
+        .await
+        .expect("account");
+    assert_eq!(account.email, "me@example.com");
+    assert_eq!(
+        account.organization.as_deref(),
+        Some("Default Organization")
+    );
+
+    let (status, error) = error_of(
+        app.call_with(
+            &here,
+            "update_profile",
+            &[("first_name", ""), ("last_name", "Lovelace")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error.field_message("first_name").is_some());
+    assert_eq!(
+        app.call_with(
+            &here,
+            "update_profile",
+            &[("first_name", "Ada"), ("last_name", "Lovelace")]
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let account: AccountView = app
+        .call_with(&here, "account", &[])
+        .await
+        .json()
+        .await
+        .expect("account");
+    assert_eq!(
+        (account.first_name.as_str(), account.last_name.as_str()),
+        ("Ada", "Lovelace")
+    );
+
+    let change = |current: &'static str| {
+        let (app, here) = (&app, &here);
+        async move {
+            app.call_with(
+                here,
+                "change_own_password",
+                &[
+                    ("current_password", current),
+                    ("new_password", "the consumer's new password"),
+                    ("confirm_new_password", "the consumer's new password"),
+                ],
+            )
+            .await
+        }
+    };
+    let (status, error) = error_of(change("not my current password").await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error.field_message("current_password").is_some());
+    assert_eq!(change(old).await.status(), StatusCode::OK);
+    assert!(signed_in(&app, &here).await, "this session stays");
+    assert!(!signed_in(&app, &there).await, "the other session ended");
+    app.login_admin().await;
+    mail_to(&app, "password_changed", "me@example.com", 1).await;
+
+    assert_eq!(
+        login_as(
+            &app,
+            &there,
+            "me@example.com",
+            "the consumer's new password"
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let out = app.call_with(&here, "sign_out_everywhere", &[]).await;
+    assert_eq!(out.status(), StatusCode::OK);
+    assert!(!signed_in(&app, &here).await);
+    assert!(!signed_in(&app, &there).await);
+    // Strangers get nothing.
+    assert_eq!(
+        app.call_with(&here, "account", &[]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.call_with(&here, "sign_out_everywhere", &[])
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
