@@ -6,14 +6,14 @@ export type Mail = { to: string; subject: string; text: string; html: string };
 
 const folder = process.env.PORTICO_E2E_MAILDIR ?? "end2end/mail";
 
-/** Waits up to 15 s for an email to `to`, and answers the newest one. */
-export async function waitForMail(to: string): Promise<Mail> {
+/** Waits up to 15 s for an email to `to` (whose subject matches `subject`, if given), and answers the newest one. */
+export async function waitForMail(to: string, subject?: RegExp): Promise<Mail> {
   for (let i = 0; i < 150; i++) {
     const mails = readdirSync(folder)
       .filter((f) => f.endsWith(".json"))
       .sort()
       .map((f) => JSON.parse(readFileSync(join(folder, f), "utf8")) as Mail)
-      .filter((m) => m.to.includes(to));
+      .filter((m) => m.to.includes(to) && (!subject || subject.test(m.subject)));
     if (mails.length > 0) return mails[mails.length - 1];
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -23,5 +23,11 @@ export async function waitForMail(to: string): Promise<Mail> {
 export function inviteLink(mail: Mail): string {
   const match = mail.text.match(/https?:\/\/\S+\/invite\?token=[A-Za-z0-9_-]+/);
   if (!match) throw new Error(`no invitation link in: ${mail.text}`);
+  return match[0];
+}
+
+export function resetLink(mail: Mail): string {
+  const match = mail.text.match(/https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+/);
+  if (!match) throw new Error(`no reset link in: ${mail.text}`);
   return match[0];
 }

@@ -12,6 +12,12 @@ export const test = base.extend<{ consoleErrors: string[] }>({
         if (m.type() === "error" && !expectedRefusal.test(m.text())) errors.push(m.text());
       });
       page.on("pageerror", (e) => errors.push(String(e)));
+      // Every page carries the shell's nonce policy; the middleware's fallback is for non-pages.
+      page.on("response", (r) => {
+        if (r.request().resourceType() !== "document" || r.status() >= 300) return;
+        const csp = r.headers()["content-security-policy"] ?? "";
+        if (!csp.includes("'nonce-")) errors.push(`page without the shell's CSP: ${r.request().method()} ${r.status()} ${r.url()} from ${r.request().redirectedFrom()?.url()} (${csp})`);
+      });
       await use(errors);
       expect(errors, "browser console errors").toEqual([]);
     },

@@ -220,6 +220,15 @@ impl Started {
             .leptos_routes_with_context(&state, routes, page_context, move || {
                 app::shell(options.clone())
             })
+            // The site's files are served here, not by the fallback: leptos_axum's file handler
+            // reads its response options from whatever reactive owner the worker thread holds,
+            // and under concurrency took a page's headers (its CSP) away from that page.
+            .nest_service(
+                "/pkg",
+                tower_http::services::ServeDir::new(
+                    std::path::Path::new(self.leptos_options.site_root.as_ref()).join("pkg"),
+                ),
+            )
             .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(
                 app::shell,
             ))

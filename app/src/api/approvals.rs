@@ -19,25 +19,29 @@ pub async fn registrants() -> Result<Vec<Registrant>, AppError> {
     .map_err(with_status)
 }
 
-/// Approves a registrant (pending or declined) and emails them.
+/// Approves a registrant (pending or declined) and emails them; then to the approvals list.
 #[server(prefix = "/api", endpoint = "approve_registration")]
 pub async fn approve_registration(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        crate::backend::self_service::decide(&state, &id, true, &admin.id).await
+        crate::backend::self_service::decide(&state, &id, true, &admin.id).await?;
+        leptos_axum::redirect("/admin/approvals?decided=approved");
+        Ok(())
     }
     .await
     .map_err(with_status)
 }
 
-/// Declines a pending registrant and emails them; they cannot sign in.
+/// Declines a pending registrant and emails them (they cannot sign in); then to the approvals list.
 #[server(prefix = "/api", endpoint = "reject_registration")]
 pub async fn reject_registration(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        crate::backend::self_service::decide(&state, &id, false, &admin.id).await
+        crate::backend::self_service::decide(&state, &id, false, &admin.id).await?;
+        leptos_axum::redirect("/admin/approvals?decided=rejected");
+        Ok(())
     }
     .await
     .map_err(with_status)

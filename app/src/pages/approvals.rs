@@ -7,6 +7,7 @@ use crate::domain::account::Registrant;
 use crate::domain::format_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
@@ -25,14 +26,12 @@ pub fn ApprovalsPage() -> impl IntoView {
     );
     let errors = [action_error(approve), action_error(reject)];
     let last_error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
-    let done = move || {
-        if approve.value().get().is_some_and(|r| r.is_ok()) {
-            Some("Registration approved. The registrant was emailed.")
-        } else if reject.value().get().is_some_and(|r| r.is_ok()) {
-            Some("Registration declined. The registrant was emailed.")
-        } else {
-            None
-        }
+    // The decisions redirect here with `?decided=…`, with JavaScript or without.
+    let query = use_query_map();
+    let done = move || match query.with(|q| q.get("decided")).as_deref() {
+        Some("approved") => Some("Registration approved. The registrant was emailed."),
+        Some("rejected") => Some("Registration declined. The registrant was emailed."),
+        _ => None,
     };
     view! {
         <Title text="Approvals · Portico"/>

@@ -68,10 +68,6 @@ pub fn UserPage() -> impl IntoView {
             Some("Removed from the team.")
         } else if reset.value().get().is_some_and(|r| r.is_ok()) {
             Some("Password reset link sent.")
-        } else if decide.approve.value().get().is_some_and(|r| r.is_ok()) {
-            Some("Registration approved.")
-        } else if decide.reject.value().get().is_some_and(|r| r.is_ok()) {
-            Some("Registration declined.")
         } else {
             None
         }

@@ -618,3 +618,52 @@ async fn graceful_shutdown_finishes_requests_in_flight() {
         "no new connections after shutdown"
     );
 }
+
+#[tokio::test]
+async fn every_page_keeps_its_nonce_policy_while_site_files_are_served_at_the_same_time() {
+    let root = std::env::temp_dir().join(format!("portico-site-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(root.join("pkg")).expect("site root");
+    std::fs::write(root.join("pkg/portico.css"), "body { margin: 0 }").expect("css");
+    let app = spawn_with(TestOptions {
+        site_root: Some(root.to_string_lossy().into_owned()),
+        ..Default::default()
+    })
+    .await;
+    let css = app
+        .client
+        .get(app.url("/pkg/portico.css"))
+        .send()
+        .await
+        .expect("css");
+    assert_eq!(css.status(), StatusCode::OK);
+    let mut missing = Vec::new();
+    for _ in 0..4 {
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let (page, file) = (app.url("/register"), app.url("/pkg/portico.css"));
+            let client = app.client.clone();
+            tasks.spawn(async move {
+                let (page, _) = tokio::join!(client.get(page).send(), client.get(file).send());
+                let page = page.expect("page");
+                page.headers()
+                    .get("content-security-policy")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            });
+        }
+        while let Some(csp) = tasks.join_next().await {
+            let csp = csp.expect("task");
+            if !csp.contains("'nonce-") {
+                missing.push(csp);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} of 80 pages lost their CSP: {:?}",
+        missing.len(),
+        missing.first()
+    );
+    let _ = std::fs::remove_dir_all(root);
+}

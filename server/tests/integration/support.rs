@@ -79,6 +79,8 @@ pub struct TestOptions {
     pub smtp_url: Option<String>,
     /// Rate limits count per the last X-Forwarded-For entry, so a test can rotate addresses.
     pub trust_forwarded_for: bool,
+    /// Where the site's files are (`pkg/…`); the default has none.
+    pub site_root: Option<String>,
 }
 
 impl Default for TestOptions {
@@ -89,6 +91,7 @@ impl Default for TestOptions {
             database_url: None,
             smtp_url: None,
             trust_forwarded_for: false,
+            site_root: None,
         }
     }
 }
@@ -138,6 +141,9 @@ pub async fn spawn_with(options: TestOptions) -> TestApp {
     let mut settings = settings(&database_url, &public_url, options.admin);
     settings.config.smtp_url = options.smtp_url.map(SecretString::from);
     settings.config.trust_forwarded_for = options.trust_forwarded_for;
+    if let Some(root) = options.site_root {
+        settings.site_root = root;
+    }
     let started = server::start(settings).await.expect("start portico");
     let (state, setup_link) = (started.state.clone(), started.setup_link.clone());
     let router = started.router();
