@@ -939,3 +939,90 @@ async fn the_account_page_changes_the_name_and_password_and_signs_out_everywhere
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn twenty_concurrent_registrations_of_one_email_make_one_account() {
+    let app = spawn_app().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (url, base) = (app.url("/api/register"), app.base.clone());
+        tasks.spawn(async move {
+            let response = client(&base)
+                .post(url)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .form(&registration("same@example.com", ""))
+                .send()
+                .await
+                .expect("register");
+            (response.status(), location(&response))
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(answer) = tasks.join_next().await {
+        answers.push(answer.expect("task"));
+    }
+    // The first five (the per-email limit) get the ordinary answer, the rest are told to wait.
+    let submitted = (StatusCode::OK, "/register?submitted=1".to_owned());
+    let limit = app::backend::limits::REGISTER_ACCOUNT.max as usize;
+    assert_eq!(
+        answers.iter().filter(|a| **a == submitted).count(),
+        limit,
+        "{answers:?}"
+    );
+    assert!(
+        answers
+            .iter()
+            .all(|a| *a == submitted || a.0 == StatusCode::TOO_MANY_REQUESTS),
+        "{answers:?}"
+    );
+    assert_eq!(
+        app.count("select count(*) from users where lower(email) = 'same@example.com'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count(
+            "select count(*) from team_memberships m join users u on u.id = m.user_id \
+             where u.email = 'same@example.com'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_admin_resets_their_password_the_same_way() {
+    let app = spawn_app().await;
+    let stranger = client(&app.base);
+    assert_eq!(
+        forgot(&app, &stranger, ADMIN_EMAIL).await.status(),
+        StatusCode::OK
+    );
+    app.login_admin().await;
+    let mail = mail_to(&app, "password_reset", ADMIN_EMAIL, 1).await;
+    let token = token_of(&link_in(&mail[0].text_body, "/reset-password?token="));
+    let done = app
+        .call_with(
+            &stranger,
+            "reset_password",
+            &[
+                ("token", &token),
+                ("new_password", "the admin's new long password"),
+                ("confirm_new_password", "the admin's new long password"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::OK);
+    assert!(
+        !signed_in(&app, &app.client).await,
+        "the admin's session ended"
+    );
+    let login = login_as(
+        &app,
+        &stranger,
+        ADMIN_EMAIL,
+        "the admin's new long password",
+    )
+    .await;
+    assert_eq!(location(&login), "/admin");
+}
