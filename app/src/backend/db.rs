@@ -10,6 +10,7 @@ mod organizations;
 mod outbox;
 mod query;
 mod teams;
+mod templates;
 mod users;
 
 pub use accounts::{CodeRefusal, NewRegistration, Registered, RegistrationEmails, ResetLookup};
@@ -53,6 +54,17 @@ impl Dialect {
         match self {
             Self::Sqlite => "BEGIN IMMEDIATE",
             Self::Postgres => "BEGIN",
+        }
+    }
+
+    /// Appended to a `select` of one user row that a transaction is about to change with rows
+    /// that depend on it (a new reset link or invitation revokes the older ones): on Postgres,
+    /// concurrent transactions then take turns instead of each keeping its own "newest" link.
+    /// SQLite's `BEGIN IMMEDIATE` already takes turns.
+    fn lock_row(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " for update",
         }
     }
 

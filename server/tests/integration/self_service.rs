@@ -1026,3 +1026,49 @@ async fn an_admin_resets_their_password_the_same_way() {
     .await;
     assert_eq!(location(&login), "/admin");
 }
+
+#[tokio::test]
+async fn concurrent_reset_requests_leave_exactly_one_live_link() {
+    let app = spawn_app().await;
+    app.insert_consumer("known@example.com", "the old long password")
+        .await;
+    for round in 0..10 {
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let store = app.state.store.clone();
+            tasks.spawn(async move {
+                let hash = app::backend::auth::hash_secret(&format!("token-{round}-{i}"));
+                store
+                    .issue_password_reset(
+                        "known@example.com",
+                        &hash,
+                        i64::MAX,
+                        |person, token_id| app::backend::db::NewEmail {
+                            kind: "password_reset".into(),
+                            to_address: person.email.clone(),
+                            subject: "s".into(),
+                            html_body: "h".into(),
+                            text_body: "t".into(),
+                            related_token_id: Some(token_id.to_owned()),
+                        },
+                        None,
+                        1,
+                    )
+                    .await
+                    .expect("issue")
+            });
+        }
+        while let Some(sent) = tasks.join_next().await {
+            assert!(sent.expect("task"));
+        }
+        assert_eq!(
+            app.count(
+                "select count(*) from one_time_tokens where purpose = 'password_reset' \
+                 and revoked_at is null and used_at is null"
+            )
+            .await,
+            1,
+            "round {round}"
+        );
+    }
+}

@@ -244,7 +244,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let Some(row) = sqlx::query(&format!(
             "select u.id, u.first_name, u.last_name, u.email from users u \
-             where lower(u.email) = lower($1) and {CAN_SIGN_IN}"
+             where lower(u.email) = lower($1) and {CAN_SIGN_IN}{}",
+            self.dialect.lock_row()
         ))
         .bind(email)
         .fetch_optional(&mut *tx)

@@ -561,10 +561,11 @@ impl Store {
         now: Millis,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let row = sqlx::query(&format!(
             "select u.email, u.status, case when u.password_hash is null then 0 else 1 end as has_password \
-             from users u where u.id = $1",
-        )
+             from users u where u.id = $1{}",
+            self.dialect.lock_row()
+        ))
         .bind(user_id)
         .fetch_optional(&mut *tx)
         .await?
