@@ -11,4 +11,5 @@ pub mod organizations;
 pub mod outbox;
 pub mod settings;
 pub mod teams;
+pub mod templates;
 pub mod users;

@@ -9,6 +9,7 @@ pub mod mail;
 pub mod password;
 pub mod self_service;
 pub mod state;
+pub mod templates;
 
 pub use state::AppState;
 

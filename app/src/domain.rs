@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 mod email;
+pub mod email_template;
 pub mod invite_code;
 mod name;
 pub mod organization;

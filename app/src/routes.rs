@@ -2,8 +2,9 @@
 
 use crate::pages::{
     account::AccountPage, admin, admin::SettingsPage, admins::AdminsPage, approvals::ApprovalsPage,
-    change_password::ChangePasswordPage, forgot_password::ForgotPasswordPage, home::HomePage,
-    invite::InvitePage, invite_codes::InviteCodesPage, login::LoginPage, not_found::NotFound,
+    change_password::ChangePasswordPage, email_templates::EmailTemplatesPage,
+    forgot_password::ForgotPasswordPage, home::HomePage, invite::InvitePage,
+    invite_codes::InviteCodesPage, login::LoginPage, not_found::NotFound,
     organization::OrganizationPage, organizations::OrganizationsPage, outbox::OutboxPage,
     register::RegisterPage, reset_password::ResetPasswordPage, setup::SetupPage, team::TeamPage,
     teams::TeamsPage, user::UserPage, user_edit::EditUserPage, users::UsersPage,
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings") view={Lazy::<Settings>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings/admins") view={Lazy::<Admins>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings/email/outbox") view={Lazy::<Outbox>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/email/templates") view={Lazy::<EmailTemplates>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -140,4 +142,5 @@ lazy_page! {
     Settings => SettingsPage,
     Admins => AdminsPage,
     Outbox => OutboxPage,
+    EmailTemplates => EmailTemplatesPage,
 }

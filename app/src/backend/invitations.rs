@@ -3,7 +3,7 @@
 use super::auth::{hash_secret, new_secret, start_session};
 use super::db::{Audience, InvitationLookup, NewEmail, StoreError};
 use super::limits::{TOKEN_ADDRESS, TOKEN_USE, client_address};
-use super::mail::{INVITATION, NEW_INVITATION_REQUESTED, compose};
+use super::mail::{INVITATION, NEW_INVITATION_REQUESTED, compose, load};
 use super::{AppState, Millis};
 use crate::domain::{Password, format_time};
 use crate::error::AppError;
@@ -53,7 +53,8 @@ pub async fn send(
         ("invite_url", link.as_str()),
         ("expires_at", expires.as_str()),
     ];
-    let (subject, text, html) = compose(&INVITATION, &vars);
+    let template = load(state, &INVITATION).await?;
+    let (subject, text, html) = compose(&template, &vars);
     let email = |token_id: &str| NewEmail {
         kind: "invitation".into(),
         to_address: detail.email.clone(),
@@ -156,7 +157,8 @@ pub async fn request_new(state: &AppState, token: &str) -> Result<(), AppError> 
         ("portal_name", state.config.portal_name.as_str()),
         ("user_url", user_url.as_str()),
     ];
-    let (subject, text, html) = compose(&NEW_INVITATION_REQUESTED, &vars);
+    let template = load(state, &NEW_INVITATION_REQUESTED).await?;
+    let (subject, text, html) = compose(&template, &vars);
     state
         .store
         .notify_admins(

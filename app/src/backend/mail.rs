@@ -9,14 +9,71 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret as _;
 use std::time::Duration;
 
-/// A message's parts, each a template with `{{ name }}` variables.
+/// A shipped default: a message's parts, each a template with `{{ name }}` variables. `kind`
+/// names it in the outbox and in Settings > Email > Templates.
 pub struct Template {
+    pub kind: &'static str,
     pub subject: &'static str,
     pub text: &'static str,
     pub html: &'static str,
 }
 
+/// A template as it is used: the admin's edited version if there is one, else the default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailTemplate {
+    pub kind: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Whether an admin edited it.
+    pub edited: bool,
+}
+
+impl Template {
+    pub fn owned(&self) -> MailTemplate {
+        MailTemplate {
+            kind: self.kind.to_owned(),
+            subject: self.subject.to_owned(),
+            text: self.text.to_owned(),
+            html: self.html.to_owned(),
+            edited: false,
+        }
+    }
+}
+
+/// Every shipped template, in the order Settings > Email > Templates lists them.
+pub const DEFAULTS: [&Template; 10] = [
+    &INVITATION,
+    &NEW_INVITATION_REQUESTED,
+    &WELCOME,
+    &REGISTRATION_RECEIVED,
+    &REGISTRATION_EXISTING,
+    &REGISTRATION_PENDING,
+    &REGISTRATION_APPROVED,
+    &REGISTRATION_REJECTED,
+    &PASSWORD_RESET,
+    &PASSWORD_CHANGED,
+];
+
+/// The default template of `kind`, if there is one.
+pub fn default_template(kind: &str) -> Option<&'static Template> {
+    DEFAULTS.into_iter().find(|t| t.kind == kind)
+}
+
+/// The template in use for `default`'s kind: the admin's edited version, or the default.
+pub async fn load(
+    state: &AppState,
+    default: &Template,
+) -> Result<MailTemplate, super::db::StoreError> {
+    Ok(state
+        .store
+        .email_template(default.kind)
+        .await?
+        .unwrap_or_else(|| default.owned()))
+}
+
 pub const INVITATION: Template = Template {
+    kind: "invitation",
     subject: "You're invited to {{ portal_name }}",
     text: "Hello {{ user.first_name }},\n\n\
            You have been invited to {{ portal_name }}. Choose your password to sign in:\n\n\
@@ -29,6 +86,7 @@ pub const INVITATION: Template = Template {
 };
 
 pub const NEW_INVITATION_REQUESTED: Template = Template {
+    kind: "invitation_requested",
     subject: "{{ user.email }} asks for a new invitation to {{ portal_name }}",
     text: "{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) opened an invitation link that no longer \
            works and asks for a new one. Send it from the user's page:\n\n{{ user_url }}\n",
@@ -37,6 +95,7 @@ pub const NEW_INVITATION_REQUESTED: Template = Template {
 };
 
 pub const WELCOME: Template = Template {
+    kind: "welcome",
     subject: "Welcome to {{ portal_name }}",
     text: "Hello {{ user.first_name }},\n\n\
            Your account on {{ portal_name }} is ready. Sign in with {{ user.email }} at:\n\n\
@@ -47,6 +106,7 @@ pub const WELCOME: Template = Template {
 };
 
 pub const REGISTRATION_RECEIVED: Template = Template {
+    kind: "registration_received",
     subject: "Your registration to {{ portal_name }} awaits approval",
     text: "Hello {{ user.first_name }},\n\n\
            Thank you for registering to {{ portal_name }}. An administrator will review your \
@@ -57,6 +117,7 @@ pub const REGISTRATION_RECEIVED: Template = Template {
 };
 
 pub const REGISTRATION_EXISTING: Template = Template {
+    kind: "registration_existing",
     subject: "Someone tried to register to {{ portal_name }} with your email",
     text: "Hello {{ user.first_name }},\n\n\
            Someone tried to register to {{ portal_name }} with {{ user.email }}, which already has an \
@@ -70,6 +131,7 @@ pub const REGISTRATION_EXISTING: Template = Template {
 };
 
 pub const REGISTRATION_PENDING: Template = Template {
+    kind: "registration_pending",
     subject: "{{ user.email }} registered to {{ portal_name }} and awaits approval",
     text: "{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) registered and awaits your \
            approval:\n\n{{ approvals_url }}\n",
@@ -78,6 +140,7 @@ pub const REGISTRATION_PENDING: Template = Template {
 };
 
 pub const REGISTRATION_APPROVED: Template = Template {
+    kind: "registration_approved",
     subject: "Your registration to {{ portal_name }} was approved",
     text: "Hello {{ user.first_name }},\n\n\
            Your registration to {{ portal_name }} was approved. Sign in with {{ user.email }} at:\n\n\
@@ -88,6 +151,7 @@ pub const REGISTRATION_APPROVED: Template = Template {
 };
 
 pub const REGISTRATION_REJECTED: Template = Template {
+    kind: "registration_rejected",
     subject: "Your registration to {{ portal_name }}",
     text: "Hello {{ user.first_name }},\n\n\
            We are sorry: your registration to {{ portal_name }} was declined.\n",
@@ -96,6 +160,7 @@ pub const REGISTRATION_REJECTED: Template = Template {
 };
 
 pub const PASSWORD_RESET: Template = Template {
+    kind: "password_reset",
     subject: "Reset your password for {{ portal_name }}",
     text: "Hello {{ user.first_name }},\n\n\
            Someone asked to reset the password of {{ user.email }} on {{ portal_name }}. Choose a new \
@@ -110,6 +175,7 @@ pub const PASSWORD_RESET: Template = Template {
 };
 
 pub const PASSWORD_CHANGED: Template = Template {
+    kind: "password_changed",
     subject: "Your {{ portal_name }} password was changed",
     text: "Hello {{ user.first_name }},\n\n\
            The password of {{ user.email }} on {{ portal_name }} was changed, and every session \
@@ -164,11 +230,11 @@ fn escape_html(value: &str) -> String {
 }
 
 /// Subject, text and HTML of a template with its variables.
-pub fn compose(template: &Template, vars: &[(&str, &str)]) -> (String, String, String) {
+pub fn compose(template: &MailTemplate, vars: &[(&str, &str)]) -> (String, String, String) {
     (
-        render(template.subject, vars, false),
-        render(template.text, vars, false),
-        render(template.html, vars, true),
+        render(&template.subject, vars, false),
+        render(&template.text, vars, false),
+        render(&template.html, vars, true),
     )
 }
 
@@ -344,6 +410,21 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_default_template_is_listed_and_uses_only_its_variables() {
+        use crate::domain::email_template::{TEMPLATES, template_info, validate};
+        assert_eq!(DEFAULTS.len(), TEMPLATES.len());
+        for default in DEFAULTS {
+            let (_, vars) = template_info(default.kind).expect(default.kind);
+            assert_eq!(
+                validate(&vars, default.subject, default.text, default.html),
+                Ok(()),
+                "{}",
+                default.kind
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

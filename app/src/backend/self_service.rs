@@ -11,8 +11,8 @@ use super::limits::{
     client_address,
 };
 use super::mail::{
-    PASSWORD_CHANGED, PASSWORD_RESET, REGISTRATION_APPROVED, REGISTRATION_EXISTING,
-    REGISTRATION_PENDING, REGISTRATION_RECEIVED, REGISTRATION_REJECTED, Template, WELCOME, compose,
+    MailTemplate, PASSWORD_CHANGED, PASSWORD_RESET, REGISTRATION_APPROVED, REGISTRATION_EXISTING,
+    REGISTRATION_PENDING, REGISTRATION_RECEIVED, REGISTRATION_REJECTED, WELCOME, compose, load,
 };
 use super::{AppState, Millis};
 use crate::domain::account::{RegistrationForm, RegistrationSettings};
@@ -40,11 +40,10 @@ pub fn new_invite_code() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// An email to `person` from `template`, with the person's names, the portal name and `extra`.
+/// An email to `person` from `template` (its kind names the email), with the person's names, the portal name and `extra`.
 pub fn email_to(
     state: &AppState,
-    kind: &str,
-    template: &Template,
+    template: &MailTemplate,
     person: &Person,
     extra: &[(&str, &str)],
     related_token_id: Option<&str>,
@@ -58,7 +57,7 @@ pub fn email_to(
     vars.extend_from_slice(extra);
     let (subject, text, html) = compose(template, &vars);
     NewEmail {
-        kind: kind.to_owned(),
+        kind: template.kind.clone(),
         to_address: person.email.clone(),
         subject,
         html_body: html,
@@ -109,24 +108,21 @@ pub async fn register(state: &AppState, form: &RegistrationForm) -> Result<(), A
     let emails = RegistrationEmails {
         welcome: email_to(
             state,
-            "welcome",
-            &WELCOME,
+            &load(state, &WELCOME).await?,
             &person,
             &[("login_url", &login_url)],
             None,
         ),
         received: email_to(
             state,
-            "registration_received",
-            &REGISTRATION_RECEIVED,
+            &load(state, &REGISTRATION_RECEIVED).await?,
             &person,
             &[],
             None,
         ),
         to_admins: email_to(
             state,
-            "registration_pending",
-            &REGISTRATION_PENDING,
+            &load(state, &REGISTRATION_PENDING).await?,
             &person,
             &[("approvals_url", &approvals_url)],
             None,
@@ -164,8 +160,7 @@ pub async fn register(state: &AppState, form: &RegistrationForm) -> Result<(), A
                 let reset_url = state.config.link("/forgot-password");
                 let notice = email_to(
                     state,
-                    "registration_existing",
-                    &REGISTRATION_EXISTING,
+                    &load(state, &REGISTRATION_EXISTING).await?,
                     &owner,
                     &[("reset_url", &reset_url)],
                     None,
@@ -198,27 +193,17 @@ pub async fn decide(
     actor_id: &str,
 ) -> Result<(), AppError> {
     let login_url = state.config.link("/login");
-    let compose_email = |person: &Person| {
+    let template = load(
+        state,
         if approve {
-            email_to(
-                state,
-                "registration_approved",
-                &REGISTRATION_APPROVED,
-                person,
-                &[("login_url", &login_url)],
-                None,
-            )
+            &REGISTRATION_APPROVED
         } else {
-            email_to(
-                state,
-                "registration_rejected",
-                &REGISTRATION_REJECTED,
-                person,
-                &[],
-                None,
-            )
-        }
-    };
+            &REGISTRATION_REJECTED
+        },
+    )
+    .await?;
+    let compose_email =
+        |person: &Person| email_to(state, &template, person, &[("login_url", &login_url)], None);
     state
         .store
         .decide_registration(user_id, approve, compose_email, actor_id, state.clock.now())
@@ -266,6 +251,7 @@ pub async fn issue_reset(
         .config
         .link(&format!("/reset-password?token={secret}"));
     let expires = format_time(expires_at);
+    let template = load(state, &PASSWORD_RESET).await?;
     let sent = state
         .store
         .issue_password_reset(
@@ -275,8 +261,7 @@ pub async fn issue_reset(
             |person, token_id| {
                 email_to(
                     state,
-                    "password_reset",
-                    &PASSWORD_RESET,
+                    &template,
                     person,
                     &[("reset_url", &reset_url), ("expires_at", &expires)],
                     Some(token_id),
@@ -337,16 +322,9 @@ pub async fn reset_password(
     }
     let password_hash = state.hasher.hash(password.expose()).await?;
     let reset_url = state.config.link("/forgot-password");
-    let changed = |person: &Person| {
-        email_to(
-            state,
-            "password_changed",
-            &PASSWORD_CHANGED,
-            person,
-            &[("reset_url", &reset_url)],
-            None,
-        )
-    };
+    let template = load(state, &PASSWORD_CHANGED).await?;
+    let changed =
+        |person: &Person| email_to(state, &template, person, &[("reset_url", &reset_url)], None);
     match state
         .store
         .reset_password(&hash, &password_hash, changed, state.clock.now())
@@ -377,22 +355,14 @@ pub async fn change_password(
     let password_hash = state.hasher.hash(password.expose()).await?;
     let session = super::auth::request_session_hash()?.unwrap_or_default();
     let reset_url = state.config.link("/forgot-password");
+    let template = load(state, &PASSWORD_CHANGED).await?;
     state
         .store
         .change_password(
             user_id,
             &password_hash,
             &session,
-            |person| {
-                email_to(
-                    state,
-                    "password_changed",
-                    &PASSWORD_CHANGED,
-                    person,
-                    &[("reset_url", &reset_url)],
-                    None,
-                )
-            },
+            |person| email_to(state, &template, person, &[("reset_url", &reset_url)], None),
             state.clock.now(),
         )
         .await?;

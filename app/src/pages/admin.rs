@@ -101,6 +101,7 @@ pub fn SettingsPage() -> impl IntoView {
         <h2>"Email"</h2>
         <ul>
             <li><a href="/admin/settings/email/outbox">"Outbox"</a>" — every email Portico composed, and its delivery"</li>
+            <li><a href="/admin/settings/email/templates">"Templates"</a>" — the subject and bodies of each email, with preview and test send"</li>
         </ul>
     }
 }

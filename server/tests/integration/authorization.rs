@@ -160,6 +160,21 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         ("delete_invite_code", vec![("id", "x")], ADMIN_ONLY),
         ("send_password_reset", vec![("id", "x")], ADMIN_ONLY),
         ("registration_settings", vec![], ADMIN_ONLY),
+        // Email templates.
+        ("email_templates", vec![], ADMIN_ONLY),
+        ("email_template", vec![("kind", "x")], ADMIN_ONLY),
+        (
+            "save_email_template",
+            vec![
+                ("kind", "x"),
+                ("subject", "s"),
+                ("text_body", "t"),
+                ("html_body", "h"),
+            ],
+            ADMIN_ONLY,
+        ),
+        ("reset_email_template", vec![("kind", "x")], ADMIN_ONLY),
+        ("send_test_email", vec![("kind", "x")], ADMIN_ONLY),
         (
             "set_registration_settings",
             vec![("allow_registration", "on")],

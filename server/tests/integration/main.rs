@@ -11,4 +11,5 @@ mod self_service;
 mod smtp;
 mod support;
 mod teams;
+mod templates;
 mod users;
