@@ -259,8 +259,20 @@ async fn server_fn_handler(
     State(state): State<ServerState>,
     request: axum::extract::Request,
 ) -> impl IntoResponse {
+    use leptos::prelude::Owner;
+    use leptos::reactive::computed::ScopedFuture;
     let app = state.app.clone();
-    leptos_axum::handle_server_fns_with_context(move || provide_context(app.clone()), request).await
+    // leptos_axum makes the function's owner with `Owner::new()`, a child of whatever owner the
+    // worker thread holds at that moment; the same pattern took pages' headers away in its file
+    // handler. A fresh root per call keeps each function's context its own.
+    let root = Owner::new_root(None);
+    root.with(|| {
+        ScopedFuture::new(leptos_axum::handle_server_fns_with_context(
+            move || provide_context(app.clone()),
+            request,
+        ))
+    })
+    .await
 }
 
 async fn readyz(State(state): State<ServerState>) -> impl IntoResponse {

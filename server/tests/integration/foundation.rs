@@ -667,3 +667,43 @@ async fn every_page_keeps_its_nonce_policy_while_site_files_are_served_at_the_sa
     );
     let _ = std::fs::remove_dir_all(root);
 }
+
+#[tokio::test]
+async fn server_functions_keep_their_own_context_while_pages_render_at_the_same_time() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let mut failures = Vec::new();
+    for _ in 0..5 {
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let client = app.client.clone();
+            let (page, function) = (app.url("/admin/users"), app.url("/api/me"));
+            tasks.spawn(async move {
+                if i % 2 == 0 {
+                    let r = client.get(page).send().await.expect("page");
+                    (r.status(), "page")
+                } else {
+                    let r = client
+                        .post(function)
+                        .header(reqwest::header::ACCEPT, "application/json")
+                        .send()
+                        .await
+                        .expect("me");
+                    let status = r.status();
+                    let me: Option<app::domain::CurrentUser> = r.json().await.unwrap_or(None);
+                    if me.is_none() {
+                        return (StatusCode::IM_A_TEAPOT, "me answered nobody");
+                    }
+                    (status, "server function")
+                }
+            });
+        }
+        while let Some(answer) = tasks.join_next().await {
+            let (status, what) = answer.expect("task");
+            if status != StatusCode::OK {
+                failures.push(format!("{what}: {status}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+}
