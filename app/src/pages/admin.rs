@@ -32,6 +32,7 @@ pub fn AdminLayout() -> impl IntoView {
                         }
                     })}
                 </Suspense>
+                <a class="account-link" href="/account">"Your account"</a>
                 <ActionForm action=logout attr:class="logout">
                     <button type="submit">"Log out"</button>
                 </ActionForm>

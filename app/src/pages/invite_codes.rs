@@ -35,7 +35,7 @@ pub fn InviteCodesPage() -> impl IntoView {
         <p>"Someone who registers with a valid code joins its team at once, without waiting for approval."</p>
         {move || created().map(|code| view! {
             <div class="notice" role="status">
-                <p>"Invite code created. Hand it out, or share the registration link:"</p>
+                <p>"Invite code created. Hand it out: people enter it under \"Invite code\" when they register."</p>
                 <CodeField code=code.clone()/>
             </div>
         })}
