@@ -7,20 +7,6 @@ use app::domain::organization::OrganizationRow;
 use app::domain::team::TeamRow;
 use reqwest::StatusCode;
 
-async fn teams_of(app: &TestApp, user: &str) -> Vec<String> {
-    let rows = sqlx::query(
-        "select t.name from team_memberships m join teams t on t.id = m.team_id \
-         where m.user_id = $1 order by t.name",
-    )
-    .bind(user)
-    .fetch_all(app.state.store.pool())
-    .await
-    .expect("rows");
-    rows.iter()
-        .map(|r| sqlx::Row::try_get::<String, _>(r, "name").expect("name"))
-        .collect()
-}
-
 /// Acme with its default team and a team "Devs"; answers (acme, devs).
 async fn acme_with_devs(app: &TestApp) -> (String, String) {
     let acme: String = app
@@ -55,7 +41,7 @@ async fn a_team_page_adds_members_by_email_and_a_member_removed_from_its_last_te
     let ada = app
         .create_user_ok(&[("organization_id", acme.as_str())])
         .await;
-    assert_eq!(teams_of(&app, &ada).await, ["Acme All users"]);
+    assert_eq!(app.team_names(&ada).await, ["Acme All users"]);
 
     let added = app
         .call(
@@ -64,7 +50,7 @@ async fn a_team_page_adds_members_by_email_and_a_member_removed_from_its_last_te
         )
         .await;
     assert_eq!(added.status(), StatusCode::OK, "{:?}", added.text().await);
-    assert_eq!(teams_of(&app, &ada).await, ["Acme All users", "Devs"]);
+    assert_eq!(app.team_names(&ada).await, ["Acme All users", "Devs"]);
     let team: TeamRow = app
         .call("team", &[("id", devs.as_str())])
         .await
@@ -113,14 +99,14 @@ async fn a_team_page_adds_members_by_email_and_a_member_removed_from_its_last_te
         }
     };
     assert_eq!(remove(acme_default.clone()).await, StatusCode::OK);
-    assert_eq!(teams_of(&app, &ada).await, ["Devs"]);
+    assert_eq!(app.team_names(&ada).await, ["Devs"]);
     assert_eq!(
         remove(devs.clone()).await,
         StatusCode::OK,
         "removing the last team is allowed"
     );
     assert_eq!(
-        teams_of(&app, &ada).await,
+        app.team_names(&ada).await,
         ["Acme All users"],
         "and puts the user back in the default team"
     );
@@ -129,7 +115,7 @@ async fn a_team_page_adds_members_by_email_and_a_member_removed_from_its_last_te
         StatusCode::CONFLICT,
         "the default team is the one team a user cannot leave when it is the only one"
     );
-    assert_eq!(teams_of(&app, &ada).await, ["Acme All users"]);
+    assert_eq!(app.team_names(&ada).await, ["Acme All users"]);
     assert_eq!(
         remove(devs).await,
         StatusCode::NOT_FOUND,
@@ -162,7 +148,7 @@ async fn a_member_of_another_organization_is_refused_by_the_team_page_and_by_the
         .await;
     assert_eq!(from_user_page.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        teams_of(&app, &grace).await,
+        app.team_names(&grace).await,
         ["Default Organization All users"]
     );
     let direct = app
@@ -198,7 +184,7 @@ async fn the_user_page_adds_a_team_of_the_users_organization() {
         )
         .await;
     assert_eq!(added.status(), StatusCode::OK);
-    assert_eq!(teams_of(&app, &ada).await, ["Acme All users", "Devs"]);
+    assert_eq!(app.team_names(&ada).await, ["Acme All users", "Devs"]);
     let audit = app
         .count(&format!(
             "select count(*) from audit_log where subject_id = '{ada}' and action = 'user.team_added'"
@@ -237,7 +223,7 @@ async fn an_edit_posted_without_javascript_that_moves_a_user_drops_the_old_organ
         .await;
     assert_eq!(moved.status(), StatusCode::OK, "{:?}", moved.text().await);
     assert_eq!(
-        teams_of(&app, &ada).await,
+        app.team_names(&ada).await,
         ["Default Organization All users"]
     );
 
@@ -273,7 +259,7 @@ async fn an_edit_posted_without_javascript_that_moves_a_user_drops_the_old_organ
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        teams_of(&app, &ada).await,
+        app.team_names(&ada).await,
         ["Default Organization All users"]
     );
     assert_eq!(

@@ -374,3 +374,21 @@ impl TestApp {
         }
     }
 }
+
+impl TestApp {
+    /// The names of the user's teams, in name order, straight from the database.
+    pub async fn team_names(&self, user: &str) -> Vec<String> {
+        use sqlx::Row as _;
+        sqlx::query(
+            "select t.name from team_memberships m join teams t on t.id = m.team_id \
+             where m.user_id = $1 order by t.name",
+        )
+        .bind(user)
+        .fetch_all(self.state.store.pool())
+        .await
+        .expect("rows")
+        .iter()
+        .map(|r| r.try_get::<String, _>("name").expect("name"))
+        .collect()
+    }
+}

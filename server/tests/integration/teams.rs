@@ -144,21 +144,8 @@ async fn deleting_a_team_moves_members_with_no_other_team_to_the_default_team() 
     let deleted = app.call("delete_team", &[("id", devs.as_str())]).await;
     assert_eq!(deleted.status(), StatusCode::OK);
     assert_eq!(deleted.json::<i64>().await.expect("members"), 2);
-    let membership = |user: String| {
-        let app = &app;
-        async move {
-            let rows = sqlx::query("select t.name from team_memberships m join teams t on t.id = m.team_id where m.user_id = $1 order by t.name")
-                .bind(user)
-                .fetch_all(app.state.store.pool())
-                .await
-                .expect("rows");
-            rows.iter()
-                .map(|r| sqlx::Row::try_get::<String, _>(r, "name").expect("name"))
-                .collect::<Vec<_>>()
-        }
-    };
-    assert_eq!(membership(only_devs).await, ["Acme All users"]);
-    assert_eq!(membership(both).await, ["Ops"]);
+    assert_eq!(app.team_names(&only_devs).await, ["Acme All users"]);
+    assert_eq!(app.team_names(&both).await, ["Ops"]);
 }
 
 #[tokio::test]
