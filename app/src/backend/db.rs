@@ -17,7 +17,7 @@ pub use accounts::{CodeRefusal, NewRegistration, Registered, RegistrationEmails,
 pub use admins::AdminChange;
 pub use invite_codes::NewInviteCode;
 pub use outbox::{NewEmail, OutboxMessage};
-pub use users::{Audience, InvitationLookup, NewUser, Person, UserQuery};
+pub use users::{Audience, InvitationLookup, NewUser, Person, RECENT_WINDOW, UserQuery};
 
 use super::{Millis, new_id};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -1094,3 +1094,63 @@ async fn past_a_thousand_matches_the_total_reads_more_than_a_thousand() {
         .expect("html");
     assert!(html.contains("More than 1,000 users"));
 }
+
+/// Inserts `count` consumers named `first` `last{n}` with creation times `from + n`.
+async fn bulk_consumers(app: &TestApp, prefix: &str, first: &str, count: i64, from: i64) {
+    sqlx::query(
+        "with recursive seq(n) as (select 1 union all select n + 1 from seq where n < $1) \
+         insert into users (id, email, first_name, last_name, role, organization_id, status, \
+         created_at, updated_at) \
+         select $2 || n, $2 || n || '@example.com', $3, 'Number' || n, 'consumer-team-member', $4, \
+         'active', $5 + n, $5 + n from seq",
+    )
+    .bind(count)
+    .bind(prefix)
+    .bind(first)
+    .bind(app::backend::db::DEFAULT_ORGANIZATION_ID)
+    .bind(from)
+    .execute(app.state.store.pool())
+    .await
+    .expect("bulk insert");
+}
+
+#[tokio::test]
+async fn a_broad_search_pages_newest_first_whether_its_matches_are_recent_or_old() {
+    let app = spawn_app().await;
+    // 1,100 old matches, then more non-matching users than the recent window holds, then 1,100
+    // new matches: the first pages come from the window, the later ones from the whole table.
+    bulk_consumers(&app, "old-", "Zed", 1_100, 0).await;
+    let filler = app::backend::db::RECENT_WINDOW + 1_000;
+    bulk_consumers(&app, "filler-", "Filler", filler, 100_000).await;
+    bulk_consumers(&app, "new-", "Zed", 1_100, 10_000_000).await;
+    let mut seen: Vec<(i64, String)> = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = app
+            .state
+            .store
+            .list_users(
+                &app::backend::db::UserQuery {
+                    search: Some("zed".into()),
+                    cursor: cursor.clone(),
+                    limit: 50,
+                    ..Default::default()
+                },
+                app.state.clock.now(),
+            )
+            .await
+            .expect("page");
+        assert!(page.total_is_capped);
+        seen.extend(page.users.iter().map(|u| (u.created_at, u.id.clone())));
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 2_200);
+    assert!(
+        seen.windows(2).all(|w| w[0] > w[1]),
+        "newest first, each once"
+    );
+    assert!(seen[0].1.starts_with("new-") && seen[2_199].1.starts_with("old-"));
+}

@@ -350,48 +350,26 @@ impl Store {
             (counted, false)
         };
 
-        let mut page = Sql::new(&format!(
-            "select {ROW_COLUMNS} from users u join organizations o on o.id = u.organization_id where {CONSUMER}"
-        ));
-        push_filters(&mut page, query, now);
-        let cursor = query.cursor.as_deref().and_then(decode_cursor);
-        let order = match query.sort {
-            UserSort::Created => {
-                if let Some([at, id]) = cursor.as_deref() {
-                    let at = page.bind(Bind::Int(at.parse().unwrap_or(0)));
-                    let id = page.bind(Bind::Text(id.clone()));
-                    page.push(&format!(
-                        " and (u.created_at < {at} or (u.created_at = {at} and u.id < {id}))"
-                    ));
-                }
-                " order by u.created_at desc, u.id desc"
-            }
-            UserSort::Name => {
-                if let Some([last, first, id]) = cursor.as_deref() {
-                    let last = page.bind(Bind::Text(last.clone()));
-                    let first = page.bind(Bind::Text(first.clone()));
-                    let id = page.bind(Bind::Text(id.clone()));
-                    page.push(&format!(
-                        " and (lower(u.last_name) > {last} or (lower(u.last_name) = {last} and \
-                         (lower(u.first_name) > {first} or (lower(u.first_name) = {first} and u.id > {id}))))"
-                    ));
-                }
-                " order by lower(u.last_name), lower(u.first_name), u.id"
-            }
-            UserSort::Email => {
-                if let Some([email, id]) = cursor.as_deref() {
-                    let email = page.bind(Bind::Text(email.clone()));
-                    let id = page.bind(Bind::Text(id.clone()));
-                    page.push(&format!(" and (lower(u.email) > {email} or (lower(u.email) = {email} and u.id > {id}))"));
-                }
-                " order by lower(u.email), u.id"
-            }
-        };
-        page.push(order);
         let limit = query.limit.clamp(1, 200);
-        let limit_bind = page.bind(Bind::Int(limit + 1));
-        page.push(&format!(" limit {limit_bind}"));
-        let rows = page.query().fetch_all(&self.pool).await?;
+        let searching = query
+            .search
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty());
+        // A search matching more than the count's cap, newest first: its first matches are almost
+        // always among the most recent users, so look there before sorting every match.
+        let mut rows = Vec::new();
+        if total_is_capped && searching && query.sort == UserSort::Created {
+            rows = page_query(query, now, limit, true)
+                .query()
+                .fetch_all(&self.pool)
+                .await?;
+        }
+        if rows.len() as i64 <= limit {
+            rows = page_query(query, now, limit, false)
+                .query()
+                .fetch_all(&self.pool)
+                .await?;
+        }
         let mut users = rows
             .iter()
             .map(|r| list_item(r, now))
@@ -923,6 +901,75 @@ async fn set_teams(
             .await?;
     }
     Ok(())
+}
+
+/// How many of the most recent users the newest-first search looks at before it sorts every match.
+pub const RECENT_WINDOW: i64 = 20_000;
+
+/// The page query of the users table. With `recent_window`, it reads only the `RECENT_WINDOW`
+/// newest users after the cursor: when that yields a full page, it is the same page the whole
+/// table gives (every match outside the window is older), found without sorting every match.
+fn page_query(query: &UserQuery, now: Millis, limit: i64, recent_window: bool) -> Sql {
+    let mut page = Sql::new(&format!("select {ROW_COLUMNS} from "));
+    let cursor = query.cursor.as_deref().and_then(decode_cursor);
+    if recent_window {
+        page.push("(select * from users w");
+        if let Some([at, id]) = cursor.as_deref() {
+            let at = page.bind(Bind::Int(at.parse().unwrap_or(0)));
+            let id = page.bind(Bind::Text(id.clone()));
+            page.push(&format!(
+                " where (w.created_at < {at} or (w.created_at = {at} and w.id < {id}))"
+            ));
+        }
+        let window = page.bind(Bind::Int(RECENT_WINDOW));
+        page.push(&format!(
+            " order by w.created_at desc, w.id desc limit {window}) u"
+        ));
+    } else {
+        page.push("users u");
+    }
+    page.push(&format!(
+        " join organizations o on o.id = u.organization_id where {CONSUMER}"
+    ));
+    push_filters(&mut page, query, now);
+    let order = match query.sort {
+        UserSort::Created => {
+            if let Some([at, id]) = cursor.as_deref() {
+                let at = page.bind(Bind::Int(at.parse().unwrap_or(0)));
+                let id = page.bind(Bind::Text(id.clone()));
+                page.push(&format!(
+                    " and (u.created_at < {at} or (u.created_at = {at} and u.id < {id}))"
+                ));
+            }
+            " order by u.created_at desc, u.id desc"
+        }
+        UserSort::Name => {
+            if let Some([last, first, id]) = cursor.as_deref() {
+                let last = page.bind(Bind::Text(last.clone()));
+                let first = page.bind(Bind::Text(first.clone()));
+                let id = page.bind(Bind::Text(id.clone()));
+                page.push(&format!(
+                    " and (lower(u.last_name) > {last} or (lower(u.last_name) = {last} and \
+                     (lower(u.first_name) > {first} or (lower(u.first_name) = {first} and u.id > {id}))))"
+                ));
+            }
+            " order by lower(u.last_name), lower(u.first_name), u.id"
+        }
+        UserSort::Email => {
+            if let Some([email, id]) = cursor.as_deref() {
+                let email = page.bind(Bind::Text(email.clone()));
+                let id = page.bind(Bind::Text(id.clone()));
+                page.push(&format!(
+                    " and (lower(u.email) > {email} or (lower(u.email) = {email} and u.id > {id}))"
+                ));
+            }
+            " order by lower(u.email), u.id"
+        }
+    };
+    page.push(order);
+    let limit_bind = page.bind(Bind::Int(limit + 1));
+    page.push(&format!(" limit {limit_bind}"));
+    page
 }
 
 /// The search and filters of the users table, shared by its count and its page.
