@@ -2,7 +2,7 @@
 //! password reset links, password changes and the account page's own data.
 
 use super::outbox::{NewEmail, insert_email};
-use super::users::{Person, commit_user_change, revoke_live_invitations};
+use super::users::{Person, commit_user_change, consume_token, person_of, revoke_live_invitations};
 use super::{DEFAULT_ORGANIZATION_ID, Millis, Store, StoreError, StoreResult, Tx, new_id};
 use crate::domain::account::{AccountView, Registrant};
 use sqlx::Row as _;
@@ -203,11 +203,7 @@ impl Store {
         .ok_or(StoreError::Conflict(
             "This registration was already decided, or no longer exists.",
         ))?;
-        let person = Person {
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
-            email: row.try_get("email")?,
-        };
+        let person = person_of(&row)?;
         sqlx::query("update users set approval = $1, updated_at = $2 where id = $3")
             .bind(if approve { "approved" } else { "rejected" })
             .bind(now)
@@ -254,11 +250,7 @@ impl Store {
             return Ok(false);
         };
         let user_id: String = row.try_get("id")?;
-        let person = Person {
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
-            email: row.try_get("email")?,
-        };
+        let person = person_of(&row)?;
         revoke_live_resets(&mut tx, &user_id, now).await?;
         let token_id = new_id();
         sqlx::query(
@@ -323,18 +315,7 @@ impl Store {
         now: Millis,
     ) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
-        let consumed = sqlx::query(
-            "update one_time_tokens set used_at = $1 where token_hash = $2 and purpose = 'password_reset' \
-             and used_at is null and revoked_at is null and expires_at > $1",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if consumed != 1 {
-            return Err(StoreError::NotFound);
-        }
+        consume_token(&mut tx, token_hash, "password_reset", now).await?;
         let row = sqlx::query(&format!(
             "select u.id, u.first_name, u.last_name, u.email from one_time_tokens i \
              join users u on u.id = i.user_id where i.token_hash = $1 and {CAN_SIGN_IN}"
@@ -344,11 +325,7 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let user_id: String = row.try_get("id")?;
-        let person = Person {
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
-            email: row.try_get("email")?,
-        };
+        let person = person_of(&row)?;
         set_password(&mut tx, &user_id, password_hash, None, now).await?;
         revoke_live_resets(&mut tx, &user_id, now).await?;
         revoke_live_invitations(&mut tx, &user_id, now).await?;
@@ -373,11 +350,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let person = Person {
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
-            email: row.try_get("email")?,
-        };
+        let person = person_of(&row)?;
         set_password(&mut tx, user_id, password_hash, Some(keep_session), now).await?;
         revoke_live_resets(&mut tx, user_id, now).await?;
         insert_email(&mut tx, &changed(&person), now).await?;

@@ -517,14 +517,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(Person {
-                first_name: r.try_get("first_name")?,
-                last_name: r.try_get("last_name")?,
-                email: r.try_get("email")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(person_of).transpose()
     }
 
     /// Replaces the user's live invitation with a new one and queues its email, in one transaction.
@@ -714,18 +707,7 @@ impl Store {
         now: Millis,
     ) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
-        let consumed = sqlx::query(
-            "update one_time_tokens set used_at = $1 where token_hash = $2 and purpose = 'invitation' \
-             and used_at is null and revoked_at is null and expires_at > $1",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if consumed != 1 {
-            return Err(StoreError::NotFound);
-        }
+        consume_token(&mut tx, token_hash, "invitation", now).await?;
         let user_id: String =
             sqlx::query("select user_id from one_time_tokens where token_hash = $1")
                 .bind(token_hash)
@@ -851,6 +833,40 @@ fn list_item(row: &AnyRow, now: Millis) -> StoreResult<UserListItem> {
         status: status_of(&list_status, invite_expires, now),
         created_at: row.try_get("created_at")?,
     })
+}
+
+/// The `first_name`, `last_name` and `email` columns of a row.
+pub(super) fn person_of(row: &AnyRow) -> StoreResult<Person> {
+    Ok(Person {
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        email: row.try_get("email")?,
+    })
+}
+
+/// Marks a live, unexpired link of `purpose` used; `NotFound` when it is not (any more). Of
+/// concurrent attempts exactly one gets through.
+pub(super) async fn consume_token(
+    tx: &mut Tx,
+    token_hash: &str,
+    purpose: &str,
+    now: Millis,
+) -> StoreResult<()> {
+    let consumed = sqlx::query(
+        "update one_time_tokens set used_at = $1 where token_hash = $2 and purpose = $3 \
+         and used_at is null and revoked_at is null and expires_at > $1",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .bind(purpose)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if consumed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
 pub(super) async fn revoke_live_invitations(
