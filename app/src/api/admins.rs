@@ -119,10 +119,20 @@ pub async fn change_admin(id: String, change: String) -> Result<(), AppError> {
                 });
             }
         };
+        let notice =
+            crate::backend::self_service::status_notice(&state, change == AdminChange::Activate)
+                .await?;
         state
             .store
-            .change_admin(&id, change, (&admin.id, admin.role), state.clock.now())
+            .change_admin(
+                &id,
+                change,
+                (&admin.id, admin.role),
+                notice,
+                state.clock.now(),
+            )
             .await?;
+        state.mail_wakeup.notify_one();
         if change == AdminChange::Delete {
             leptos_axum::redirect("/admin/settings/admins?deleted=1");
         }

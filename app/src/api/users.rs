@@ -221,10 +221,13 @@ pub async fn set_user_active(id: String, active: String) -> Result<(), AppError>
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
+        let active = active == "true";
+        let notice = crate::backend::self_service::status_notice(&state, active).await?;
         state
             .store
-            .set_user_active(&id, active == "true", &admin.id, state.clock.now())
+            .set_user_active(&id, active, notice, &admin.id, state.clock.now())
             .await?;
+        state.mail_wakeup.notify_one();
         Ok(())
     }
     .await

@@ -42,7 +42,7 @@ impl Template {
 }
 
 /// Every shipped template, in the order Settings > Email > Templates lists them.
-pub const DEFAULTS: [&Template; 10] = [
+pub const DEFAULTS: [&Template; 12] = [
     &INVITATION,
     &NEW_INVITATION_REQUESTED,
     &WELCOME,
@@ -53,6 +53,8 @@ pub const DEFAULTS: [&Template; 10] = [
     &REGISTRATION_REJECTED,
     &PASSWORD_RESET,
     &PASSWORD_CHANGED,
+    &ACCOUNT_ACTIVATED,
+    &ACCOUNT_DEACTIVATED,
 ];
 
 /// The default template of `kind`, if there is one.
@@ -185,6 +187,31 @@ pub const PASSWORD_CHANGED: Template = Template {
            <p>The password of {{ user.email }} on {{ portal_name }} was changed, and every session \
            signed in with the old one has ended.</p>\
            <p>If this was not you, <a href=\"{{ reset_url }}\">reset your password</a> now.</p>",
+};
+
+pub const ACCOUNT_ACTIVATED: Template = Template {
+    kind: "account_activated",
+    subject: "Your {{ portal_name }} account is active",
+    text: "Hello {{ user.first_name }},\n\n\
+           An administrator activated your account on {{ portal_name }}. Sign in with {{ user.email }} \
+           at:\n\n{{ login_url }}\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>An administrator activated your account on {{ portal_name }}. Sign in with \
+           {{ user.email }}.</p>\
+           <p><a href=\"{{ login_url }}\">Log in</a></p>",
+};
+
+pub const ACCOUNT_DEACTIVATED: Template = Template {
+    kind: "account_deactivated",
+    subject: "Your {{ portal_name }} account was deactivated",
+    text: "Hello {{ user.first_name }},\n\n\
+           An administrator deactivated your account ({{ user.email }}) on {{ portal_name }}: you \
+           can no longer sign in, and every session has ended. If you think this is a mistake, \
+           contact the portal's administrators.\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>An administrator deactivated your account ({{ user.email }}) on {{ portal_name }}: you \
+           can no longer sign in, and every session has ended.</p>\
+           <p>If you think this is a mistake, contact the portal's administrators.</p>",
 };
 
 /// Replaces each `{{ name }}` with its value; HTML-escaped when `html`. Unknown names become empty.

@@ -11,8 +11,9 @@ use super::limits::{
     client_address,
 };
 use super::mail::{
-    MailTemplate, PASSWORD_CHANGED, PASSWORD_RESET, REGISTRATION_APPROVED, REGISTRATION_EXISTING,
-    REGISTRATION_PENDING, REGISTRATION_RECEIVED, REGISTRATION_REJECTED, WELCOME, compose, load,
+    ACCOUNT_ACTIVATED, ACCOUNT_DEACTIVATED, MailTemplate, PASSWORD_CHANGED, PASSWORD_RESET,
+    REGISTRATION_APPROVED, REGISTRATION_EXISTING, REGISTRATION_PENDING, REGISTRATION_RECEIVED,
+    REGISTRATION_REJECTED, WELCOME, compose, load,
 };
 use super::{AppState, Millis};
 use crate::domain::account::{RegistrationForm, RegistrationSettings};
@@ -64,6 +65,26 @@ pub fn email_to(
         text_body: text,
         related_token_id: related_token_id.map(str::to_owned),
     }
+}
+
+/// Composes "account activated" or "account deactivated" for whoever an admin (de)activates.
+pub async fn status_notice(
+    state: &AppState,
+    active: bool,
+) -> Result<impl FnOnce(&Person) -> NewEmail + '_, AppError> {
+    let template = load(
+        state,
+        if active {
+            &ACCOUNT_ACTIVATED
+        } else {
+            &ACCOUNT_DEACTIVATED
+        },
+    )
+    .await?;
+    let login_url = state.config.link("/login");
+    Ok(move |person: &Person| {
+        email_to(state, &template, person, &[("login_url", &login_url)], None)
+    })
 }
 
 pub async fn registration_settings(state: &AppState) -> Result<RegistrationSettings, AppError> {

@@ -12,7 +12,7 @@ const PERSON: [&str; 4] = [
 
 /// Every template: its kind, its name for people, and the variables it may use besides the
 /// person's names, email and the portal name.
-pub const TEMPLATES: [(&str, &str, &[&str]); 10] = [
+pub const TEMPLATES: [(&str, &str, &[&str]); 12] = [
     ("invitation", "Invitation", &["invite_url", "expires_at"]),
     (
         "invitation_requested",
@@ -47,6 +47,8 @@ pub const TEMPLATES: [(&str, &str, &[&str]); 10] = [
         &["reset_url", "expires_at"],
     ),
     ("password_changed", "Password changed", &["reset_url"]),
+    ("account_activated", "Account activated", &["login_url"]),
+    ("account_deactivated", "Account deactivated", &[]),
 ];
 
 /// The name and variables of a template kind.

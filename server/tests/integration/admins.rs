@@ -2,13 +2,25 @@
 //! a provider-admin never changes a super-admin; the last active super-admin stays.
 
 use crate::support::*;
-use app::backend::db::AdminChange;
+use app::backend::db::{AdminChange, NewEmail, Person};
 use app::domain::Role;
 use app::domain::admin::{AdminRow, AdminsView};
 use app::domain::user::UserStatus;
 use reqwest::StatusCode;
 
 const PASSWORD: &str = "an admin's long password";
+
+/// The notice the store queues when an admin's status changes, as the store tests compose it.
+fn notice(person: &Person) -> NewEmail {
+    NewEmail {
+        kind: "account_deactivated".into(),
+        to_address: person.email.clone(),
+        subject: "Deactivated".into(),
+        html_body: String::new(),
+        text_body: String::new(),
+        related_token_id: None,
+    }
+}
 
 async fn add_admin(
     app: &TestApp,
@@ -181,12 +193,14 @@ async fn the_last_active_super_admin_cannot_be_deactivated_or_deleted_even_by_a_
                 &second,
                 AdminChange::Deactivate,
                 (&first, Role::SuperAdmin),
+                notice,
                 1
             ),
             store.change_admin(
                 &first,
                 AdminChange::Deactivate,
                 (&second, Role::SuperAdmin),
+                notice,
                 1
             ),
         );
@@ -195,10 +209,47 @@ async fn the_last_active_super_admin_cannot_be_deactivated_or_deleted_even_by_a_
         let off = if a.is_ok() { &second } else { &first };
         let on = if a.is_ok() { &first } else { &second };
         store
-            .change_admin(off, AdminChange::Activate, (on, Role::SuperAdmin), 1)
+            .change_admin(
+                off,
+                AdminChange::Activate,
+                (on, Role::SuperAdmin),
+                notice,
+                1,
+            )
             .await
             .expect("activate again");
     }
+}
+
+#[tokio::test]
+async fn a_deactivated_admin_is_told_by_email_and_so_is_one_activated_again() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let (id, other) = signed_in_admin(&app, "grace@example.com", "provider-admin").await;
+    for (change, kind) in [
+        ("deactivate", "account_deactivated"),
+        ("activate", "account_activated"),
+    ] {
+        let response = app
+            .call("change_admin", &[("id", id.as_str()), ("change", change)])
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{change}");
+        assert_eq!(
+            app.count(&format!(
+                "select count(*) from email_outbox where kind = '{kind}' and to_address = 'grace@example.com'"
+            ))
+            .await,
+            1,
+            "{change}"
+        );
+    }
+    let me: Option<app::domain::CurrentUser> = app
+        .call_with(&other, "me", &[])
+        .await
+        .json()
+        .await
+        .expect("me");
+    assert!(me.is_none(), "deactivation ended the admin's session");
 }
 
 #[tokio::test]

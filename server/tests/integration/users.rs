@@ -844,6 +844,58 @@ async fn deactivating_ends_sessions_and_invitations_and_deleting_removes_the_use
 }
 
 #[tokio::test]
+async fn activating_and_deactivating_a_user_who_signs_in_emails_them_once_per_change() {
+    let (app, smtp) = app_with_smtp().await;
+    let member = app
+        .create_user_ok(&[
+            ("email", "member@example.com"),
+            ("password", "a long enough password"),
+        ])
+        .await;
+    let never_invited = app.create_user_ok(&[("email", "quiet@example.com")]).await;
+    let set = |id: String, active: &'static str| {
+        let app = &app;
+        async move {
+            let response = app
+                .call("set_user_active", &[("id", &id), ("active", active)])
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+    };
+    set(member.clone(), "false").await;
+    // Deactivating an inactive user again changes nothing and tells nobody.
+    set(member.clone(), "false").await;
+    // Someone who never had a password cannot sign in either way: no email.
+    set(never_invited.clone(), "false").await;
+    set(never_invited, "true").await;
+    set(member.clone(), "true").await;
+
+    let messages = smtp.wait_for(2).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let messages_after = smtp.messages();
+    assert_eq!(messages_after.len(), 2, "{messages_after:#?}");
+    assert!(
+        messages[0].contains("To: member@example.com"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[0].contains("Subject: Your Portico account was deactivated"),
+        "{}",
+        messages[0]
+    );
+    assert!(messages[1].contains("Subject: Your Portico account is active"));
+    assert!(messages[1].contains(&format!("{}/login", app.base)));
+    assert_eq!(
+        app.count(
+            "select count(*) from email_outbox where kind in ('account_activated', 'account_deactivated')"
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
 async fn a_user_who_must_change_their_password_can_do_nothing_else() {
     let app = spawn_app().await;
     app.login_admin().await;

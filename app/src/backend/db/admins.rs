@@ -2,7 +2,8 @@
 //! under two rules the store enforces: a provider-admin never changes a super-admin, and the last
 //! active super-admin stays.
 
-use super::users::{commit_user_change, revoke_live_invitations, status_of};
+use super::outbox::NewEmail;
+use super::users::{Person, commit_user_change, set_status, status_of};
 use super::{Millis, NewAdmin, Store, StoreError, StoreResult, audit, insert_admin};
 use crate::domain::Role;
 use crate::domain::admin::AdminRow;
@@ -76,6 +77,7 @@ impl Store {
         id: &str,
         change: AdminChange,
         actor: (&str, Role),
+        notice: impl FnOnce(&Person) -> NewEmail,
         now: Millis,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
@@ -130,19 +132,7 @@ impl Store {
             }
             AdminChange::Activate | AdminChange::Deactivate => {
                 let activate = change == AdminChange::Activate;
-                sqlx::query("update users set status = $1, updated_at = $2 where id = $3")
-                    .bind(if activate { "active" } else { "inactive" })
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                if !activate {
-                    sqlx::query("delete from sessions where user_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                    revoke_live_invitations(&mut tx, id, now).await?;
-                }
+                set_status(&mut tx, id, activate, notice, now).await?;
                 let action = if activate {
                     "admin.activated"
                 } else {

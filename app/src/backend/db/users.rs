@@ -590,34 +590,26 @@ impl Store {
         Ok(revoked > 0)
     }
 
-    /// Activates or deactivates a consumer; deactivation ends their sessions and invitations.
+    /// Activates or deactivates a consumer (see `set_status`).
     pub async fn set_user_active(
         &self,
         user_id: &str,
         active: bool,
+        notice: impl FnOnce(&Person) -> NewEmail,
         actor_id: &str,
         now: Millis,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
-            "update users set status = $1, updated_at = $2 where id = $3 and role in ('consumer-admin', 'consumer-team-member')",
-        )
-        .bind(if active { "active" } else { "inactive" })
-        .bind(now)
+        let found = sqlx::query(&format!(
+            "select 1 as one from users u where u.id = $1 and {CONSUMER}"
+        ))
         .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
+        .fetch_optional(&mut *tx)
+        .await?;
+        if found.is_none() {
             return Err(StoreError::NotFound);
         }
-        if !active {
-            sqlx::query("delete from sessions where user_id = $1")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            revoke_live_invitations(&mut tx, user_id, now).await?;
-        }
+        set_status(&mut tx, user_id, active, notice, now).await?;
         let action = if active {
             "user.activated"
         } else {
@@ -867,6 +859,45 @@ pub(super) async fn consume_token(
     } else {
         Err(StoreError::NotFound)
     }
+}
+
+/// Sets a user's stored status in the caller's transaction; deactivation ends their sessions and
+/// invitations. When the status changes for someone who has a password (who signs in),
+/// `notice` composes the email that tells them ("account activated" or "deactivated").
+pub(super) async fn set_status(
+    tx: &mut Tx,
+    user_id: &str,
+    active: bool,
+    notice: impl FnOnce(&Person) -> NewEmail,
+    now: Millis,
+) -> StoreResult<()> {
+    let status = if active { "active" } else { "inactive" };
+    let row = sqlx::query(
+        "select u.first_name, u.last_name, u.email, u.status, u.password_hash from users u where u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let changed = row.try_get::<String, _>("status")? != status;
+    let has_password = row.try_get::<Option<String>, _>("password_hash")?.is_some();
+    sqlx::query("update users set status = $1, updated_at = $2 where id = $3")
+        .bind(status)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    if !active {
+        sqlx::query("delete from sessions where user_id = $1")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        revoke_live_invitations(tx, user_id, now).await?;
+    }
+    if changed && has_password {
+        insert_email(tx, &notice(&person_of(&row)?), now).await?;
+    }
+    Ok(())
 }
 
 pub(super) async fn revoke_live_invitations(
