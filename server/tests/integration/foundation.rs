@@ -423,6 +423,31 @@ async fn starting_twice_at_once_creates_one_default_organization() {
 }
 
 #[tokio::test]
+async fn postgres_has_statistics_for_the_search_indexes_once_users_exist() {
+    if !fresh_database_url().await.starts_with("postgres") {
+        return;
+    }
+    // Without them its planner walked a million users for an email search (2.2 s).
+    let mut first = spawn_app().await;
+    first
+        .insert_consumer("grace@example.com", "a long password")
+        .await;
+    let url = first.database_url.clone();
+    first.stop().await;
+    let again = spawn_with(TestOptions {
+        database_url: Some(url),
+        ..Default::default()
+    })
+    .await;
+    assert!(
+        again
+            .count("select count(*) from pg_stats where tablename = 'users_search_full_name'")
+            .await
+            > 0
+    );
+}
+
+#[tokio::test]
 async fn the_database_keeps_one_default_team_per_organization_and_teams_inside_it() {
     let app = spawn_app().await;
     let pool = app.state.store.pool();

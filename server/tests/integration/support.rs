@@ -13,6 +13,11 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 
 /// A fresh database URL: a new SQLite file, or a new Postgres database on TEST_POSTGRES_URL.
 pub async fn fresh_database_url() -> String {
+    fresh_database_url_with("").await
+}
+
+/// The same, creating the Postgres database with `postgres_options` (e.g. its collation).
+pub async fn fresh_database_url_with(postgres_options: &str) -> String {
     let name = format!(
         "portico_t_{}_{}",
         SystemTime::now()
@@ -28,7 +33,7 @@ pub async fn fresh_database_url() -> String {
                 .await
                 .expect("connect to TEST_POSTGRES_URL");
             drop_stale_databases(&mut conn).await;
-            sqlx::query(&format!("create database {name}"))
+            sqlx::query(&format!("create database {name} {postgres_options}"))
                 .execute(&mut conn)
                 .await
                 .expect("create test database");

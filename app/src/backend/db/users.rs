@@ -2,7 +2,7 @@
 
 use super::outbox::{NewEmail, insert_email};
 use super::query::{Bind, Sql};
-use super::{Millis, Store, StoreError, StoreResult, Tx, audit, new_id};
+use super::{Dialect, Millis, Store, StoreError, StoreResult, Tx, audit, new_id};
 use crate::domain::Role;
 use crate::domain::user::{
     AuditRecord, Choice, InvitationRecord, TeamChoice, UserDetail, UserListItem, UserPage,
@@ -340,7 +340,7 @@ impl Store {
         let mut count = Sql::new(&format!(
             "select count(*) as n from (select 1 from users u where {CONSUMER}"
         ));
-        push_filters(&mut count, query, now);
+        push_filters(&mut count, query, now, Plan::Indexed, self.dialect);
         let cap = count.bind(Bind::Int(COUNT_CAP + 1));
         count.push(&format!(" limit {cap}) capped"));
         let counted: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
@@ -356,40 +356,47 @@ impl Store {
             .as_deref()
             .is_some_and(|s| !s.trim().is_empty());
         // A search matching more than the count's cap, newest first: its first matches are almost
-        // always among the most recent users, so look there before sorting every match.
+        // always among the most recent users, so walk those newest first before sorting every match.
         let mut rows = Vec::new();
-        if total_is_capped && searching && query.sort == UserSort::Created {
-            rows = page_query(query, now, limit, true)
+        if total_is_capped
+            && searching
+            && query.sort == UserSort::Created
+            && self.dialect.walks_recent_first()
+        {
+            rows = page_query(query, now, limit, Plan::RecentFirst, self.dialect)
                 .query()
                 .fetch_all(&self.pool)
                 .await?;
         }
         if rows.len() as i64 <= limit {
-            rows = page_query(query, now, limit, false)
+            rows = page_query(query, now, limit, Plan::Indexed, self.dialect)
                 .query()
                 .fetch_all(&self.pool)
                 .await?;
         }
+        // The cursor holds the sort keys as the database computed them (its lower() is not
+        // Rust's for every letter), so the next page starts exactly after this one.
+        let next_cursor = if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            rows.last()
+                .map(|row| -> StoreResult<String> {
+                    let key = |column: &str| row.try_get::<String, _>(column);
+                    Ok(encode_cursor(&match query.sort {
+                        UserSort::Created => {
+                            vec![row.try_get::<i64, _>("created_at")?.to_string(), key("id")?]
+                        }
+                        UserSort::Name => vec![key("key_last")?, key("key_first")?, key("id")?],
+                        UserSort::Email => vec![key("key_email")?, key("id")?],
+                    }))
+                })
+                .transpose()?
+        } else {
+            None
+        };
         let mut users = rows
             .iter()
             .map(|r| list_item(r, now))
             .collect::<StoreResult<Vec<_>>>()?;
-        let next_cursor = if users.len() as i64 > limit {
-            users.truncate(limit as usize);
-            users.last().map(|u| {
-                encode_cursor(&match query.sort {
-                    UserSort::Created => vec![u.created_at.to_string(), u.id.clone()],
-                    UserSort::Name => vec![
-                        u.last_name.to_lowercase(),
-                        u.first_name.to_lowercase(),
-                        u.id.clone(),
-                    ],
-                    UserSort::Email => vec![u.email.to_lowercase(), u.id.clone()],
-                })
-            })
-        } else {
-            None
-        };
         self.fill_teams(&mut users).await?;
         Ok(UserPage {
             users,
@@ -950,17 +957,35 @@ async fn set_teams(
     Ok(())
 }
 
-/// How many of the most recent users the newest-first search looks at before it sorts every match.
+/// How many of the most recent users the newest-first search walks before it sorts every match.
 pub const RECENT_WINDOW: i64 = 20_000;
 
-/// The page query of the users table. With `recent_window`, it reads only the `RECENT_WINDOW`
-/// newest users after the cursor: when that yields a full page, it is the same page the whole
-/// table gives (every match outside the window is older), found without sorting every match.
-fn page_query(query: &UserQuery, now: Millis, limit: i64, recent_window: bool) -> Sql {
-    let mut page = Sql::new(&format!("select {ROW_COLUMNS} from "));
+/// How the users table's page is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// The search and filters on their indexes, then sorted.
+    Indexed,
+    /// Newest first along the creation-time index, testing the search on each row, among the
+    /// `RECENT_WINDOW` newest users after the cursor only. When that yields a full page it is the
+    /// page the whole table gives (every match outside the window is older), found without
+    /// sorting every match: for a search matching a large share of users, a few thousand rows
+    /// read in order instead of every match sorted.
+    RecentFirst,
+}
+
+/// The page query of the users table.
+fn page_query(query: &UserQuery, now: Millis, limit: i64, plan: Plan, dialect: Dialect) -> Sql {
+    let mut page = Sql::new(&format!(
+        "select {ROW_COLUMNS}, lower(u.last_name) as key_last, lower(u.first_name) as key_first, \
+         lower(u.email) as key_email from users u join organizations o on o.id = u.organization_id \
+         where {CONSUMER}"
+    ));
     let cursor = query.cursor.as_deref().and_then(decode_cursor);
-    if recent_window {
-        page.push("(select * from users w");
+    if plan == Plan::RecentFirst {
+        // The creation time of the window's oldest user: a range on the creation-time index, so
+        // the walk stops there. With fewer users after the cursor than the window holds it is
+        // null, the page comes back empty, and the indexed plan answers.
+        page.push(" and u.created_at >= (select w.created_at from users w");
         if let Some([at, id]) = cursor.as_deref() {
             let at = page.bind(Bind::Int(at.parse().unwrap_or(0)));
             let id = page.bind(Bind::Text(id.clone()));
@@ -968,17 +993,12 @@ fn page_query(query: &UserQuery, now: Millis, limit: i64, recent_window: bool) -
                 " where (w.created_at < {at} or (w.created_at = {at} and w.id < {id}))"
             ));
         }
-        let window = page.bind(Bind::Int(RECENT_WINDOW));
+        let offset = page.bind(Bind::Int(RECENT_WINDOW - 1));
         page.push(&format!(
-            " order by w.created_at desc, w.id desc limit {window}) u"
+            " order by w.created_at desc, w.id desc limit 1 offset {offset})"
         ));
-    } else {
-        page.push("users u");
     }
-    page.push(&format!(
-        " join organizations o on o.id = u.organization_id where {CONSUMER}"
-    ));
-    push_filters(&mut page, query, now);
+    push_filters(&mut page, query, now, plan, dialect);
     let order = match query.sort {
         UserSort::Created => {
             if let Some([at, id]) = cursor.as_deref() {
@@ -1019,27 +1039,66 @@ fn page_query(query: &UserQuery, now: Millis, limit: i64, recent_window: bool) -
     page
 }
 
+/// The search: a case-insensitive prefix of the email, the last name or "first last" (which
+/// also covers the first name: a name that starts with it starts "first last" too).
+fn push_search(sql: &mut Sql, search: &str, plan: Plan, dialect: Dialect) {
+    match plan {
+        // Byte ranges on the expression indexes of migration 0006, in collation "binary"
+        // (SQLite's own; on Postgres one the store creates from "C", so a linguistic database
+        // collation changes nothing). lower() in SQL on both sides: the database's idea of lower
+        // case (SQLite's changes ASCII letters only) is then the same for the keys and the search.
+        Plan::Indexed => {
+            let lo = sql.bind(Bind::Text(search.to_owned()));
+            let hi = sql.bind(Bind::Text(format!("{search}\u{10FFFF}")));
+            let ranges: Vec<String> = [
+                "lower(u.email)",
+                "lower(u.last_name)",
+                "lower(u.first_name || ' ' || u.last_name)",
+            ]
+            .iter()
+            .map(|key| {
+                format!(
+                    "({key} collate \"binary\" >= lower({lo}) and {key} collate \"binary\" < lower({hi}))"
+                )
+            })
+            .collect();
+            sql.push(&format!(" and ({})", ranges.join(" or ")));
+        }
+        // Tested row by row while another index is walked: a case-insensitive LIKE (ILIKE on
+        // Postgres) on the columns themselves is the same test at a third of the cost of the
+        // ranges (SQLite's LIKE folds ASCII letters, as its lower() does).
+        Plan::RecentFirst => {
+            let escaped: String = search
+                .chars()
+                .flat_map(|c| match c {
+                    '%' | '_' | '\\' => vec!['\\', c],
+                    c => vec![c],
+                })
+                .collect();
+            let pattern = sql.bind(Bind::Text(format!("{escaped}%")));
+            let like = dialect.case_insensitive_like();
+            let tests: Vec<String> = [
+                "u.email",
+                "u.last_name",
+                "(u.first_name || ' ' || u.last_name)",
+            ]
+            .iter()
+            .map(|column| format!("{column} {like} {pattern} escape '\\'"))
+            .collect();
+            sql.push(&format!(" and ({})", tests.join(" or ")));
+        }
+    }
+}
+
 /// The search and filters of the users table, shared by its count and its page.
-fn push_filters(sql: &mut Sql, query: &UserQuery, now: Millis) {
+fn push_filters(sql: &mut Sql, query: &UserQuery, now: Millis, plan: Plan, dialect: Dialect) {
     if let Some(search) = query
         .search
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        // A case-insensitive prefix of the email, first name, last name or "first last": each a
-        // range on an expression index, which both databases use (binary order: SQLite, and
-        // Postgres with the C collation).
-        let low = search.to_lowercase();
-        let lo = sql.bind(Bind::Text(low.clone()));
-        let hi = sql.bind(Bind::Text(format!("{low}\u{10FFFF}")));
-        sql.push(&format!(
-            " and ((lower(u.email) >= {lo} and lower(u.email) < {hi}) \
-             or (lower(u.first_name) >= {lo} and lower(u.first_name) < {hi}) \
-             or (lower(u.last_name) >= {lo} and lower(u.last_name) < {hi}) \
-             or (lower(u.first_name || ' ' || u.last_name) >= {lo} \
-                 and lower(u.first_name || ' ' || u.last_name) < {hi}))"
-        ));
+        push_search(sql, search, plan, dialect);
     }
     if let Some(org) = &query.organization_id {
         let org = sql.bind(Bind::Text(org.clone()));
