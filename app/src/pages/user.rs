@@ -131,7 +131,8 @@ fn UserView(
         <div class="page-head">
             <h1>{name.clone()}</h1>
             <a class="button secondary" href=format!("/admin/users/{id}/edit")>"Edit"</a>
-            <details class="menu">
+            // Choosing an action closes the menu (without wasm the page reloads closed anyway).
+            <details class="menu" on:submit=close_menu>
                 <summary>"More Options"</summary>
                 <div class="menu-items">
                     {can_invite.then(|| view! {
@@ -307,4 +308,15 @@ fn UserTeams(
 struct Decisions {
     approve: ServerAction<ApproveRegistration>,
     reject: ServerAction<RejectRegistration>,
+}
+
+/// Closes the `<details>` menu whose form was just submitted.
+fn close_menu(ev: leptos::ev::SubmitEvent) {
+    use leptos::wasm_bindgen::JsCast as _;
+    if let Some(menu) = ev
+        .current_target()
+        .and_then(|target| target.dyn_into::<leptos::web_sys::Element>().ok())
+    {
+        let _ = menu.remove_attribute("open");
+    }
 }
