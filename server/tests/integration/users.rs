@@ -1178,20 +1178,16 @@ async fn a_broad_search_pages_newest_first_whether_its_matches_are_recent_or_old
     let mut seen: Vec<(i64, String)> = Vec::new();
     let mut cursor = None;
     loop {
-        let page = app
-            .state
-            .store
-            .list_users(
-                &app::backend::db::UserQuery {
-                    search: Some("zed".into()),
-                    cursor: cursor.clone(),
-                    limit: 50,
-                    ..Default::default()
-                },
-                app.state.clock.now(),
-            )
-            .await
-            .expect("page");
+        let page = store_page(
+            &app,
+            app::backend::db::UserQuery {
+                search: Some("zed".into()),
+                cursor: cursor.clone(),
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await;
         assert!(page.total_is_capped);
         seen.extend(page.users.iter().map(|u| (u.created_at, u.id.clone())));
         cursor = page.next_cursor;
@@ -1207,21 +1203,31 @@ async fn a_broad_search_pages_newest_first_whether_its_matches_are_recent_or_old
     assert!(seen[0].1.starts_with("new-") && seen[2_199].1.starts_with("old-"));
 }
 
+/// A page of the users table as the store answers it.
+async fn store_page(app: &TestApp, query: app::backend::db::UserQuery) -> UserPage {
+    app.state
+        .store
+        .list_users(&query, app.state.clock.now())
+        .await
+        .expect("page")
+}
+
+/// The first 50 users a search finds, newest first.
+async fn search_page(app: &TestApp, search: &str) -> UserPage {
+    store_page(
+        app,
+        app::backend::db::UserQuery {
+            search: Some(search.into()),
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
 /// The names a search of the users table finds, as the store answers it.
 async fn search_names(app: &TestApp, search: &str) -> Vec<String> {
-    let page = app
-        .state
-        .store
-        .list_users(
-            &app::backend::db::UserQuery {
-                search: Some(search.into()),
-                limit: 50,
-                ..Default::default()
-            },
-            app.state.clock.now(),
-        )
-        .await
-        .expect("page");
+    let page = search_page(app, search).await;
     let mut names: Vec<String> = page.users.into_iter().map(|u| u.first_name).collect();
     names.sort();
     names
@@ -1284,20 +1290,16 @@ async fn paging_by_name_keeps_every_user_whose_name_starts_beyond_ascii() {
         let mut seen = Vec::new();
         let mut cursor = None;
         loop {
-            let page = app
-                .state
-                .store
-                .list_users(
-                    &app::backend::db::UserQuery {
-                        sort,
-                        cursor: cursor.clone(),
-                        limit: 1,
-                        ..Default::default()
-                    },
-                    app.state.clock.now(),
-                )
-                .await
-                .expect("page");
+            let page = store_page(
+                &app,
+                app::backend::db::UserQuery {
+                    sort,
+                    cursor: cursor.clone(),
+                    limit: 1,
+                    ..Default::default()
+                },
+            )
+            .await;
             seen.extend(page.users.into_iter().map(|u| u.id));
             cursor = page.next_cursor;
             if cursor.is_none() {
@@ -1321,19 +1323,7 @@ async fn a_broad_search_takes_percent_and_underscore_as_themselves() {
     bulk_consumers(&app, "plain-", "Zed", 1_100, 100_000).await;
     bulk_consumers(&app, "percent-", "Z%d", 1_100, 200_000).await;
     for (search, prefix) in [("z_d", "underscore-"), ("z%", "percent-"), ("ze", "plain-")] {
-        let page = app
-            .state
-            .store
-            .list_users(
-                &app::backend::db::UserQuery {
-                    search: Some(search.into()),
-                    limit: 50,
-                    ..Default::default()
-                },
-                app.state.clock.now(),
-            )
-            .await
-            .expect("page");
+        let page = search_page(&app, search).await;
         assert!(page.total_is_capped, "{search}");
         assert_eq!(page.users.len(), 50, "{search}");
         assert!(
