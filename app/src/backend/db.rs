@@ -76,14 +76,6 @@ impl Dialect {
         self == Self::Sqlite
     }
 
-    /// The case-insensitive LIKE: SQLite's LIKE folds ASCII letters already; Postgres has ILIKE.
-    fn case_insensitive_like(self) -> &'static str {
-        match self {
-            Self::Sqlite => "like",
-            Self::Postgres => "ilike",
-        }
-    }
-
     /// Run before the migrations, in one transaction: on Postgres, the collation "binary"
     /// (bytewise, from "C") that the search ranges and their indexes name, as SQLite's built-in
     /// BINARY (migration 0006). Instances starting together take turns on an advisory lock.

@@ -3,7 +3,7 @@
 //! active super-admin stays.
 
 use super::outbox::NewEmail;
-use super::users::{Person, commit_user_change, set_status, status_of};
+use super::users::{Audience, Person, commit_user_change, set_status, status_of};
 use super::{Millis, NewAdmin, Store, StoreError, StoreResult, audit, insert_admin};
 use crate::domain::Role;
 use crate::domain::admin::AdminRow;
@@ -132,7 +132,7 @@ impl Store {
             }
             AdminChange::Activate | AdminChange::Deactivate => {
                 let activate = change == AdminChange::Activate;
-                set_status(&mut tx, id, activate, notice, now).await?;
+                set_status(&mut tx, id, Audience::Admins, activate, notice, now).await?;
                 let action = if activate {
                     "admin.activated"
                 } else {

@@ -2,7 +2,7 @@
 
 use super::outbox::{NewEmail, insert_email};
 use super::query::{Bind, Sql};
-use super::{Dialect, Millis, Store, StoreError, StoreResult, Tx, audit, new_id};
+use super::{Millis, Store, StoreError, StoreResult, Tx, audit, new_id};
 use crate::domain::Role;
 use crate::domain::user::{
     AuditRecord, Choice, InvitationRecord, TeamChoice, UserDetail, UserListItem, UserPage,
@@ -340,7 +340,7 @@ impl Store {
         let mut count = Sql::new(&format!(
             "select count(*) as n from (select 1 from users u where {CONSUMER}"
         ));
-        push_filters(&mut count, query, now, Plan::Indexed, self.dialect);
+        push_filters(&mut count, query, now, Plan::Indexed);
         let cap = count.bind(Bind::Int(COUNT_CAP + 1));
         count.push(&format!(" limit {cap}) capped"));
         let counted: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
@@ -363,13 +363,13 @@ impl Store {
             && query.sort == UserSort::Created
             && self.dialect.walks_recent_first()
         {
-            rows = page_query(query, now, limit, Plan::RecentFirst, self.dialect)
+            rows = page_query(query, now, limit, Plan::RecentFirst)
                 .query()
                 .fetch_all(&self.pool)
                 .await?;
         }
         if rows.len() as i64 <= limit {
-            rows = page_query(query, now, limit, Plan::Indexed, self.dialect)
+            rows = page_query(query, now, limit, Plan::Indexed)
                 .query()
                 .fetch_all(&self.pool)
                 .await?;
@@ -607,16 +607,7 @@ impl Store {
         now: Millis,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let found = sqlx::query(&format!(
-            "select 1 as one from users u where u.id = $1 and {CONSUMER}"
-        ))
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if found.is_none() {
-            return Err(StoreError::NotFound);
-        }
-        set_status(&mut tx, user_id, active, notice, now).await?;
+        set_status(&mut tx, user_id, Audience::Consumers, active, notice, now).await?;
         let action = if active {
             "user.activated"
         } else {
@@ -868,20 +859,23 @@ pub(super) async fn consume_token(
     }
 }
 
-/// Sets a user's stored status in the caller's transaction; deactivation ends their sessions and
-/// invitations. When the status changes for someone who has a password (who signs in),
+/// Sets the stored status of a user of `audience` in the caller's transaction (`NotFound` for
+/// anyone else); deactivation ends their sessions and invitations. When the status changes for someone who has a password (who signs in),
 /// `notice` composes the email that tells them ("account activated" or "deactivated").
 pub(super) async fn set_status(
     tx: &mut Tx,
     user_id: &str,
+    audience: Audience,
     active: bool,
     notice: impl FnOnce(&Person) -> NewEmail,
     now: Millis,
 ) -> StoreResult<()> {
     let status = if active { "active" } else { "inactive" };
-    let row = sqlx::query(
-        "select u.first_name, u.last_name, u.email, u.status, u.password_hash from users u where u.id = $1",
-    )
+    let row = sqlx::query(&format!(
+        "select u.first_name, u.last_name, u.email, u.status, u.password_hash from users u \
+         where u.id = $1 and {}",
+        audience.predicate()
+    ))
     .bind(user_id)
     .fetch_optional(&mut **tx)
     .await?
@@ -974,7 +968,7 @@ enum Plan {
 }
 
 /// The page query of the users table.
-fn page_query(query: &UserQuery, now: Millis, limit: i64, plan: Plan, dialect: Dialect) -> Sql {
+fn page_query(query: &UserQuery, now: Millis, limit: i64, plan: Plan) -> Sql {
     let mut page = Sql::new(&format!(
         "select {ROW_COLUMNS}, lower(u.last_name) as key_last, lower(u.first_name) as key_first, \
          lower(u.email) as key_email from users u join organizations o on o.id = u.organization_id \
@@ -998,7 +992,7 @@ fn page_query(query: &UserQuery, now: Millis, limit: i64, plan: Plan, dialect: D
             " order by w.created_at desc, w.id desc limit 1 offset {offset})"
         ));
     }
-    push_filters(&mut page, query, now, plan, dialect);
+    push_filters(&mut page, query, now, plan);
     let order = match query.sort {
         UserSort::Created => {
             if let Some([at, id]) = cursor.as_deref() {
@@ -1041,7 +1035,7 @@ fn page_query(query: &UserQuery, now: Millis, limit: i64, plan: Plan, dialect: D
 
 /// The search: a case-insensitive prefix of the email, the last name or "first last" (which
 /// also covers the first name: a name that starts with it starts "first last" too).
-fn push_search(sql: &mut Sql, search: &str, plan: Plan, dialect: Dialect) {
+fn push_search(sql: &mut Sql, search: &str, plan: Plan) {
     match plan {
         // Byte ranges on the expression indexes of migration 0006, in collation "binary"
         // (SQLite's own; on Postgres one the store creates from "C", so a linguistic database
@@ -1064,9 +1058,9 @@ fn push_search(sql: &mut Sql, search: &str, plan: Plan, dialect: Dialect) {
             .collect();
             sql.push(&format!(" and ({})", ranges.join(" or ")));
         }
-        // Tested row by row while another index is walked: a case-insensitive LIKE (ILIKE on
-        // Postgres) on the columns themselves is the same test at a third of the cost of the
-        // ranges (SQLite's LIKE folds ASCII letters, as its lower() does).
+        // Tested row by row while the creation-time index is walked, which only SQLite does
+        // (`Dialect::walks_recent_first`): its LIKE folds ASCII letters, as its lower() does, so
+        // a LIKE on the columns themselves is the same test at a third of the cost of the ranges.
         Plan::RecentFirst => {
             let escaped: String = search
                 .chars()
@@ -1076,14 +1070,13 @@ fn push_search(sql: &mut Sql, search: &str, plan: Plan, dialect: Dialect) {
                 })
                 .collect();
             let pattern = sql.bind(Bind::Text(format!("{escaped}%")));
-            let like = dialect.case_insensitive_like();
             let tests: Vec<String> = [
                 "u.email",
                 "u.last_name",
                 "(u.first_name || ' ' || u.last_name)",
             ]
             .iter()
-            .map(|column| format!("{column} {like} {pattern} escape '\\'"))
+            .map(|column| format!("{column} like {pattern} escape '\\'"))
             .collect();
             sql.push(&format!(" and ({})", tests.join(" or ")));
         }
@@ -1091,14 +1084,14 @@ fn push_search(sql: &mut Sql, search: &str, plan: Plan, dialect: Dialect) {
 }
 
 /// The search and filters of the users table, shared by its count and its page.
-fn push_filters(sql: &mut Sql, query: &UserQuery, now: Millis, plan: Plan, dialect: Dialect) {
+fn push_filters(sql: &mut Sql, query: &UserQuery, now: Millis, plan: Plan) {
     if let Some(search) = query
         .search
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        push_search(sql, search, plan, dialect);
+        push_search(sql, search, plan);
     }
     if let Some(org) = &query.organization_id {
         let org = sql.bind(Bind::Text(org.clone()));
