@@ -41,6 +41,34 @@ pub async fn list_users(
     .map_err(with_status)
 }
 
+/// The exact number of consumers matching the search and filters (empty strings mean "any"):
+/// what the table shows when a page's own count stopped at its cap.
+#[server(prefix = "/api", endpoint = "count_users")]
+pub async fn count_users(
+    search: String,
+    organization_id: String,
+    team_id: String,
+    status: String,
+) -> Result<i64, AppError> {
+    use crate::backend::db::UserQuery;
+    use crate::domain::user::UserStatus;
+    async {
+        require_admin().await?;
+        let state = AppState::from_context()?;
+        let some = |s: String| Some(s).filter(|s| !s.is_empty());
+        let query = UserQuery {
+            search: some(search),
+            organization_id: some(organization_id),
+            team_id: some(team_id),
+            status: UserStatus::from_key(&status),
+            ..UserQuery::default()
+        };
+        Ok(state.store.count_users(&query, state.clock.now()).await?)
+    }
+    .await
+    .map_err(with_status)
+}
+
 /// The organizations and teams the add-user dialog and the filters offer.
 #[server(prefix = "/api", endpoint = "user_choices")]
 pub async fn user_choices() -> Result<(Vec<Choice>, Vec<TeamChoice>), AppError> {

@@ -1,7 +1,7 @@
 //! `/admin/users`: the users table with search, filters, sort and keyset pages, and the
 //! "Add user" dialog (a native `<dialog>` around an `ActionForm`, open when `?add=1`).
 
-use crate::api::users::{CreateUser, PAGE_SIZE, list_users, user_choices};
+use crate::api::users::{CreateUser, PAGE_SIZE, count_users, list_users, user_choices};
 use crate::components::{FieldError, FormError, action_error};
 use crate::domain::user::{TeamChoice, UserPage, UserStatus};
 use crate::domain::{Email, Password, PersonName, format_time};
@@ -34,6 +34,20 @@ pub fn UsersPage() -> impl IntoView {
             list_users(q, organization, team, status, sort, cursor)
         },
     );
+    // The page counts up to a cap, so it stays fast at any size; past the cap the table shows
+    // this exact count, which does not change with the page shown.
+    let exact_total = Resource::new(
+        move || {
+            (
+                param("q"),
+                param("organization"),
+                param("team"),
+                param("status"),
+                create.version().get(),
+            )
+        },
+        |(q, organization, team, status, _)| count_users(q, organization, team, status),
+    );
     let opener = NodeRef::<leptos::html::A>::new();
     view! {
         <Title text="Users · Portico"/>
@@ -56,7 +70,7 @@ pub fn UsersPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading users…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <UsersTable page/> }.into_any(),
+                    Ok(page) => view! { <UsersTable page exact_total/> }.into_any(),
                     Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -129,7 +143,7 @@ fn Filters(
 }
 
 #[component]
-fn UsersTable(page: UserPage) -> impl IntoView {
+fn UsersTable(page: UserPage, exact_total: Resource<Result<i64, AppError>>) -> impl IntoView {
     let query = use_query_map();
     let next_href = page.next_cursor.clone().map(|cursor| {
         let mut pairs: Vec<(String, String)> = query.with_untracked(|q| {
@@ -147,10 +161,21 @@ fn UsersTable(page: UserPage) -> impl IntoView {
     });
     let first_page = query.with_untracked(|q| q.get("cursor").is_some());
     let total = page.total;
-    let count_text = match (total, page.total_is_capped) {
-        (n, true) => format!("More than {} users", group_thousands(n)),
-        (1, false) => "1 user".to_owned(),
-        (n, false) => format!("{} users", group_thousands(n)),
+    let capped = page.total_is_capped;
+    let count = if capped {
+        let more = format!("More than {} users", group_thousands(total));
+        let shown = more.clone();
+        view! {
+            <Suspense fallback=move || more>
+                {move || {
+                    let shown = shown.clone();
+                    Suspend::new(async move { exact_total.await.map(count_text).unwrap_or(shown) })
+                }}
+            </Suspense>
+        }
+        .into_any()
+    } else {
+        count_text(total).into_any()
     };
     if page.users.is_empty() && total == 0 {
         return view! {
@@ -159,7 +184,7 @@ fn UsersTable(page: UserPage) -> impl IntoView {
         .into_any();
     }
     view! {
-        <p class="count" role="status">{count_text}</p>
+        <p class="count" role="status">{count}</p>
         <table class="data">
             <thead>
                 <tr><th>"Name"</th><th>"Email"</th><th>"Organization"</th><th>"Teams"</th><th>"Status"</th><th>"Created"</th></tr>
@@ -184,6 +209,14 @@ fn UsersTable(page: UserPage) -> impl IntoView {
         </nav>
     }
     .into_any()
+}
+
+/// "1 user", "10,000 users".
+fn count_text(n: i64) -> String {
+    match n {
+        1 => "1 user".to_owned(),
+        n => format!("{} users", group_thousands(n)),
+    }
 }
 
 /// 10000 as "10,000".

@@ -193,6 +193,16 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
             ],
             ADMIN_ONLY,
         ),
+        (
+            "count_users",
+            vec![
+                ("search", ""),
+                ("organization_id", ""),
+                ("team_id", ""),
+                ("status", ""),
+            ],
+            ADMIN_ONLY,
+        ),
         ("user_choices", vec![], ADMIN_ONLY),
         (
             "create_user",

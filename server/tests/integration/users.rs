@@ -963,7 +963,7 @@ async fn a_user_who_must_change_their_password_can_do_nothing_else() {
 #[tokio::test]
 async fn every_users_menu_function_refuses_strangers_and_consumers() {
     let app = spawn_app().await;
-    let calls: [(&str, &[(&str, &str)]); 10] = [
+    let calls: [(&str, &[(&str, &str)]); 11] = [
         (
             "list_users",
             &[
@@ -973,6 +973,15 @@ async fn every_users_menu_function_refuses_strangers_and_consumers() {
                 ("status", ""),
                 ("sort", ""),
                 ("cursor", ""),
+            ],
+        ),
+        (
+            "count_users",
+            &[
+                ("search", ""),
+                ("organization_id", ""),
+                ("team_id", ""),
+                ("status", ""),
             ],
         ),
         ("user_choices", &[]),
@@ -1109,7 +1118,7 @@ async fn the_invitation_lifetime_setting_sets_new_invitations_expiry() {
 }
 
 #[tokio::test]
-async fn past_a_thousand_matches_the_total_reads_more_than_a_thousand() {
+async fn past_a_thousand_matches_a_page_counts_to_the_cap_and_the_table_shows_the_exact_total() {
     let app = spawn_app().await;
     app.login_admin().await;
     let values: Vec<String> = (0..1001)
@@ -1135,6 +1144,37 @@ async fn past_a_thousand_matches_the_total_reads_more_than_a_thousand() {
         (2, false),
         "bulk100 and bulk1000"
     );
+    let count = |fields: &'static [(&'static str, &'static str)]| {
+        let app = &app;
+        async move {
+            let mut form = vec![
+                ("search", ""),
+                ("organization_id", ""),
+                ("team_id", ""),
+                ("status", ""),
+            ];
+            for (k, v) in fields {
+                form.retain(|(key, _)| key != k);
+                form.push((k, v));
+            }
+            let response = app.call("count_users", &form).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            response.json::<i64>().await.expect("count")
+        }
+    };
+    assert_eq!(count(&[]).await, 1001);
+    assert_eq!(
+        count(&[("search", "BULK1")]).await,
+        112,
+        "bulk1, bulk10–19, bulk100–199, bulk1000"
+    );
+    assert_eq!(count(&[("status", "not-invited")]).await, 1001);
+    assert_eq!(count(&[("status", "active")]).await, 0);
+    assert_eq!(
+        count(&[("organization_id", app::backend::db::DEFAULT_ORGANIZATION_ID)]).await,
+        1001
+    );
+    // The page itself, rendered by the server (what a browser without JavaScript gets).
     let html = app
         .client
         .get(app.url("/admin/users"))
@@ -1144,7 +1184,18 @@ async fn past_a_thousand_matches_the_total_reads_more_than_a_thousand() {
         .text()
         .await
         .expect("html");
-    assert!(html.contains("More than 1,000 users"));
+    assert!(html.contains("1,001 users"), "{html}");
+    assert!(!html.contains("More than"));
+    let filtered = app
+        .client
+        .get(app.url("/admin/users?q=bulk&status=not-invited&sort=name"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(filtered.contains("1,001 users"), "{filtered}");
 }
 
 /// Inserts `count` consumers named `first` `last{n}` with creation times `from + n`.
