@@ -1,7 +1,8 @@
 //! `portico-bench`: seeds a database with many API consumers and measures the users-list server
 //! function over HTTP (first page, a search, a filtered page, a deep keyset page), printing
-//! p50/p99 per case; with `--org-delete-users`, it also times deleting an organization that many
-//! users belong to. Rerun it with the commands in docs/benchmarks.md.
+//! p50/p99 per case, and the exact count the table asks for beside each; with
+//! `--org-delete-users`, it also times deleting an organization that many users belong to.
+//! Rerun it with the commands in docs/benchmarks.md.
 
 use anyhow::Context as _;
 use app::backend::config::Config;
@@ -210,7 +211,7 @@ async fn main() -> anyhow::Result<()> {
         ("sorted by name", list("", "", "name", "")),
         ("deep keyset page (41st)", list("", "", "", &cursor)),
     ];
-    for (name, form) in cases {
+    for (name, mut form) in cases {
         let mut times = Vec::with_capacity(args.iterations);
         for i in 0..(args.iterations + 20) {
             let began = Instant::now();
@@ -226,15 +227,45 @@ async fn main() -> anyhow::Result<()> {
             }
             anyhow::ensure!(!page.users.is_empty(), "{name}: empty page");
         }
-        times.sort();
-        let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
-        println!(
-            "  {name:<26} p50 {:>8.2} ms   p99 {:>8.2} ms",
-            ms(pct(0.50)),
-            ms(pct(0.99))
-        );
+        print_percentiles(name, &mut times);
+        // The exact total the table shows beside a capped page: its own request, once per
+        // search and filters (not per page or sort), so fewer rounds.
+        if form
+            .iter()
+            .any(|(k, v)| (*k == "cursor" || *k == "sort") && !v.is_empty())
+        {
+            continue;
+        }
+        form.retain(|(k, _)| *k != "sort" && *k != "cursor");
+        let rounds = args.iterations.clamp(1, 50);
+        let mut times = Vec::with_capacity(rounds);
+        for i in 0..(rounds + 3) {
+            let began = Instant::now();
+            let response = call("count_users", form.clone()).await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "{name} count: {}",
+                response.status()
+            );
+            let total: i64 = response.json().await?;
+            if i >= 3 {
+                times.push(began.elapsed());
+            }
+            anyhow::ensure!(total > 0, "{name}: nothing counted");
+        }
+        print_percentiles(&format!("{name}, exact count"), &mut times);
     }
     Ok(())
+}
+
+fn print_percentiles(name: &str, times: &mut [Duration]) {
+    times.sort();
+    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "  {name:<40} p50 {:>8.2} ms   p99 {:>8.2} ms",
+        ms(pct(0.50)),
+        ms(pct(0.99))
+    );
 }
 
 fn ms(d: Duration) -> f64 {

@@ -1144,19 +1144,19 @@ async fn past_a_thousand_matches_a_page_counts_to_the_cap_and_the_table_shows_th
         (2, false),
         "bulk100 and bulk1000"
     );
-    let count = |fields: &'static [(&'static str, &'static str)]| {
+    let count = |fields: &[(&str, &str)]| {
+        let mut form: Vec<(String, String)> = ["search", "organization_id", "team_id", "status"]
+            .iter()
+            .map(|k| (k.to_string(), String::new()))
+            .collect();
+        for (k, v) in fields {
+            form.retain(|(key, _)| key != k);
+            form.push((k.to_string(), v.to_string()));
+        }
         let app = &app;
         async move {
-            let mut form = vec![
-                ("search", ""),
-                ("organization_id", ""),
-                ("team_id", ""),
-                ("status", ""),
-            ];
-            for (k, v) in fields {
-                form.retain(|(key, _)| key != k);
-                form.push((k, v));
-            }
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let response = app.call("count_users", &form).await;
             assert_eq!(response.status(), StatusCode::OK);
             response.json::<i64>().await.expect("count")
@@ -1174,6 +1174,32 @@ async fn past_a_thousand_matches_a_page_counts_to_the_cap_and_the_table_shows_th
         count(&[("organization_id", app::backend::db::DEFAULT_ORGANIZATION_ID)]).await,
         1001
     );
+    // A team alone is counted from its memberships: 300 of the bulk users are in the default
+    // team, and each count agrees with the page's own below its cap.
+    sqlx::query(
+        "insert into team_memberships (user_id, team_id, organization_id, created_at) \
+         select id, $1, organization_id, 0 from users where email like 'bulk%' and created_at < 300",
+    )
+    .bind(app::backend::db::DEFAULT_TEAM_ID)
+    .execute(app.state.store.pool())
+    .await
+    .expect("memberships");
+    let team = app::backend::db::DEFAULT_TEAM_ID;
+    let org = app::backend::db::DEFAULT_ORGANIZATION_ID;
+    let combinations: [&[(&str, &str)]; 6] = [
+        &[("team_id", team)],
+        &[("team_id", team), ("search", "bulk1")],
+        &[("team_id", team), ("organization_id", org)],
+        &[("organization_id", org), ("search", "bulk2")],
+        &[("organization_id", org), ("status", "active")],
+        &[("search", "bulk99")],
+    ];
+    for fields in combinations {
+        let page = list(&app, fields).await;
+        assert!(!page.total_is_capped, "{fields:?}");
+        assert_eq!(count(fields).await, page.total, "{fields:?}");
+    }
+    assert_eq!(count(&[("team_id", team)]).await, 300);
     // The page itself, rendered by the server (what a browser without JavaScript gets).
     let html = app
         .client
