@@ -21,19 +21,15 @@ pub async fn list_users(
     cursor: String,
 ) -> Result<UserPage, AppError> {
     use crate::backend::db::UserQuery;
-    use crate::domain::user::{UserSort, UserStatus};
+    use crate::domain::user::UserSort;
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        let some = |s: String| Some(s).filter(|s| !s.is_empty());
         let query = UserQuery {
-            search: some(search),
-            organization_id: some(organization_id),
-            team_id: some(team_id),
-            status: UserStatus::from_key(&status),
             sort: UserSort::from_key(&sort),
-            cursor: some(cursor),
+            cursor: Some(cursor).filter(|c| !c.is_empty()),
             limit: PAGE_SIZE,
+            ..filters(search, organization_id, team_id, status)
         };
         Ok(state.store.list_users(&query, state.clock.now()).await?)
     }
@@ -50,23 +46,32 @@ pub async fn count_users(
     team_id: String,
     status: String,
 ) -> Result<i64, AppError> {
-    use crate::backend::db::UserQuery;
-    use crate::domain::user::UserStatus;
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        let some = |s: String| Some(s).filter(|s| !s.is_empty());
-        let query = UserQuery {
-            search: some(search),
-            organization_id: some(organization_id),
-            team_id: some(team_id),
-            status: UserStatus::from_key(&status),
-            ..UserQuery::default()
-        };
+        let query = filters(search, organization_id, team_id, status);
         Ok(state.store.count_users(&query, state.clock.now()).await?)
     }
     .await
     .map_err(with_status)
+}
+
+/// The users table's search and filters as the store takes them (an empty string is "any").
+#[cfg(feature = "ssr")]
+fn filters(
+    search: String,
+    organization_id: String,
+    team_id: String,
+    status: String,
+) -> crate::backend::db::UserQuery {
+    let some = |s: String| Some(s).filter(|s| !s.is_empty());
+    crate::backend::db::UserQuery {
+        search: some(search),
+        organization_id: some(organization_id),
+        team_id: some(team_id),
+        status: crate::domain::user::UserStatus::from_key(&status),
+        ..Default::default()
+    }
 }
 
 /// The organizations and teams the add-user dialog and the filters offer.

@@ -292,15 +292,7 @@ async fn an_organization_page_shows_its_counts() {
         app.call("organization", &[("id", "nope")]).await.status(),
         StatusCode::NOT_FOUND
     );
-    let page = app
-        .client
-        .get(app.url(&format!("/admin/organizations/{acme}")))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app.page_text(&format!("/admin/organizations/{acme}")).await;
     assert!(
         page.contains("Acme All users") && page.contains("Devs"),
         "{page}"

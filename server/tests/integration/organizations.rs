@@ -111,14 +111,8 @@ async fn deleting_an_organization_moves_its_users_to_the_default_team() {
     let row = listed.iter().find(|o| o.id == acme).expect("acme");
     assert_eq!((row.teams, row.users), (1, 3));
     let page = app
-        .client
-        .get(app.url(&format!("/admin/organizations?delete={acme}")))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+        .page_text(&format!("/admin/organizations?delete={acme}"))
+        .await;
     assert!(
         page.contains("Its 3 users move to “Default Organization All users”"),
         "the confirmation says where users go"

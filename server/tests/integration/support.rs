@@ -322,6 +322,18 @@ impl TestApp {
         response.json::<String>().await.expect("id")
     }
 
+    /// The HTML of a page fetched with the app's client (its session, no JavaScript).
+    pub async fn page_text(&self, path: &str) -> String {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html")
+    }
+
     /// The text in the first column of the first row `sql` answers.
     pub async fn scalar_text(&self, sql: &str) -> String {
         use sqlx::Row as _;

@@ -152,14 +152,8 @@ async fn the_preview_and_the_test_send_use_sample_values_and_go_to_the_admin() {
     assert!(mail.text_body.contains("/reset-password?token=sample"));
     // The page shows the editor and the preview.
     let page = app
-        .client
-        .get(app.url("/admin/settings/email/templates?kind=password_reset"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+        .page_text("/admin/settings/email/templates?kind=password_reset")
+        .await;
     assert!(page.contains("Send test email to me"), "{page}");
     assert!(page.contains("title=\"HTML preview\""));
 }

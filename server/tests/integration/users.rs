@@ -253,15 +253,7 @@ async fn html_in_names_renders_as_text() {
         ])
         .await;
     for path in ["/admin/users".to_owned(), format!("/admin/users/{id}")] {
-        let html = app
-            .client
-            .get(app.url(&path))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html");
+        let html = app.page_text(&path).await;
         assert!(
             !html.contains("<script>alert(1)") && !html.contains("<b>Bold"),
             "{path}: {}",
@@ -535,15 +527,7 @@ async fn without_smtp_the_email_waits_in_the_outbox_with_its_link_built_from_the
             .html_body
             .contains("href=\"https://portal.example.com/invite?token=")
     );
-    let page = app
-        .client
-        .get(app.url("/admin/settings/email/outbox"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app.page_text("/admin/settings/email/outbox").await;
     assert!(
         page.contains("You&#x27;re invited to Portico")
             || page.contains("You're invited to Portico"),
@@ -1201,26 +1185,12 @@ async fn past_a_thousand_matches_a_page_counts_to_the_cap_and_the_table_shows_th
     }
     assert_eq!(count(&[("team_id", team)]).await, 300);
     // The page itself, rendered by the server (what a browser without JavaScript gets).
-    let html = app
-        .client
-        .get(app.url("/admin/users"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = app.page_text("/admin/users").await;
     assert!(html.contains("1,001 users"), "{html}");
     assert!(!html.contains("More than"));
     let filtered = app
-        .client
-        .get(app.url("/admin/users?q=bulk&status=not-invited&sort=name"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+        .page_text("/admin/users?q=bulk&status=not-invited&sort=name")
+        .await;
     assert!(filtered.contains("1,001 users"), "{filtered}");
 }
 
