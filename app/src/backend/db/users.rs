@@ -46,6 +46,16 @@ pub struct UserQuery {
     pub limit: i64,
 }
 
+impl UserQuery {
+    /// The search as typed, trimmed; `None` when there is nothing to search for.
+    fn search_text(&self) -> Option<&str> {
+        self.search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
 /// What an invitation link is, as the invitation page needs to know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InvitationLookup {
@@ -351,10 +361,7 @@ impl Store {
         };
 
         let limit = query.limit.clamp(1, 200);
-        let searching = query
-            .search
-            .as_deref()
-            .is_some_and(|s| !s.trim().is_empty());
+        let searching = query.search_text().is_some();
         // A search matching more than the count's cap, newest first: its first matches are almost
         // always among the most recent users, so walk those newest first before sorting every match.
         let mut rows = Vec::new();
@@ -412,18 +419,13 @@ impl Store {
     /// no teams: with an organization or a team chosen, every match is a consumer and the role
     /// test, which would read each row, is left out.
     pub async fn count_users(&self, query: &UserQuery, now: Millis) -> StoreResult<i64> {
-        let searching = query
-            .search
-            .as_deref()
-            .is_some_and(|s| !s.trim().is_empty());
-        let filtered = query.organization_id.is_some() || query.team_id.is_some();
         let mut count = match (
-            &query.team_id,
-            searching,
+            query.search_text(),
             &query.organization_id,
+            &query.team_id,
             query.status,
         ) {
-            (None, false, None, None) => {
+            (None, None, None, None) => {
                 let n = sqlx::query(&format!(
                     "select (select count(*) from users) - \
                      (select count(*) from users u where {}) as n",
@@ -433,16 +435,16 @@ impl Store {
                 .await?;
                 return Ok(n.try_get("n")?);
             }
-            (Some(team), false, None, None) => {
+            (None, None, Some(team), None) => {
                 let mut sql = Sql::new("select count(*) as n from team_memberships m where ");
                 let team = sql.bind(Bind::Text(team.clone()));
                 sql.push(&format!("m.team_id = {team}"));
                 return Ok(sql.query().fetch_one(&self.pool).await?.try_get("n")?);
             }
-            _ if filtered => Sql::new("select count(*) as n from users u where 1 = 1"),
-            _ => Sql::new(&format!(
+            (_, None, None, _) => Sql::new(&format!(
                 "select count(*) as n from users u where {CONSUMER}"
             )),
+            _ => Sql::new("select count(*) as n from users u where 1 = 1"),
         };
         push_filters(&mut count, query, now, Plan::Indexed);
         Ok(count.query().fetch_one(&self.pool).await?.try_get("n")?)
@@ -902,8 +904,9 @@ pub(super) async fn consume_token(
 }
 
 /// Sets the stored status of a user of `audience` in the caller's transaction (`NotFound` for
-/// anyone else); deactivation ends their sessions and invitations. When the status changes for someone who has a password (who signs in),
-/// `notice` composes the email that tells them ("account activated" or "deactivated").
+/// anyone else); deactivation ends their sessions and invitations. When the status changes for
+/// someone who has a password (who signs in), `notice` composes the email that tells them
+/// ("account activated" or "deactivated").
 pub(super) async fn set_status(
     tx: &mut Tx,
     user_id: &str,
@@ -1127,12 +1130,7 @@ fn push_search(sql: &mut Sql, search: &str, plan: Plan) {
 
 /// The search and filters of the users table, shared by its count and its page.
 fn push_filters(sql: &mut Sql, query: &UserQuery, now: Millis, plan: Plan) {
-    if let Some(search) = query
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(search) = query.search_text() {
         push_search(sql, search, plan);
     }
     if let Some(org) = &query.organization_id {
