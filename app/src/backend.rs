@@ -8,6 +8,7 @@ pub mod limits;
 pub mod mail;
 pub mod password;
 pub mod self_service;
+pub mod settings;
 pub mod state;
 pub mod templates;
 

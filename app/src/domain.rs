@@ -9,6 +9,7 @@ mod name;
 pub mod organization;
 pub mod outbox;
 mod password;
+pub mod security;
 pub mod team;
 pub mod user;
 
@@ -63,13 +64,36 @@ pub struct CurrentUser {
     pub must_change_password: bool,
 }
 
-/// A local path to go to after signing in; anything else (another site, `//host`) becomes `None`.
-pub fn safe_next_path(next: &str) -> Option<&str> {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n']);
-    ok.then_some(next)
+/// A local path to go to after signing in, as the path, query and fragment of a URL on the portal
+/// itself; anything that could lead elsewhere becomes `None`. The target is parsed as a URL
+/// relative to `public_url` and must keep its origin. Before that, what browsers read
+/// differently from a URL parser is refused outright: whitespace and control characters (a
+/// browser drops TAB, CR and LF inside a URL, so `/\t/evil.example` becomes `//evil.example`) and
+/// backslashes (read as `/`).
+pub fn safe_next_path(next: &str, public_url: &url::Url) -> Option<String> {
+    if !next.starts_with('/')
+        || next.starts_with("//")
+        || next
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+    {
+        return None;
+    }
+    let target = public_url.join(next).ok()?;
+    if target.origin() != public_url.origin() || !target.username().is_empty() {
+        return None;
+    }
+    let mut path = target.path().to_owned();
+    if let Some(query) = target.query() {
+        path.push('?');
+        path.push_str(query);
+    }
+    if let Some(fragment) = target.fragment() {
+        path.push('#');
+        path.push_str(fragment);
+    }
+    // A path on the portal that a browser could still read as another host is not a path.
+    (path.starts_with('/') && !path.starts_with("//")).then_some(path)
 }
 
 /// A Unix-milliseconds time as "2026-11-29 18:23 UTC", the same in the browser and in emails.
@@ -92,6 +116,52 @@ pub fn format_time(millis: i64) -> String {
         rem / 3600,
         rem % 3600 / 60
     )
+}
+
+#[cfg(test)]
+mod next_path_tests {
+    use super::safe_next_path;
+
+    fn base() -> url::Url {
+        url::Url::parse("https://portal.example.com/").expect("url")
+    }
+
+    #[test]
+    fn local_paths_pass_and_every_known_bypass_is_refused() {
+        for ok in [
+            "/admin/users?status=invited",
+            "/account",
+            "/catalog#top",
+            "/a%2Fb",
+        ] {
+            assert_eq!(safe_next_path(ok, &base()).as_deref(), Some(ok), "{ok}");
+        }
+        assert_eq!(safe_next_path("/a/../b", &base()).as_deref(), Some("/b"));
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\t\t/evil.example",
+            "/\r\n/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\\/evil.example",
+            "https:evil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "//user@evil.example",
+            "/@evil.example/../..//evil.example",
+            "javascript:alert(1)",
+            " /admin",
+            "/admin\u{0}",
+            "/\u{3000}/evil.example",
+            "",
+            "evil.example",
+        ] {
+            let got = safe_next_path(bad, &base());
+            assert!(got.is_none(), "{bad:?} should be refused, gave {got:?}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -136,14 +136,12 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
     })
 }
 
-/// Every ten minutes, deletes rate-limit windows older than a day and expired sessions, until
-/// `stop` turns true (or its sender is dropped).
+/// Every ten minutes, deletes rate-limit windows older than a day, expired and idle sessions, and
+/// delivered emails past their retention, until `stop` turns true (or its sender is dropped).
 async fn prune_periodically(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    const DAY_MS: i64 = 24 * 60 * 60 * 1000;
     loop {
-        let now = state.clock.now();
-        if let Err(e) = state.store.prune(now - DAY_MS, now).await {
-            tracing::warn!(error = %e, "pruning old rate-limit windows and sessions failed");
+        if let Err(e) = app::backend::auth::prune(&state).await {
+            tracing::warn!(error = %e, "pruning old rate-limit windows, sessions and emails failed");
         }
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
@@ -244,7 +242,10 @@ impl Started {
                 BODY_LIMIT_BYTES,
             ))
             .layer(tower_http::compression::CompressionLayer::new())
-            .layer(axum::middleware::from_fn(middleware::security_headers))
+            .layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                middleware::security_headers,
+            ))
             .layer(propagate_id)
             .layer(
                 tower_http::trace::TraceLayer::new_for_http()

@@ -41,11 +41,39 @@ fn is_token_page(path: &str) -> bool {
     matches!(path, "/setup" | "/invite" | "/reset-password")
 }
 
+/// Answers that must never be kept by a browser or a proxy: admin and account pages, pages whose
+/// URL carries a token, and every server function's answer.
+fn is_private(path: &str) -> bool {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    is_token_page(path)
+        || under("/admin")
+        || under("/account")
+        || under("/api")
+        || path == "/change-password"
+}
+
 /// Security headers on every response; a page's own nonce-based CSP is kept when it set one.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let token_page = is_token_page(request.uri().path());
+/// `Strict-Transport-Security` when the portal is served over https; `Cache-Control: no-store`
+/// on private answers.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let token_page = is_token_page(path);
+    let private = is_private(path);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if state.config.secure_cookies() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    if private {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

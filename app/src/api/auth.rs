@@ -13,24 +13,42 @@ pub const WRONG_CREDENTIALS: &str = "Wrong email or password.";
 /// Signs in with email and password; admins land in `/admin`.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::backend::auth::start_session;
-    use crate::backend::limits::{LOGIN_ACCOUNT, LOGIN_ADDRESS, client_address};
+    use crate::backend::auth::{known_device, remember_device, start_session};
+    use crate::backend::limits::{LOGIN_ACCOUNT, LOGIN_ADDRESS, LOGIN_DEVICE, client_address};
     use crate::domain::{Email, Role, safe_next_path};
 
     async {
         let state = AppState::from_context()?;
         // Counted before the password is checked, whether or not the email is registered; the
         // account's count is cleared by a successful sign-in, and each window ends by itself.
-        LOGIN_ADDRESS.hit(&state, &client_address(&state)).await?;
-        LOGIN_ACCOUNT.hit(&state, &email).await?;
+        // A browser that signed in to this account before is counted on its own device token
+        // instead, so an attacker's guesses that lock the account do not lock its owner out.
+        let address = client_address(&state);
+        LOGIN_ADDRESS.hit(&state, &address).await?;
         let account = match Email::parse(&email) {
             Ok(email) => state.store.account_by_email(email.as_str()).await?,
             Err(_) => None,
         };
+        let device = match &account {
+            Some(account) => known_device(&state, &account.id).await?,
+            None => None,
+        };
+        match &device {
+            Some(device) => LOGIN_DEVICE.hit(&state, device).await?,
+            None => LOGIN_ACCOUNT.hit(&state, &email).await?,
+        }
         let hash = account.as_ref().and_then(|a| a.password_hash.as_deref());
         let password_ok = state.hasher.verify(&password, hash).await?;
-        let Some(account) = account.filter(|_| password_ok) else {
-            return Err(AppError::unauthorized(WRONG_CREDENTIALS));
+        let account = match account {
+            Some(account) if password_ok => account,
+            other => {
+                let known = other.as_ref().map(|a| a.id.as_str());
+                state
+                    .store
+                    .record_failed_login(known, &address, state.clock.now())
+                    .await?;
+                return Err(AppError::unauthorized(WRONG_CREDENTIALS));
+            }
         };
         if account.status != "active" {
             return Err(AppError::unauthorized(
@@ -45,8 +63,12 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         if account.approval == "rejected" {
             return Err(AppError::unauthorized("Your registration was declined."));
         }
-        LOGIN_ACCOUNT.clear(&state, &email).await?;
+        match &device {
+            Some(device) => LOGIN_DEVICE.clear(&state, device).await?,
+            None => LOGIN_ACCOUNT.clear(&state, &email).await?,
+        }
         start_session(&state, &account.id).await?;
+        remember_device(&state, &account.id).await?;
         if account.must_change_password != 0 {
             leptos_axum::redirect("/change-password");
             return Ok(());
@@ -57,9 +79,9 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         };
         let target = next
             .as_deref()
-            .and_then(safe_next_path)
-            .filter(|p| landing == "/admin" || !p.starts_with("/admin"));
-        leptos_axum::redirect(target.unwrap_or(landing));
+            .and_then(|next| safe_next_path(next, &state.config.public_url))
+            .filter(|p| landing == "/admin" || !(p == "/admin" || p.starts_with("/admin/")));
+        leptos_axum::redirect(target.as_deref().unwrap_or(landing));
         Ok(())
     }
     .await
@@ -112,15 +134,34 @@ pub async fn complete_setup(
 ) -> Result<(), AppError> {
     use crate::backend::auth::{hash_secret, start_session};
     use crate::backend::db::{NewAdmin, StoreError};
+    use crate::backend::limits::{SETUP_ADDRESS, client_address};
     use crate::domain::{Email, Password};
 
+    const DEAD_LINK: &str = "This setup link is no longer valid. Restart Portico to print a new one, or use `portico admin create`.";
     async {
         let state = AppState::from_context()?;
-        let email = Email::parse(&email).map_err(|e| AppError::validation("email", e.to_string()))?;
+        // Limited and checked before anything costly: without the link, a post never reaches
+        // the password hashing, so a flood of them cannot starve real sign-ins.
+        SETUP_ADDRESS.hit(&state, &client_address(&state)).await?;
+        let token_hash = hash_secret(&token);
+        if !state
+            .store
+            .setup_token_usable(&token_hash, state.clock.now())
+            .await?
+        {
+            return Err(AppError::Conflict {
+                message: DEAD_LINK.to_owned(),
+            });
+        }
+        let email =
+            Email::parse(&email).map_err(|e| AppError::validation("email", e.to_string()))?;
         let password = Password::parse(&password, email.as_str())
             .map_err(|e| AppError::validation("password", e.to_string()))?;
         if password.expose() != confirm_password {
-            return Err(AppError::validation("confirm_password", "The passwords do not match."));
+            return Err(AppError::validation(
+                "confirm_password",
+                "The passwords do not match.",
+            ));
         }
         let hash = state.hasher.hash(password.expose()).await?;
         let admin = NewAdmin {
@@ -131,11 +172,15 @@ pub async fn complete_setup(
             password_hash: Some(&hash),
             must_change_password: false,
         };
-        let id = match state.store.complete_setup(&hash_secret(&token), &admin, state.clock.now()).await {
+        let id = match state
+            .store
+            .complete_setup(&token_hash, &admin, state.clock.now())
+            .await
+        {
             Ok(id) => id,
             Err(StoreError::NotFound) => {
                 return Err(AppError::Conflict {
-                    message: "This setup link is no longer valid. Restart Portico to print a new one, or use `portico admin create`.".to_owned(),
+                    message: DEAD_LINK.to_owned(),
                 });
             }
             Err(e) => return Err(e.into()),
@@ -149,7 +194,8 @@ pub async fn complete_setup(
 }
 
 /// Sets a new password for a signed-in user who must change theirs at this login; their other
-/// sessions end and "password changed" is mailed.
+/// sessions end and "password changed" is mailed. It serves that state alone: any other change
+/// of password goes through the account page, which checks the current one.
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(
     new_password: String,
@@ -162,6 +208,9 @@ pub async fn change_password(
         let user = current_user()
             .await?
             .ok_or_else(|| AppError::unauthorized("Please log in."))?;
+        if !user.must_change_password {
+            return Err(AppError::Forbidden);
+        }
         let password = Password::parse(&new_password, &user.email)
             .map_err(|e| AppError::validation("new_password", e.to_string()))?;
         if password.expose() != confirm_new_password {

@@ -9,7 +9,8 @@ use crate::backend::{AppState, auth::require_admin, auth::with_status};
 
 #[cfg(feature = "ssr")]
 fn parse_name(name: &str) -> Result<crate::domain::GroupName, AppError> {
-    crate::domain::GroupName::parse(name).map_err(|e| AppError::validation("name", e.to_string()))
+    crate::domain::GroupName::parse_organization(name)
+        .map_err(|e| AppError::validation("name", e.to_string()))
 }
 
 #[cfg(feature = "ssr")]

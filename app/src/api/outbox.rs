@@ -1,4 +1,5 @@
-//! Settings > Email > Outbox: every email Portico composed, its delivery state and "Retry".
+//! Settings > Email > Outbox: every email Portico composed, its delivery state and "Retry". A
+//! live one-time link shows only to an admin who may act for its recipient (the store decides).
 
 use crate::domain::outbox::OutboxMessage;
 use crate::error::AppError;
@@ -10,9 +11,12 @@ use crate::backend::{AppState, auth::require_admin, auth::with_status};
 #[server(prefix = "/api", endpoint = "outbox")]
 pub async fn outbox() -> Result<Vec<OutboxMessage>, AppError> {
     async {
-        require_admin().await?;
+        let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        Ok(state.store.list_outbox(200).await?)
+        Ok(state
+            .store
+            .list_outbox((&admin.id, admin.role), state.clock.now(), 200)
+            .await?)
     }
     .await
     .map_err(with_status)
@@ -22,9 +26,13 @@ pub async fn outbox() -> Result<Vec<OutboxMessage>, AppError> {
 #[server(prefix = "/api", endpoint = "retry_email")]
 pub async fn retry_email(id: String) -> Result<(), AppError> {
     async {
-        require_admin().await?;
+        let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        if state.store.retry_email(&id, state.clock.now()).await? {
+        if state
+            .store
+            .retry_email(&id, (&admin.id, admin.role), state.clock.now())
+            .await?
+        {
             state.mail_wakeup.notify_one();
             Ok(())
         } else {

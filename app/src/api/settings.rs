@@ -91,3 +91,37 @@ pub async fn set_registration_settings(
     .await
     .map_err(with_status)
 }
+
+/// Settings > General > Security: idle timeouts and how long delivered emails are kept.
+#[server(prefix = "/api", endpoint = "security_settings")]
+pub async fn security_settings() -> Result<crate::domain::security::SecuritySettings, AppError> {
+    async {
+        require_admin().await?;
+        let state = AppState::from_context()?;
+        crate::backend::settings::security(&state).await
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Saves the security settings; only a super admin may, since they bound every admin's session.
+#[server(prefix = "/api", endpoint = "set_security_settings")]
+pub async fn set_security_settings(
+    admin_idle_minutes: String,
+    consumer_idle_days: String,
+    outbox_retention_days: String,
+) -> Result<(), AppError> {
+    use crate::domain::security::SecuritySettings;
+    async {
+        let admin = crate::backend::auth::require_super_admin().await?;
+        let state = AppState::from_context()?;
+        let settings = SecuritySettings::parse(
+            &admin_idle_minutes,
+            &consumer_idle_days,
+            &outbox_retention_days,
+        )?;
+        crate::backend::settings::save(&state, &settings, &admin.id).await
+    }
+    .await
+    .map_err(with_status)
+}

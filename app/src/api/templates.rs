@@ -44,7 +44,8 @@ pub async fn email_template(kind: String) -> Result<TemplateView, AppError> {
     .map_err(with_status)
 }
 
-/// Saves an edited template; emails composed from now on use it.
+/// Saves an edited template; emails composed from now on use it. Only a super admin edits
+/// templates: a template decides where every future link goes.
 #[server(prefix = "/api", endpoint = "save_email_template")]
 pub async fn save_email_template(
     kind: String,
@@ -53,7 +54,7 @@ pub async fn save_email_template(
     html_body: String,
 ) -> Result<(), AppError> {
     async {
-        let admin = require_admin().await?;
+        let admin = crate::backend::auth::require_super_admin().await?;
         let state = AppState::from_context()?;
         crate::backend::templates::save(&state, &kind, &subject, &text_body, &html_body, &admin.id)
             .await?;
@@ -66,11 +67,11 @@ pub async fn save_email_template(
     .map_err(with_status)
 }
 
-/// Goes back to the template shipped with Portico.
+/// Goes back to the template shipped with Portico (super admins only, as editing).
 #[server(prefix = "/api", endpoint = "reset_email_template")]
 pub async fn reset_email_template(kind: String) -> Result<(), AppError> {
     async {
-        let admin = require_admin().await?;
+        let admin = crate::backend::auth::require_super_admin().await?;
         let state = AppState::from_context()?;
         crate::backend::mail::default_template(&kind).ok_or(AppError::NotFound)?;
         state

@@ -234,7 +234,12 @@ pub async fn revoke_invite(id: String) -> Result<(), AppError> {
         let state = AppState::from_context()?;
         if state
             .store
-            .revoke_invitation(&id, &admin.id, state.clock.now())
+            .revoke_invitation(
+                &id,
+                crate::backend::db::Audience::Consumers,
+                &admin.id,
+                state.clock.now(),
+            )
             .await?
         {
             Ok(())

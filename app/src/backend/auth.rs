@@ -13,8 +13,28 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "portico_session";
-/// How long a session lasts after sign-in.
+/// The session cookie's name on https: the `__Host-` prefix makes browsers refuse it unless it is
+/// `Secure`, for the whole host and set by it (no subdomain can plant or override it).
+pub const HOST_SESSION_COOKIE: &str = "__Host-portico_session";
+/// How long a session lasts after sign-in, however active (the absolute lifetime).
 pub const SESSION_LIFETIME_MS: Millis = 7 * 24 * 60 * 60 * 1000;
+/// A session's `last_seen_at` is written at most this often.
+pub const SEEN_EVERY_MS: Millis = 60 * 1000;
+
+/// The cookie that marks a browser which signed in to an account before (`__Host-` on https).
+pub const DEVICE_COOKIE: &str = "portico_device";
+const HOST_DEVICE_COOKIE: &str = "__Host-portico_device";
+/// How long a browser stays known after its last successful sign-in.
+pub const DEVICE_LIFETIME_MS: Millis = 180 * 24 * 60 * 60 * 1000;
+
+/// The name of the session cookie for this portal.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// A random 256-bit secret (base64url) and the SHA-256 (hex) that is stored in its place.
 pub fn new_secret() -> (String, String) {
@@ -43,10 +63,9 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// The `Set-Cookie` value for a session id; an empty id with max-age 0 clears the cookie.
 pub fn session_cookie(secret: &str, max_age_secs: i64, secure: bool) -> String {
+    let name = session_cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    )
+    format!("{name}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
 /// Logs `err` with a fresh reference and returns an `Internal` error carrying only that reference.
@@ -114,14 +133,41 @@ pub async fn session_user(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let Some(secret) = cookie(headers, SESSION_COOKIE) else {
+    let Some(secret) = cookie(headers, session_cookie_name(state.config.secure_cookies())) else {
         return Ok(None);
     };
+    let settings = super::settings::security(state).await?;
     let row = state
         .store
-        .session_account(&hash_secret(&secret), state.clock.now())
+        .session_account(
+            &hash_secret(&secret),
+            state.clock.now(),
+            (settings.idle_ms(true), settings.idle_ms(false)),
+            SEEN_EVERY_MS,
+        )
         .await?;
     row.as_ref().map(to_current_user).transpose()
+}
+
+/// The periodic clean-up: rate-limit windows older than a day, expired and idle sessions, and
+/// delivered emails past the retention period (with the secrets of links that died).
+pub async fn prune(state: &AppState) -> Result<(), AppError> {
+    const DAY_MS: Millis = 24 * 60 * 60 * 1000;
+    let settings = super::settings::security(state).await?;
+    let now = state.clock.now();
+    state
+        .store
+        .prune(
+            now - DAY_MS,
+            now,
+            (settings.idle_ms(true), settings.idle_ms(false)),
+        )
+        .await?;
+    state
+        .store
+        .prune_outbox(now - settings.retention_ms(), now)
+        .await?;
+    Ok(())
 }
 
 fn request_headers() -> Result<HeaderMap, AppError> {
@@ -145,9 +191,21 @@ pub async fn require_admin() -> Result<CurrentUser, AppError> {
     }
 }
 
+/// The signed-in super admin; `Forbidden` for anyone else signed in.
+pub async fn require_super_admin() -> Result<CurrentUser, AppError> {
+    let admin = require_admin().await?;
+    if admin.role == Role::SuperAdmin {
+        Ok(admin)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// The stored hash of the request's session id, if it carries one.
 pub fn request_session_hash() -> Result<Option<String>, AppError> {
-    Ok(cookie(&request_headers()?, SESSION_COOKIE).map(|s| hash_secret(&s)))
+    let state = AppState::from_context()?;
+    let name = session_cookie_name(state.config.secure_cookies());
+    Ok(cookie(&request_headers()?, name).map(|s| hash_secret(&s)))
 }
 
 /// The signed-in person (admin or consumer), or `Unauthorized`; `Forbidden` while they must
@@ -163,7 +221,8 @@ pub async fn require_user() -> Result<CurrentUser, AppError> {
 /// Signs `user_id` in: a new session id, stored hashed, replacing the request's old session.
 pub async fn start_session(state: &AppState, user_id: &str) -> Result<(), AppError> {
     let headers = request_headers()?;
-    let old = cookie(&headers, SESSION_COOKIE).map(|s| hash_secret(&s));
+    let name = session_cookie_name(state.config.secure_cookies());
+    let old = cookie(&headers, name).map(|s| hash_secret(&s));
     let (secret, hash) = new_secret();
     let now = state.clock.now();
     state
@@ -183,9 +242,58 @@ pub async fn start_session(state: &AppState, user_id: &str) -> Result<(), AppErr
     ))
 }
 
+fn device_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        HOST_DEVICE_COOKIE
+    } else {
+        DEVICE_COOKIE
+    }
+}
+
+/// The stored hash of the request's device token, when it is a live one given to `user_id` at an
+/// earlier successful sign-in: this browser is the account owner's (OWASP's device cookies).
+pub async fn known_device(state: &AppState, user_id: &str) -> Result<Option<String>, AppError> {
+    let name = device_cookie_name(state.config.secure_cookies());
+    let Some(secret) = cookie(&request_headers()?, name) else {
+        return Ok(None);
+    };
+    let hash = hash_secret(&secret);
+    let owner = state.store.device_user(&hash, state.clock.now()).await?;
+    Ok((owner.as_deref() == Some(user_id)).then_some(hash))
+}
+
+/// Gives the browser a new device token for `user_id` after a successful sign-in (the one it
+/// had, if any, is replaced).
+pub async fn remember_device(state: &AppState, user_id: &str) -> Result<(), AppError> {
+    let name = device_cookie_name(state.config.secure_cookies());
+    let old = cookie(&request_headers()?, name).map(|s| hash_secret(&s));
+    let (secret, hash) = new_secret();
+    let now = state.clock.now();
+    state
+        .store
+        .add_device(
+            &hash,
+            user_id,
+            old.as_deref(),
+            now,
+            now + DEVICE_LIFETIME_MS,
+        )
+        .await?;
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    set_cookie(&format!(
+        "{name}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        DEVICE_LIFETIME_MS / 1000
+    ))
+}
+
 /// Ends the request's session on the server and clears its cookie.
 pub async fn end_session(state: &AppState) -> Result<(), AppError> {
-    if let Some(secret) = cookie(&request_headers()?, SESSION_COOKIE) {
+    let name = session_cookie_name(state.config.secure_cookies());
+    if let Some(secret) = cookie(&request_headers()?, name) {
         state.store.delete_session(&hash_secret(&secret)).await?;
     }
     set_cookie(&session_cookie("", 0, state.config.secure_cookies()))

@@ -16,7 +16,7 @@ mod users;
 pub use accounts::{CodeRefusal, NewRegistration, Registered, RegistrationEmails, ResetLookup};
 pub use admins::AdminChange;
 pub use invite_codes::NewInviteCode;
-pub use outbox::{NewEmail, OutboxMessage};
+pub use outbox::{LINK_HIDDEN, LINK_MARKER, Leased, NewEmail, OutboxMessage, may_see_link};
 pub use users::{Audience, InvitationLookup, NewUser, Person, RECENT_WINDOW, UserQuery};
 
 use super::{Millis, new_id};
@@ -177,6 +177,9 @@ pub struct AccountRow {
     pub password_hash: Option<String>,
     pub must_change_password: i64,
 }
+
+/// The users row `u` is an admin.
+pub(crate) const ADMIN_ROLE: &str = "u.role in ('super-admin', 'provider-admin')";
 
 const ACCOUNT_COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.role, u.status, \
      u.approval, u.password_hash, u.must_change_password";
@@ -395,6 +398,75 @@ impl Store {
         Ok(())
     }
 
+    /// Notes a failed sign-in in the audit log: on the account when the email is one, with the
+    /// client's address (never the password, nor an unknown email as typed).
+    pub async fn record_failed_login(
+        &self,
+        user_id: Option<&str>,
+        address: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let (subject, detail) = match user_id {
+            Some(_) => ("user", format!("from {address}")),
+            None => ("login", format!("unknown email, from {address}")),
+        };
+        audit(
+            &mut tx,
+            now,
+            None,
+            "session.login_failed",
+            subject,
+            user_id,
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The account a live device token was given to at a successful sign-in, if any.
+    pub async fn device_user(&self, token_hash: &str, now: Millis) -> StoreResult<Option<String>> {
+        Ok(sqlx::query(
+            "select user_id from device_tokens where token_hash = $1 and expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| r.try_get("user_id"))
+        .transpose()?)
+    }
+
+    /// Stores a device token for `user_id`, replacing the one the browser had.
+    pub async fn add_device(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        replaces: Option<&str>,
+        now: Millis,
+        expires_at: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        if let Some(old) = replaces {
+            sqlx::query("delete from device_tokens where token_hash = $1")
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "insert into device_tokens (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
         sqlx::query("delete from sessions where id_hash = $1")
             .bind(id_hash)
@@ -403,22 +475,44 @@ impl Store {
         Ok(())
     }
 
-    /// The active account behind a live session, if any.
+    /// The active account behind a live session, if any: not past its absolute lifetime, nor
+    /// idle longer than `idle_ms` allows (admins, consumers). A use is recorded in `last_seen_at`
+    /// at most every `seen_every_ms`, so reading a session rarely writes.
     pub async fn session_account(
         &self,
         id_hash: &str,
         now: Millis,
+        idle_ms: (Millis, Millis),
+        seen_every_ms: Millis,
     ) -> StoreResult<Option<AccountRow>> {
+        use sqlx::FromRow as _;
         let sql = format!(
-            "select {ACCOUNT_COLUMNS} from sessions s join users u on u.id = s.user_id \
+            "select {ACCOUNT_COLUMNS}, s.last_seen_at from sessions s join users u on u.id = s.user_id \
              where s.id_hash = $1 and s.expires_at > $2 and u.status = 'active' \
-             and u.approval = 'approved'"
+             and u.approval = 'approved' and s.last_seen_at > $2 - case when {ADMIN_ROLE} then $3 else $4 end"
         );
-        Ok(sqlx::query_as::<_, AccountRow>(&sql)
+        let Some(row) = sqlx::query(&sql)
             .bind(id_hash)
             .bind(now)
+            .bind(idle_ms.0)
+            .bind(idle_ms.1)
             .fetch_optional(&self.pool)
-            .await?)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let seen: Millis = row.try_get("last_seen_at")?;
+        if now - seen >= seen_every_ms {
+            sqlx::query(
+                "update sessions set last_seen_at = $1 where id_hash = $2 and last_seen_at = $3",
+            )
+            .bind(now)
+            .bind(id_hash)
+            .bind(seen)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(Some(AccountRow::from_row(&row)?))
     }
 
     /// Stores a new admin-setup token and revokes any earlier one, so only the newest link works.

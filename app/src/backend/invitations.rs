@@ -2,7 +2,7 @@
 
 use super::auth::{hash_secret, new_secret, start_session};
 use super::db::{Audience, InvitationLookup, NewEmail, StoreError};
-use super::limits::{TOKEN_ADDRESS, TOKEN_USE, client_address};
+use super::limits::{INVITATION_REQUEST, TOKEN_ADDRESS, TOKEN_USE, client_address};
 use super::mail::{INVITATION, NEW_INVITATION_REQUESTED, compose, load};
 use super::{AppState, Millis};
 use crate::domain::{Password, format_time};
@@ -62,6 +62,7 @@ pub async fn send(
         html_body: html,
         text_body: text,
         related_token_id: Some(token_id.to_owned()),
+        link_secret: Some(secret.clone()),
     };
     match state
         .store
@@ -146,6 +147,10 @@ fn dead_link(lookup: &InvitationLookup) -> AppError {
 pub async fn request_new(state: &AppState, token: &str) -> Result<(), AppError> {
     TOKEN_ADDRESS.hit(state, &client_address(state)).await?;
     let hash = hash_secret(token);
+    // A few requests a day per link; past that the answer is the same and nothing is sent.
+    if !INVITATION_REQUEST.hit_within(state, &hash).await? {
+        return Ok(());
+    }
     let Some(user) = state.store.invitation_owner(&hash).await? else {
         return Ok(());
     };
@@ -159,21 +164,18 @@ pub async fn request_new(state: &AppState, token: &str) -> Result<(), AppError> 
     ];
     let template = load(state, &NEW_INVITATION_REQUESTED).await?;
     let (subject, text, html) = compose(&template, &vars);
+    let notice = NewEmail {
+        kind: "invitation_requested".into(),
+        to_address: String::new(),
+        subject,
+        html_body: html,
+        text_body: text,
+        related_token_id: None,
+        link_secret: None,
+    };
     state
         .store
-        .notify_admins(
-            &user.id,
-            "invitation.requested",
-            |to| NewEmail {
-                kind: "invitation_requested".into(),
-                to_address: to.to_owned(),
-                subject: subject.clone(),
-                html_body: html.clone(),
-                text_body: text.clone(),
-                related_token_id: None,
-            },
-            state.clock.now(),
-        )
+        .notify_admins(&user.id, "invitation.requested", &notice, state.clock.now())
         .await?;
     state.mail_wakeup.notify_one();
     Ok(())

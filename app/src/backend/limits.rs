@@ -22,6 +22,13 @@ pub const LOGIN_ACCOUNT: Limit = Limit {
     max: 10,
     window_ms: 15 * MINUTE,
 };
+/// Sign-in attempts from a browser that signed in to the account before (its device token):
+/// counted apart, so guesses from elsewhere that lock the account do not shut its owner out.
+pub const LOGIN_DEVICE: Limit = Limit {
+    name: "login:device",
+    max: 10,
+    window_ms: 15 * MINUTE,
+};
 /// Sign-in attempts from one address, whatever the account.
 pub const LOGIN_ADDRESS: Limit = Limit {
     name: "login:address",
@@ -52,6 +59,12 @@ pub const TOKEN_ADDRESS: Limit = Limit {
     max: 60,
     window_ms: 15 * MINUTE,
 };
+/// "Request a new invitation" from one dead invitation link; more get the same answer, unsent.
+pub const INVITATION_REQUEST: Limit = Limit {
+    name: "invitation:request",
+    max: 3,
+    window_ms: 24 * 60 * MINUTE,
+};
 /// Registrations with one email.
 pub const REGISTER_ACCOUNT: Limit = Limit {
     name: "register:account",
@@ -63,6 +76,12 @@ pub const REGISTER_ADDRESS: Limit = Limit {
     name: "register:address",
     max: 30,
     window_ms: 60 * MINUTE,
+};
+/// Posts of the first admin's setup form from one address (the link is checked first).
+pub const SETUP_ADDRESS: Limit = Limit {
+    name: "setup:address",
+    max: 20,
+    window_ms: 15 * MINUTE,
 };
 /// Current-password checks on the account page, per account.
 pub const PASSWORD_CHECK: Limit = Limit {
@@ -109,8 +128,9 @@ impl Limit {
     }
 }
 
-/// The client's address: the connection's peer, or with `trust_forwarded_for` the last
-/// `X-Forwarded-For` entry (the one the proxy in front of Portico added).
+/// The client's address as rate limits count it: the connection's peer, or with
+/// `trust_forwarded_for` the last `X-Forwarded-For` entry (the one the proxy in front of Portico
+/// added); see [`address_key`].
 pub fn client_address(state: &AppState) -> String {
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
         return "unknown".to_owned();
@@ -125,13 +145,32 @@ pub fn client_address(state: &AppState) -> String {
             .map(str::trim)
             .rfind(|v| !v.is_empty())
     {
-        return forwarded.to_owned();
+        return match forwarded.parse::<std::net::IpAddr>() {
+            Ok(ip) => address_key(ip),
+            Err(_) => forwarded.to_owned(),
+        };
     }
     parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+        .map(|info| address_key(info.0.ip()))
         .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// What one client is, for counting: an IPv4 address, or an IPv6 address's /64 network. One
+/// IPv6 client holds a whole /64 and can rotate through it at will, so counting single IPv6
+/// addresses would let it try without limit. An IPv4-mapped IPv6 address counts as the IPv4.
+pub fn address_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 #[cfg(test)]
@@ -146,5 +185,15 @@ mod tests {
         assert_eq!(bucket, LOGIN_ACCOUNT.bucket("ada@example.com"));
         assert!(!bucket.contains("ada"));
         assert!(bucket.starts_with("login:account:"));
+    }
+
+    #[test]
+    fn ipv6_clients_count_per_64_and_ipv4_per_address() {
+        let key = |s: &str| address_key(s.parse().expect("ip"));
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:ffff:1:2:3"));
+        assert_eq!(key("2001:db8:1:2::9"), "2001:db8:1:2::/64");
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_ne!(key("192.0.2.7"), key("192.0.2.8"));
     }
 }

@@ -136,9 +136,13 @@ pub const REGISTRATION_PENDING: Template = Template {
     kind: "registration_pending",
     subject: "{{ user.email }} registered to {{ portal_name }} and awaits approval",
     text: "{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) registered and awaits your \
-           approval:\n\n{{ approvals_url }}\n",
+           approval:\n\n{{ approvals_url }}\n\n\
+           Whoever else registers in the next 15 minutes is not emailed about separately: \
+           Approvals lists everyone waiting.\n",
     html: "<p>{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) registered and awaits your \
-           approval.</p><p><a href=\"{{ approvals_url }}\">Open Approvals</a></p>",
+           approval.</p><p><a href=\"{{ approvals_url }}\">Open Approvals</a></p>\
+           <p>Whoever else registers in the next 15 minutes is not emailed about separately: \
+           Approvals lists everyone waiting.</p>",
 };
 
 pub const REGISTRATION_APPROVED: Template = Template {
@@ -361,15 +365,16 @@ impl Mailer {
     }
 }
 
+/// The user or password of a URL as written: percent-escapes decoded, and nothing else (a `+`
+/// stays a plus; form decoding made it a space and cut the value at `&`).
 fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// How long a worker holds a message it is sending before another may take it.
-const LEASE_MS: i64 = 2 * 60 * 1000;
+const LEASE: Duration = Duration::from_secs(2 * 60);
 
 /// Wait before the next attempt: 5 s, 10 s, 20 s … at most an hour.
 pub fn backoff_ms(attempts: i64) -> i64 {
@@ -404,16 +409,48 @@ pub async fn run_worker(
 
 /// One pass over the due messages; answers how many it attempted.
 pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> usize {
+    deliver_due_with_lease(state, mailer, LEASE).await
+}
+
+/// One pass with leases of `lease`. A message goes to SMTP only after the worker renewed its own
+/// lease on it (a conditional update), and the send is cut off at half the lease, so a lease
+/// cannot run out while its message is on the wire: another instance that takes a message whose
+/// lease ran out is then the only one sending it.
+pub async fn deliver_due_with_lease(state: &AppState, mailer: &Mailer, lease: Duration) -> usize {
+    let lease_ms = lease.as_millis() as i64;
     let now = state.clock.now();
-    let claimed = match state.store.claim_due_emails(now, now + LEASE_MS, 10).await {
+    let claimed = match state.store.claim_due_emails(now, now + lease_ms, 10).await {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "outbox: could not claim messages");
             return 0;
         }
     };
-    for message in &claimed {
-        let result = mailer.send(message).await;
+    for leased in &claimed {
+        let message = &leased.message;
+        let now = state.clock.now();
+        match state
+            .store
+            .renew_lease(&message.id, &leased.lease_id, now, now + lease_ms)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!(id = %message.id, "outbox: lease ran out before sending; another worker has the message");
+                continue;
+            }
+            Err(e) => {
+                tracing::error!(id = %message.id, error = %e, "outbox: could not renew a lease");
+                continue;
+            }
+        }
+        let result = match tokio::time::timeout(lease / 2, mailer.send(message)).await {
+            Ok(result) => result,
+            Err(_) => Err(format!(
+                "the SMTP server did not finish within {} s",
+                (lease / 2).as_secs_f32()
+            )),
+        };
         let now = state.clock.now();
         let recorded = match &result {
             Ok(()) => {
@@ -424,7 +461,12 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> usize {
                 tracing::warn!(id = %message.id, attempt = message.attempts, %error, "email delivery failed");
                 state
                     .store
-                    .mark_email_failed(&message.id, error, now + backoff_ms(message.attempts))
+                    .mark_email_failed(
+                        &message.id,
+                        &leased.lease_id,
+                        error,
+                        now + backoff_ms(message.attempts),
+                    )
                     .await
             }
         };
@@ -473,6 +515,13 @@ mod tests {
             "<p>&lt;b&gt;Ada&lt;/b&gt;</p>"
         );
         assert_eq!(render("broken {{ tail", &vars, true), "broken {{ tail");
+    }
+
+    #[test]
+    fn smtp_credentials_are_percent_decoded_not_form_decoded() {
+        assert_eq!(percent_decode("a+b%26c%40d"), "a+b&c@d");
+        assert_eq!(percent_decode("p%2Bq"), "p+q");
+        assert_eq!(percent_decode("100%"), "100%");
     }
 
     #[test]

@@ -41,13 +41,14 @@ pub fn new_invite_code() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// An email to `person` from `template` (its kind names the email), with the person's names, the portal name and `extra`.
+/// An email to `person` from `template` (its kind names the email), with the person's names, the
+/// portal name and `extra`; `link` is the id and the secret of the one-time link it carries.
 pub fn email_to(
     state: &AppState,
     template: &MailTemplate,
     person: &Person,
     extra: &[(&str, &str)],
-    related_token_id: Option<&str>,
+    link: Option<(&str, &str)>,
 ) -> NewEmail {
     let mut vars = vec![
         ("user.first_name", person.first_name.as_str()),
@@ -63,7 +64,8 @@ pub fn email_to(
         subject,
         html_body: html,
         text_body: text,
-        related_token_id: related_token_id.map(str::to_owned),
+        related_token_id: link.map(|(id, _)| id.to_owned()),
+        link_secret: link.map(|(_, secret)| secret.to_owned()),
     }
 }
 
@@ -285,7 +287,7 @@ pub async fn issue_reset(
                     &template,
                     person,
                     &[("reset_url", &reset_url), ("expires_at", &expires)],
-                    Some(token_id),
+                    Some((token_id, &secret)),
                 )
             },
             actor_id,

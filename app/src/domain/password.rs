@@ -1,4 +1,5 @@
-//! The password policy of SPEC §5: 12 to 128 characters, not the account's email.
+//! The password policy of SPEC §5: 12 to 128 characters, not the account's email, and (checked on
+//! the server, which ships the list) not one of the 30,000 most common passwords.
 
 use std::fmt;
 
@@ -14,6 +15,40 @@ pub enum PasswordError {
     TooLong,
     #[error("The password cannot be your email address.")]
     EqualsEmail,
+    #[error(
+        "This password is one of the most common passwords, which attackers try first. Choose another."
+    )]
+    Common,
+}
+
+/// The shipped list of common passwords, lower case, read once.
+#[cfg(feature = "ssr")]
+fn common_passwords() -> &'static std::collections::HashSet<&'static str> {
+    static LIST: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("data/common_passwords.txt")
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        });
+    &LIST
+}
+
+/// Whether `input`, in lower case and with or without its spaces, is on the list of common
+/// passwords (always false in the browser, which does not download the list).
+fn is_common(input: &str) -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        let lower = input.to_lowercase();
+        let joined: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+        let list = common_passwords();
+        list.contains(lower.as_str()) || list.contains(joined.as_str())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = input;
+        false
+    }
 }
 
 impl Password {
@@ -31,6 +66,9 @@ impl Password {
         }
         if input.trim().eq_ignore_ascii_case(email.trim()) {
             return Err(PasswordError::EqualsEmail);
+        }
+        if is_common(input) {
+            return Err(PasswordError::Common);
         }
         Ok(Self(input.to_owned()))
     }
@@ -65,6 +103,13 @@ mod tests {
             Err(PasswordError::EqualsEmail)
         );
         assert!(Password::parse("correct horse battery", "a@b.co").is_ok());
+        for common in ["1qaz2wsx3edc", "QAZWSXEDCRFV", "1q2w 3e4r 5t6y"] {
+            assert_eq!(
+                Password::parse(common, "a@b.co"),
+                Err(PasswordError::Common),
+                "{common}"
+            );
+        }
         assert!(Password::parse(&"é".repeat(12), "a@b.co").is_ok());
     }
 

@@ -133,6 +133,44 @@ fn GeneralSettings() -> impl IntoView {
         </Suspense>
         {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="notice" role="status">"Settings saved."</p> })}
         <RegistrationSettingsForm/>
+        <SecuritySettingsForm/>
+    }
+}
+
+/// Settings > General > Security: idle timeouts and the outbox's retention (super admins save).
+#[component]
+fn SecuritySettingsForm() -> impl IntoView {
+    use crate::api::settings::{SetSecuritySettings, security_settings};
+    use crate::components::{FieldError, FormError, action_error};
+    let save = ServerAction::<SetSecuritySettings>::new();
+    let error = action_error(save);
+    let current = Resource::new(move || save.version().get(), |_| security_settings());
+    view! {
+        <h3>"Security"</h3>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let current = current.await.unwrap_or_default();
+                view! {
+                    <ActionForm action=save attr:class="stack narrow-form">
+                        <FormError error/>
+                        <label>"Admin idle timeout (minutes)"
+                            <input type="number" name="admin_idle_minutes" min="5" max="1440" value=current.admin_idle_minutes.to_string()/>
+                        </label>
+                        <FieldError error field="admin_idle_minutes"/>
+                        <label>"Consumer idle timeout (days)"
+                            <input type="number" name="consumer_idle_days" min="1" max="30" value=current.consumer_idle_days.to_string()/>
+                        </label>
+                        <FieldError error field="consumer_idle_days"/>
+                        <label>"Keep delivered emails (days)"
+                            <input type="number" name="outbox_retention_days" min="1" max="365" value=current.outbox_retention_days.to_string()/>
+                        </label>
+                        <FieldError error field="outbox_retention_days"/>
+                        <button type="submit">"Save security settings"</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+        {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="notice" role="status">"Security settings saved."</p> })}
     }
 }
 

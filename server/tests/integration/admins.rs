@@ -19,6 +19,7 @@ fn notice(person: &Person) -> NewEmail {
         html_body: String::new(),
         text_body: String::new(),
         related_token_id: None,
+        link_secret: None,
     }
 }
 

@@ -163,6 +163,7 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         // Email templates.
         ("email_templates", vec![], ADMIN_ONLY),
         ("email_template", vec![("kind", "x")], ADMIN_ONLY),
+        // Templates decide where every future link goes: super admins edit them.
         (
             "save_email_template",
             vec![
@@ -171,9 +172,9 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
                 ("text_body", "t"),
                 ("html_body", "h"),
             ],
-            ADMIN_ONLY,
+            SUPER_ONLY,
         ),
-        ("reset_email_template", vec![("kind", "x")], ADMIN_ONLY),
+        ("reset_email_template", vec![("kind", "x")], SUPER_ONLY),
         ("send_test_email", vec![("kind", "x")], ADMIN_ONLY),
         (
             "set_registration_settings",
@@ -292,6 +293,16 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         // Settings, email outbox, admins.
         ("invitation_lifetime", vec![], ADMIN_ONLY),
         ("set_invitation_lifetime", vec![("days", "7")], ADMIN_ONLY),
+        ("security_settings", vec![], ADMIN_ONLY),
+        (
+            "set_security_settings",
+            vec![
+                ("admin_idle_minutes", "60"),
+                ("consumer_idle_days", "7"),
+                ("outbox_retention_days", "30"),
+            ],
+            SUPER_ONLY,
+        ),
         ("outbox", vec![], ADMIN_ONLY),
         ("retry_email", vec![("id", "x")], ADMIN_ONLY),
         ("list_admins", vec![], ADMIN_ONLY),

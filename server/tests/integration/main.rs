@@ -7,6 +7,7 @@ mod cli;
 mod foundation;
 mod memberships;
 mod organizations;
+mod security;
 mod self_service;
 mod smtp;
 mod support;

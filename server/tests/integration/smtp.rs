@@ -17,6 +17,15 @@ impl SmtpServer {
     }
 
     pub async fn start_on(port: u16) -> Self {
+        Self::start_with(port, Duration::ZERO).await
+    }
+
+    /// A listener that waits `delay` before accepting each message's data, like a slow relay.
+    pub async fn start_slow(delay: Duration) -> Self {
+        Self::start_with(0, delay).await
+    }
+
+    async fn start_with(port: u16, delay: Duration) -> Self {
         let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("bind smtp");
@@ -34,6 +43,9 @@ impl SmtpServer {
                     while let Ok(Some(line)) = lines.next_line().await {
                         if let Some(body) = data.as_mut() {
                             if line == "." {
+                                if !delay.is_zero() {
+                                    tokio::time::sleep(delay).await;
+                                }
                                 store.lock().expect("lock").push(std::mem::take(body));
                                 data = None;
                                 let _ = write.write_all(b"250 queued\r\n").await;

@@ -233,7 +233,7 @@ impl TestApp {
             .get_all(reqwest::header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("portico_session="))
+            .find(|v| v.starts_with("portico_session=") || v.starts_with("__Host-portico_session="))
             .map(str::to_owned)
     }
 

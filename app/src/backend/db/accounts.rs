@@ -1,7 +1,7 @@
 //! Consumer self-service in the store: registration (with or without an invite code), approvals,
 //! password reset links, password changes and the account page's own data.
 
-use super::outbox::{NewEmail, insert_email};
+use super::outbox::{NewEmail, insert_email, queue_to_admins};
 use super::users::{Person, commit_user_change, consume_token, person_of, revoke_live_invitations};
 use super::{DEFAULT_ORGANIZATION_ID, Millis, Store, StoreError, StoreResult, Tx, new_id};
 use crate::domain::account::{AccountView, Registrant};
@@ -24,7 +24,8 @@ pub struct RegistrationEmails {
     pub welcome: NewEmail,
     /// To the registrant when the account awaits approval.
     pub received: NewEmail,
-    /// To every active admin when the account awaits approval (`to_address` is filled in).
+    /// To every active admin when the account awaits approval (`to_address` is filled in), at
+    /// most one a window (`queue_to_admins`).
     pub to_admins: NewEmail,
 }
 
@@ -125,13 +126,7 @@ impl Store {
             insert_email(&mut tx, &emails.welcome, now).await?;
         } else {
             insert_email(&mut tx, &emails.received, now).await?;
-            for to in active_admin_emails(&mut tx).await? {
-                let email = NewEmail {
-                    to_address: to,
-                    ..emails.to_admins.clone()
-                };
-                insert_email(&mut tx, &email, now).await?;
-            }
+            queue_to_admins(&mut tx, &emails.to_admins, now).await?;
         }
         let detail = match (reg.invite_code.is_some(), approved) {
             (true, _) => "with an invite code",
@@ -461,18 +456,7 @@ async fn take_invite_code(
     }))
 }
 
-async fn active_admin_emails(tx: &mut Tx) -> StoreResult<Vec<String>> {
-    sqlx::query(
-        "select email from users where role in ('super-admin', 'provider-admin') and status = 'active' order by email",
-    )
-    .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| Ok(r.try_get("email")?))
-    .collect()
-}
-
-async fn revoke_live_resets(tx: &mut Tx, user_id: &str, now: Millis) -> StoreResult<()> {
+pub(super) async fn revoke_live_resets(tx: &mut Tx, user_id: &str, now: Millis) -> StoreResult<()> {
     sqlx::query(
         "update one_time_tokens set revoked_at = $1 where user_id = $2 and purpose = 'password_reset' \
          and used_at is null and revoked_at is null",

@@ -28,8 +28,14 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes rate-limit windows that started before `before` and sessions that have expired.
-    pub async fn prune(&self, before: Millis, now: Millis) -> StoreResult<()> {
+    /// Deletes rate-limit windows that started before `before`, sessions that have expired,
+    /// and sessions idle longer than `idle_ms` allows (admins, consumers).
+    pub async fn prune(
+        &self,
+        before: Millis,
+        now: Millis,
+        idle_ms: (Millis, Millis),
+    ) -> StoreResult<()> {
         sqlx::query("delete from rate_limits where window_start < $1")
             .bind(before)
             .execute(&self.pool)
@@ -38,6 +44,28 @@ impl Store {
             .bind(now)
             .execute(&self.pool)
             .await?;
+        sqlx::query("delete from device_tokens where expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(&format!(
+            "delete from sessions where last_seen_at <= $1 - $2 and exists \
+             (select 1 from users u where u.id = sessions.user_id and {})",
+            super::ADMIN_ROLE
+        ))
+        .bind(now)
+        .bind(idle_ms.0)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query(&format!(
+            "delete from sessions where last_seen_at <= $1 - $2 and exists \
+             (select 1 from users u where u.id = sessions.user_id and not ({}))",
+            super::ADMIN_ROLE
+        ))
+        .bind(now)
+        .bind(idle_ms.1)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

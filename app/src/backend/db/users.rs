@@ -279,14 +279,16 @@ impl Store {
         now: Millis,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let before: String = sqlx::query(&format!(
-            "select u.organization_id from users u where u.id = $1 and {CONSUMER}"
+        let row = sqlx::query(&format!(
+            "select u.organization_id, u.email from users u where u.id = $1 and {CONSUMER}{}",
+            self.dialect.lock_row()
         ))
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or(StoreError::NotFound)?
-        .try_get("organization_id")?;
+        .ok_or(StoreError::NotFound)?;
+        let before: String = row.try_get("organization_id")?;
+        let email_before: String = row.try_get("email")?;
         sqlx::query("delete from team_memberships where user_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -324,23 +326,27 @@ impl Store {
             user.team_ids.to_vec()
         };
         set_teams(&mut tx, id, user.organization_id, &team_ids, now).await?;
-        let detail = if !moved {
-            ""
-        } else {
-            "moved to another organization"
+        // The old address loses every power it had: links mailed to it and sessions signed in
+        // with it. (The acting admin is an admin, never this consumer, so their session stays.)
+        let email_changed = email_before.to_lowercase() != user.email.to_lowercase();
+        if email_changed {
+            revoke_live_invitations(&mut tx, id, now).await?;
+            super::accounts::revoke_live_resets(&mut tx, id, now).await?;
+            sqlx::query("delete from sessions where user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let detail = match (moved, email_changed) {
+            (false, false) => "",
+            (true, false) => "moved to another organization",
+            (false, true) => "email changed: links to the old address revoked, sessions ended",
+            (true, true) => {
+                "moved to another organization; email changed: links to the old address revoked, \
+                 sessions ended"
+            }
         };
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "user.updated",
-            "user",
-            Some(id),
-            detail,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        commit_user_change(tx, id, Some(actor_id), "user.updated", detail, now).await
     }
 
     /// A page of consumers, newest first unless sorted otherwise, with the total that match.
@@ -626,14 +632,25 @@ impl Store {
         Ok(())
     }
 
-    /// Revokes the user's pending invitation; answers whether there was one.
+    /// Revokes the pending invitation of a user of `audience` (`NotFound` for anyone else, so
+    /// an admin's invitation is out of reach of the consumers' "Revoke invite"); answers whether
+    /// there was one.
     pub async fn revoke_invitation(
         &self,
         user_id: &str,
+        audience: Audience,
         actor_id: &str,
         now: Millis,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
+        sqlx::query(&format!(
+            "select u.id from users u where u.id = $1 and {}",
+            audience.predicate()
+        ))
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         let revoked = revoke_live_invitations(&mut tx, user_id, now).await?;
         if revoked > 0 {
             commit_user_change(tx, user_id, Some(actor_id), "invitation.revoked", "", now).await?;
@@ -785,25 +802,23 @@ impl Store {
         .transpose()
     }
 
-    /// Queues one email to every active admin and notes the event on `user_id`'s audit trail.
+    /// Queues a notice to every active admin (at most one of its kind a window, see
+    /// `queue_to_admins`) and notes the event on `user_id`'s audit trail.
     pub async fn notify_admins(
         &self,
         user_id: &str,
         action: &str,
-        email: impl Fn(&str) -> NewEmail,
+        email: &NewEmail,
         now: Millis,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let admins = sqlx::query(
-            "select email from users where role in ('super-admin', 'provider-admin') and status = 'active' order by email",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        for admin in admins {
-            let to: String = admin.try_get("email")?;
-            insert_email(&mut tx, &email(&to), now).await?;
-        }
-        audit(&mut tx, now, None, action, "user", Some(user_id), "").await?;
+        let sent = super::outbox::queue_to_admins(&mut tx, email, now).await?;
+        let detail = if sent {
+            "admins emailed"
+        } else {
+            "admins already emailed in this window"
+        };
+        audit(&mut tx, now, None, action, "user", Some(user_id), detail).await?;
         tx.commit().await?;
         Ok(())
     }
