@@ -31,3 +31,12 @@ create table device_tokens (
     expires_at bigint not null
 );
 create index device_tokens_user on device_tokens (user_id);
+
+-- A self-registered account proves it owns its address before it can be used: the link mailed
+-- to it confirms it. Accounts from before (and those made by admins) count as confirmed. Only
+-- the SHA-256 of the link's token is stored; a new registration of a still unconfirmed address
+-- replaces it.
+alter table users add column email_confirmed integer not null default 1 check (email_confirmed in (0, 1));
+alter table users add column email_confirm_hash text;
+alter table users add column email_confirm_expires_at bigint;
+create unique index users_email_confirm on users (email_confirm_hash) where email_confirm_hash is not null;

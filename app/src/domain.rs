@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod cursor;
 mod email;
 pub mod email_template;
 pub mod invite_code;
@@ -160,6 +161,48 @@ mod next_path_tests {
         ] {
             let got = safe_next_path(bad, &base());
             assert!(got.is_none(), "{bad:?} should be refused, gave {got:?}");
+        }
+    }
+
+    use proptest::prelude::*;
+
+    /// Pieces the known bypasses are made of, so generated targets come near the edges.
+    fn tricky() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("/".to_owned()),
+                Just("\\".to_owned()),
+                Just("\t".to_owned()),
+                Just("\r".to_owned()),
+                Just("\n".to_owned()),
+                Just("@".to_owned()),
+                Just(":".to_owned()),
+                Just("..".to_owned()),
+                Just("%09".to_owned()),
+                Just("%2f".to_owned()),
+                Just("%5c".to_owned()),
+                Just("https:".to_owned()),
+                Just("evil.example".to_owned()),
+                Just("?".to_owned()),
+                Just("#".to_owned()),
+                ".{0,3}",
+            ],
+            0..8,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn whatever_is_accepted_stays_on_the_portal(next in prop_oneof![tricky(), ".{0,40}"]) {
+            if let Some(path) = safe_next_path(&next, &base()) {
+                prop_assert!(path.starts_with('/') && !path.starts_with("//"));
+                prop_assert!(!path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\'));
+                let target = base().join(&path).expect("joins");
+                prop_assert_eq!(target.origin(), base().origin());
+                // What the browser is sent is a fixed point: accepted as it is.
+                prop_assert_eq!(safe_next_path(&path, &base()), Some(path.clone()));
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod admins;
 pub mod approvals;
 pub mod change_password;
+pub mod confirm_email;
 pub mod email_templates;
 pub mod forgot_password;
 pub mod home;

@@ -2,9 +2,9 @@
 
 use crate::pages::{
     account::AccountPage, admin, admin::SettingsPage, admins::AdminsPage, approvals::ApprovalsPage,
-    change_password::ChangePasswordPage, email_templates::EmailTemplatesPage,
-    forgot_password::ForgotPasswordPage, home::HomePage, invite::InvitePage,
-    invite_codes::InviteCodesPage, login::LoginPage, not_found::NotFound,
+    change_password::ChangePasswordPage, confirm_email::ConfirmEmailPage,
+    email_templates::EmailTemplatesPage, forgot_password::ForgotPasswordPage, home::HomePage,
+    invite::InvitePage, invite_codes::InviteCodesPage, login::LoginPage, not_found::NotFound,
     organization::OrganizationPage, organizations::OrganizationsPage, outbox::OutboxPage,
     register::RegisterPage, reset_password::ResetPasswordPage, setup::SetupPage, team::TeamPage,
     teams::TeamsPage, user::UserPage, user_edit::EditUserPage, users::UsersPage,
@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("register") view={Lazy::<Register>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("forgot-password") view={Lazy::<ForgotPassword>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("reset-password") view={Lazy::<ResetPassword>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("confirm-email") view={Lazy::<ConfirmEmail>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("account") view={Lazy::<Account>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("admin") view=admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=admin::Dashboard ssr=SsrMode::Async/>
@@ -129,6 +130,7 @@ lazy_page! {
     Register => RegisterPage,
     ForgotPassword => ForgotPasswordPage,
     ResetPassword => ResetPasswordPage,
+    ConfirmEmail => ConfirmEmailPage,
     Account => AccountPage,
     InviteCodes => InviteCodesPage,
     Approvals => ApprovalsPage,

@@ -31,3 +31,9 @@ export function resetLink(mail: Mail): string {
   if (!match) throw new Error(`no reset link in: ${mail.text}`);
   return match[0];
 }
+
+export function confirmLink(mail: Mail): string {
+  const match = mail.text.match(/https?:\/\/\S+\/confirm-email\?token=[A-Za-z0-9_-]+/);
+  if (!match) throw new Error(`no confirmation link in: ${mail.text}`);
+  return match[0];
+}

@@ -1,7 +1,7 @@
 // Consumers coming in by themselves, as people click through it, with JavaScript on and off:
 // register and wait for approval; register with an invite code; forget a password and reset it.
 import { ADMIN_EMAIL, ADMIN_PASSWORD, expect, logIn, open, test } from "./support";
-import { resetLink, waitForMail } from "./mail";
+import { confirmLink, resetLink, waitForMail } from "./mail";
 import type { Page } from "@playwright/test";
 
 const PASSWORD = "a registrant's long password";
@@ -17,10 +17,24 @@ async function register(page: Page, email: string, javaScriptEnabled: boolean, c
   await page.getByRole("button", { name: "Register" }).click();
 }
 
+/** Opens the confirmation link mailed to `email` and confirms with the registration's password. */
+async function confirmEmail(page: Page, email: string, javaScriptEnabled: boolean) {
+  const link = confirmLink(await waitForMail(email, /Confirm your email address/));
+  await open(page, link, javaScriptEnabled);
+  await expect(page.getByText(`To confirm that ${email} is yours`)).toBeVisible();
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Confirm email" }).click();
+}
+
 test("a registrant waits for approval, is emailed when approved, then signs in", async ({ page, javaScriptEnabled }, testInfo) => {
   const email = `reg-${testInfo.project.name}-${Date.now()}@example.com`;
   await register(page, email, javaScriptEnabled);
   await expect(page.getByRole("status").filter({ hasText: "Thank you for registering." })).toBeVisible();
+
+  await logIn(page, email, PASSWORD, javaScriptEnabled);
+  await expect(page.getByRole("alert")).toContainText("Confirm your email address first");
+  await confirmEmail(page, email, javaScriptEnabled);
+  await expect(page.getByRole("status").filter({ hasText: "Your email address is confirmed." })).toBeVisible();
 
   await logIn(page, email, PASSWORD, javaScriptEnabled);
   await expect(page.getByRole("alert")).toHaveText("Your registration is awaiting approval.");
@@ -41,7 +55,7 @@ test("a registrant waits for approval, is emailed when approved, then signs in",
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
 });
 
-test("a registrant with an invite code is signed in at once, in the code's team", async ({ page, javaScriptEnabled }, testInfo) => {
+test("a registrant with an invite code confirms the address and is signed in, in the code's team", async ({ page, javaScriptEnabled }, testInfo) => {
   const tag = `${testInfo.project.name}-${Date.now()}`;
   const team = `Beta ${tag}`;
   const email = `coded-${tag}@example.com`;
@@ -69,6 +83,8 @@ test("a registrant with an invite code is signed in at once, in the code's team"
 
   await page.context().clearCookies();
   await register(page, email, javaScriptEnabled, code);
+  await expect(page).toHaveURL(/\/register\?submitted=1$/);
+  await confirmEmail(page, email, javaScriptEnabled);
   await expect(page).toHaveURL(/\/account\?welcome=1$/);
   await expect(page.getByRole("status").filter({ hasText: "Welcome! Your account is ready." })).toBeVisible();
   await expect(page.getByText(team)).toBeVisible();

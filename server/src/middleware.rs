@@ -38,7 +38,10 @@ pub fn request_id_layers() -> (SetRequestIdLayer<MakeRequestUuid>, PropagateRequ
 
 /// Pages whose URL carries a secret token: they send no `Referer` anywhere.
 fn is_token_page(path: &str) -> bool {
-    matches!(path, "/setup" | "/invite" | "/reset-password")
+    matches!(
+        path,
+        "/setup" | "/invite" | "/reset-password" | "/confirm-email"
+    )
 }
 
 /// Answers that must never be kept by a browser or a proxy: admin and account pages, pages whose

@@ -34,6 +34,41 @@ pub async fn register(form: RegistrationForm) -> Result<(), AppError> {
     .map_err(with_status)
 }
 
+/// What `/confirm-email` shows for a link; opening it consumes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConfirmLinkView {
+    Valid { email: String },
+    Dead { message: String },
+}
+
+#[server(prefix = "/api", endpoint = "confirmation_link")]
+pub async fn confirmation_link(token: String) -> Result<ConfirmLinkView, AppError> {
+    async {
+        let state = AppState::from_context()?;
+        Ok(
+            match crate::backend::self_service::confirmation_email(&state, &token).await? {
+                Some(email) => ConfirmLinkView::Valid { email },
+                None => ConfirmLinkView::Dead {
+                    message: crate::backend::self_service::DEAD_CONFIRMATION.to_owned(),
+                },
+            },
+        )
+    }
+    .await
+    .map_err(with_status)
+}
+
+/// Confirms a registrant's email address with the mailed link and their password.
+#[server(prefix = "/api", endpoint = "confirm_email")]
+pub async fn confirm_email(token: String, password: String) -> Result<(), AppError> {
+    async {
+        let state = AppState::from_context()?;
+        crate::backend::self_service::confirm_email(&state, &token, &password).await
+    }
+    .await
+    .map_err(with_status)
+}
+
 /// Mails a reset link if the email belongs to an account; the answer is the same either way.
 #[server(prefix = "/api", endpoint = "forgot_password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {

@@ -55,6 +55,11 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
                 "This account is deactivated. Please contact the portal's administrators.",
             ));
         }
+        if account.email_confirmed == 0 {
+            return Err(AppError::unauthorized(
+                "Confirm your email address first: open the link we emailed you when you registered.",
+            ));
+        }
         if account.approval == "pending" {
             return Err(AppError::unauthorized(
                 "Your registration is awaiting approval.",

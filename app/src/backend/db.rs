@@ -13,7 +13,9 @@ mod teams;
 mod templates;
 mod users;
 
-pub use accounts::{CodeRefusal, NewRegistration, Registered, RegistrationEmails, ResetLookup};
+pub use accounts::{
+    CodeRefusal, Confirmed, NewRegistration, Registered, RegistrationEmails, ResetLookup,
+};
 pub use admins::AdminChange;
 pub use invite_codes::NewInviteCode;
 pub use outbox::{LINK_HIDDEN, LINK_MARKER, Leased, NewEmail, OutboxMessage, may_see_link};
@@ -176,13 +178,15 @@ pub struct AccountRow {
     pub approval: String,
     pub password_hash: Option<String>,
     pub must_change_password: i64,
+    /// 0 while a self-registered account has not confirmed its address.
+    pub email_confirmed: i64,
 }
 
 /// The users row `u` is an admin.
 pub(crate) const ADMIN_ROLE: &str = "u.role in ('super-admin', 'provider-admin')";
 
 const ACCOUNT_COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.role, u.status, \
-     u.approval, u.password_hash, u.must_change_password";
+     u.approval, u.password_hash, u.must_change_password, u.email_confirmed";
 
 /// A new admin account.
 pub struct NewAdmin<'a> {
@@ -489,7 +493,7 @@ impl Store {
         let sql = format!(
             "select {ACCOUNT_COLUMNS}, s.last_seen_at from sessions s join users u on u.id = s.user_id \
              where s.id_hash = $1 and s.expires_at > $2 and u.status = 'active' \
-             and u.approval = 'approved' and s.last_seen_at > $2 - case when {ADMIN_ROLE} then $3 else $4 end"
+             and u.approval = 'approved' and u.email_confirmed = 1 and s.last_seen_at > $2 - case when {ADMIN_ROLE} then $3 else $4 end"
         );
         let Some(row) = sqlx::query(&sql)
             .bind(id_hash)

@@ -42,8 +42,9 @@ impl Template {
 }
 
 /// Every shipped template, in the order Settings > Email > Templates lists them.
-pub const DEFAULTS: [&Template; 12] = [
+pub const DEFAULTS: [&Template; 13] = [
     &INVITATION,
+    &EMAIL_CONFIRMATION,
     &NEW_INVITATION_REQUESTED,
     &WELCOME,
     &REGISTRATION_RECEIVED,
@@ -85,6 +86,22 @@ pub const INVITATION: Template = Template {
            <p>You have been invited to {{ portal_name }}. Choose your password to sign in:</p>\
            <p><a href=\"{{ invite_url }}\">Accept the invitation</a></p>\
            <p>The link works once and expires on {{ expires_at }}.</p>",
+};
+
+pub const EMAIL_CONFIRMATION: Template = Template {
+    kind: "email_confirmation",
+    subject: "Confirm your email address for {{ portal_name }}",
+    text: "Hello {{ user.first_name }},\n\n\
+           Someone registered to {{ portal_name }} with {{ user.email }}. If it was you, confirm that \
+           this address is yours, with the password you chose:\n\n{{ confirm_url }}\n\n\
+           The link works once and expires on {{ expires_at }}. If it was not you, ignore this \
+           email: nothing happens without the link.\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>Someone registered to {{ portal_name }} with {{ user.email }}. If it was you, confirm \
+           that this address is yours, with the password you chose:</p>\
+           <p><a href=\"{{ confirm_url }}\">Confirm your email address</a></p>\
+           <p>The link works once and expires on {{ expires_at }}. If it was not you, ignore this \
+           email: nothing happens without the link.</p>",
 };
 
 pub const NEW_INVITATION_REQUESTED: Template = Template {

@@ -11,9 +11,9 @@ use super::limits::{
     client_address,
 };
 use super::mail::{
-    ACCOUNT_ACTIVATED, ACCOUNT_DEACTIVATED, MailTemplate, PASSWORD_CHANGED, PASSWORD_RESET,
-    REGISTRATION_APPROVED, REGISTRATION_EXISTING, REGISTRATION_PENDING, REGISTRATION_RECEIVED,
-    REGISTRATION_REJECTED, WELCOME, compose, load,
+    ACCOUNT_ACTIVATED, ACCOUNT_DEACTIVATED, EMAIL_CONFIRMATION, MailTemplate, PASSWORD_CHANGED,
+    PASSWORD_RESET, REGISTRATION_APPROVED, REGISTRATION_EXISTING, REGISTRATION_PENDING,
+    REGISTRATION_RECEIVED, REGISTRATION_REJECTED, WELCOME, compose, load,
 };
 use super::{AppState, Millis};
 use crate::domain::account::{RegistrationForm, RegistrationSettings};
@@ -104,9 +104,16 @@ pub async fn registration_settings(state: &AppState) -> Result<RegistrationSetti
     })
 }
 
-/// Registers a consumer. Active at once (signed in, to `/account`) with a valid invite code or
-/// with auto-approval; otherwise pending, and the admins are emailed. A taken email gets the
-/// pending answer and its owner an email, so the answer tells a stranger nothing.
+/// How long the link that confirms a registrant's address works.
+pub const CONFIRM_LIFETIME_MS: Millis = 24 * 60 * 60 * 1000;
+/// Where a confirmed registrant who awaits approval lands.
+pub const CONFIRMED_PENDING_PATH: &str = "/confirm-email?confirmed=1";
+
+/// Registers a consumer: the account is created unconfirmed (in an invite code's team, or
+/// approved at once with auto-approval) and the link that confirms the address is mailed to it;
+/// nothing else happens until that link is used (`confirm_email`). A taken address gets the
+/// same answer: its owner is told by email, or, while it was never confirmed, the newest
+/// registration replaces the older one. So the answer tells a stranger nothing.
 pub async fn register(state: &AppState, form: &RegistrationForm) -> Result<(), AppError> {
     REGISTER_ADDRESS.hit(state, &client_address(state)).await?;
     let valid = form.validate()?;
@@ -126,6 +133,123 @@ pub async fn register(state: &AppState, form: &RegistrationForm) -> Result<(), A
         last_name: valid.last_name.as_str().to_owned(),
         email: valid.email.as_str().to_owned(),
     };
+    let (secret, confirm_hash) = new_secret();
+    let now = state.clock.now();
+    let expires_at = now + CONFIRM_LIFETIME_MS;
+    let confirm_url = state.config.link(&format!("/confirm-email?token={secret}"));
+    let expires = format_time(expires_at);
+    let confirmation = email_to(
+        state,
+        &load(state, &EMAIL_CONFIRMATION).await?,
+        &person,
+        &[("confirm_url", &confirm_url), ("expires_at", &expires)],
+        None,
+    );
+    let confirmation = NewEmail {
+        link_secret: Some(secret.clone()),
+        ..confirmation
+    };
+    let registration = NewRegistration {
+        first_name: &person.first_name,
+        last_name: &person.last_name,
+        email: &person.email,
+        password_hash: &password_hash,
+        approved: settings.auto_approve,
+        invite_code: valid.invite_code.as_deref(),
+        confirm_hash: &confirm_hash,
+        confirm_expires_at: expires_at,
+    };
+    match state
+        .store
+        .register(&registration, &confirmation, now)
+        .await?
+    {
+        Registered::Created { .. } => {}
+        Registered::EmailTaken => {
+            if !state
+                .store
+                .renew_registration(&registration, &confirmation, now)
+                .await?
+                && let Some(owner) = state.store.account_by_email(&person.email).await?
+            {
+                let owner = Person {
+                    first_name: owner.first_name,
+                    last_name: owner.last_name,
+                    email: owner.email,
+                };
+                let reset_url = state.config.link("/forgot-password");
+                let notice = email_to(
+                    state,
+                    &load(state, &REGISTRATION_EXISTING).await?,
+                    &owner,
+                    &[("reset_url", &reset_url)],
+                    None,
+                );
+                state.store.queue_email(&notice, now).await?;
+            }
+        }
+        Registered::CodeRefused(refusal) => {
+            let message = match refusal {
+                CodeRefusal::Unknown => {
+                    "This invite code is not valid. Check it, or leave the field empty."
+                }
+                CodeRefusal::Inactive => "This invite code is no longer active.",
+                CodeRefusal::Expired => "This invite code has expired.",
+                CodeRefusal::UsedUp => "This invite code has been used as often as it may be.",
+            };
+            return Err(form.echo(AppError::validation("invite_code", message)));
+        }
+    }
+    state.mail_wakeup.notify_one();
+    leptos_axum::redirect(REGISTERED_PATH);
+    Ok(())
+}
+
+/// The plain words for a confirmation link that cannot be used.
+pub const DEAD_CONFIRMATION: &str = "This confirmation link is no longer valid: it was used, \
+     replaced by a newer one, or it expired. Sign in if you confirmed already, or register again \
+     to get a new link.";
+
+/// The address a confirmation link would confirm, if it is live; opening it consumes nothing.
+pub async fn confirmation_email(state: &AppState, token: &str) -> Result<Option<String>, AppError> {
+    let hash = hash_secret(token);
+    Ok(state
+        .store
+        .confirmation_owner(&hash, state.clock.now())
+        .await?
+        .map(|(_, email, _)| email))
+}
+
+/// Confirms a registrant's address with the link mailed to it and the password they chose (so
+/// the link alone is not enough, and an older registration of the address cannot be confirmed
+/// with the newest link). Then: signed in and welcomed when approved, or told that an admin will
+/// decide (the admins are notified now, not before).
+pub async fn confirm_email(state: &AppState, token: &str, password: &str) -> Result<(), AppError> {
+    let hash = hash_secret(token);
+    TOKEN_ADDRESS.hit(state, &client_address(state)).await?;
+    TOKEN_USE.hit(state, &hash).await?;
+    let owner = state
+        .store
+        .confirmation_owner(&hash, state.clock.now())
+        .await?;
+    let stored = owner.as_ref().and_then(|(_, _, h)| h.as_deref());
+    let password_ok = state.hasher.verify(password, stored).await?;
+    let Some((user_id, _, _)) = owner else {
+        return Err(AppError::Conflict {
+            message: DEAD_CONFIRMATION.to_owned(),
+        });
+    };
+    if !password_ok {
+        return Err(AppError::validation(
+            "password",
+            "This is not the password you registered with.",
+        ));
+    }
+    let person = state
+        .store
+        .person(&user_id, super::db::Audience::Consumers)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let login_url = state.config.link("/login");
     let approvals_url = state.config.link("/admin/approvals");
     let emails = RegistrationEmails {
@@ -151,59 +275,25 @@ pub async fn register(state: &AppState, form: &RegistrationForm) -> Result<(), A
             None,
         ),
     };
-    let registration = NewRegistration {
-        first_name: &person.first_name,
-        last_name: &person.last_name,
-        email: &person.email,
-        password_hash: &password_hash,
-        approved: settings.auto_approve,
-        invite_code: valid.invite_code.as_deref(),
+    let confirmed = match state
+        .store
+        .confirm_email(&hash, emails, state.clock.now())
+        .await
+    {
+        Ok(confirmed) => confirmed,
+        Err(super::db::StoreError::NotFound) => {
+            return Err(AppError::Conflict {
+                message: DEAD_CONFIRMATION.to_owned(),
+            });
+        }
+        Err(e) => return Err(e.into()),
     };
-    let now = state.clock.now();
-    match state.store.register(&registration, emails, now).await? {
-        Registered::Created {
-            user_id,
-            approved: true,
-        } => {
-            state.mail_wakeup.notify_one();
-            start_session(state, &user_id).await?;
-            leptos_axum::redirect("/account?welcome=1");
-        }
-        Registered::Created { .. } => {
-            state.mail_wakeup.notify_one();
-            leptos_axum::redirect(REGISTERED_PATH);
-        }
-        Registered::EmailTaken => {
-            if let Some(owner) = state.store.account_by_email(&person.email).await? {
-                let owner = Person {
-                    first_name: owner.first_name,
-                    last_name: owner.last_name,
-                    email: owner.email,
-                };
-                let reset_url = state.config.link("/forgot-password");
-                let notice = email_to(
-                    state,
-                    &load(state, &REGISTRATION_EXISTING).await?,
-                    &owner,
-                    &[("reset_url", &reset_url)],
-                    None,
-                );
-                state.store.queue_email(&notice, now).await?;
-                state.mail_wakeup.notify_one();
-            }
-            leptos_axum::redirect(REGISTERED_PATH);
-        }
-        Registered::CodeRefused(refusal) => {
-            let message = match refusal {
-                CodeRefusal::Unknown => {
-                    "This invite code is not valid. Check it, or leave the field empty."
-                }
-                CodeRefusal::Inactive => "This invite code is no longer active.",
-                CodeRefusal::Expired => "This invite code has expired.",
-                CodeRefusal::UsedUp => "This invite code has been used as often as it may be.",
-            };
-            return Err(form.echo(AppError::validation("invite_code", message)));
-        }
+    state.mail_wakeup.notify_one();
+    if confirmed.approved {
+        start_session(state, &confirmed.user_id).await?;
+        leptos_axum::redirect("/account?welcome=1");
+    } else {
+        leptos_axum::redirect(CONFIRMED_PENDING_PATH);
     }
     Ok(())
 }

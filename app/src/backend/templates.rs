@@ -17,6 +17,7 @@ fn sample_values(state: &AppState) -> Vec<(&'static str, String)> {
         ("user.email", "ada@example.com".to_owned()),
         ("portal_name", state.config.portal_name.clone()),
         ("invite_url", link("/invite?token=sample")),
+        ("confirm_url", link("/confirm-email?token=sample")),
         ("reset_url", link("/reset-password?token=sample")),
         ("login_url", link("/login")),
         ("approvals_url", link("/admin/approvals")),

@@ -12,8 +12,13 @@ const PERSON: [&str; 4] = [
 
 /// Every template: its kind, its name for people, and the variables it may use besides the
 /// person's names, email and the portal name.
-pub const TEMPLATES: [(&str, &str, &[&str]); 12] = [
+pub const TEMPLATES: [(&str, &str, &[&str]); 13] = [
     ("invitation", "Invitation", &["invite_url", "expires_at"]),
+    (
+        "email_confirmation",
+        "Confirm your email address",
+        &["confirm_url", "expires_at"],
+    ),
     (
         "invitation_requested",
         "New invitation requested (to admins)",
@@ -411,5 +416,24 @@ mod tests {
             err.field_message("html_body").as_deref(),
             Some(MISPLACED_VARIABLE)
         );
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_html_scan_never_panics(html in ".{0,200}") {
+            let _ = misplaced_variable(&html);
+        }
+
+        #[test]
+        fn a_variable_in_any_image_address_is_refused(
+            before in "[a-z:/.?=]{0,20}",
+            quote in prop_oneof![Just("\""), Just("'"), Just("")],
+            attr in prop_oneof![Just("src"), Just("srcset"), Just("background"), Just("style"), Just("poster")],
+        ) {
+            let html = format!("<p>Hi</p><img {attr}={quote}{before}{{{{ reset_url }}}}{quote}>");
+            prop_assert!(misplaced_variable(&html), "{}", html);
+        }
     }
 }

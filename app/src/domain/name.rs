@@ -72,6 +72,28 @@ mod tests {
             Ok("<script>alert(1)</script>".to_owned())
         );
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_parsed_name_is_trimmed_bounded_clean_and_parses_to_itself(input in ".{0,120}") {
+            if let Ok(name) = PersonName::parse(&input) {
+                let n = name.as_str();
+                prop_assert_eq!(n, n.trim());
+                prop_assert!((1..=PersonName::MAX_CHARS).contains(&n.chars().count()));
+                prop_assert!(!n.chars().any(char::is_control));
+                prop_assert_eq!(PersonName::parse(n), Ok(name.clone()));
+            }
+        }
+
+        #[test]
+        fn an_organization_name_always_leaves_room_for_its_default_team(input in ".{0,120}") {
+            if let Ok(name) = GroupName::parse_organization(&input) {
+                prop_assert!(GroupName::parse(&name.default_team_name()).is_ok());
+            }
+        }
+    }
 }
 
 /// An organization's or team's name: trimmed, 1 to 100 characters, no control characters.

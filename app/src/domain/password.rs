@@ -103,6 +103,13 @@ mod tests {
             Err(PasswordError::EqualsEmail)
         );
         assert!(Password::parse("correct horse battery", "a@b.co").is_ok());
+    }
+
+    /// The list ships with the server only.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn refuses_common_passwords_whatever_their_case_and_spaces() {
+        assert!(common_passwords().len() >= 10_000);
         for common in ["1qaz2wsx3edc", "QAZWSXEDCRFV", "1q2w 3e4r 5t6y"] {
             assert_eq!(
                 Password::parse(common, "a@b.co"),
@@ -117,5 +124,19 @@ mod tests {
     fn debug_hides_the_value() {
         let p = Password::parse("correct horse battery", "a@b.co").expect("valid");
         assert!(!format!("{p:?}").contains("horse"));
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn an_accepted_password_meets_every_rule(input in ".{0,140}", email in "[a-z]{1,8}@example\\.com") {
+            if let Ok(password) = Password::parse(&input, &email) {
+                let chars = password.expose().chars().count();
+                prop_assert!((Password::MIN_CHARS..=Password::MAX_CHARS).contains(&chars));
+                prop_assert!(!password.expose().trim().eq_ignore_ascii_case(&email));
+                prop_assert!(!is_common(password.expose()));
+            }
+        }
     }
 }

@@ -113,6 +113,12 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         ("register", vec![("form[first_name]", "")], PUBLIC),
         ("forgot_password", vec![("email", "not an email")], PUBLIC),
         ("reset_link", vec![("token", "x")], PUBLIC),
+        ("confirmation_link", vec![("token", "x")], PUBLIC),
+        (
+            "confirm_email",
+            vec![("token", "x"), ("password", PASSWORD)],
+            PUBLIC,
+        ),
         (
             "reset_password",
             vec![

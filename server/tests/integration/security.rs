@@ -907,8 +907,13 @@ async fn a_flood_of_registrations_and_invitation_requests_sends_the_admins_one_e
             .status()
         }
     };
+    let registrant = client(&app.base);
     for i in 0..12 {
         assert!(!register(i).await.is_client_error(), "registration {i}");
+        let confirmed = app
+            .confirm_registration(&registrant, &format!("flood{i}@example.com"), PASSWORD)
+            .await;
+        assert!(!confirmed.status().is_client_error(), "confirmation {i}");
     }
     let to_admins = "select count(*) from email_outbox where kind = 'registration_pending'";
     assert_eq!(
@@ -919,6 +924,8 @@ async fn a_flood_of_registrations_and_invitation_requests_sends_the_admins_one_e
     assert_eq!(app.count(to_admins).await, 1, "one notice for the window");
     app.state.clock.advance(Duration::from_secs(16 * 60));
     assert!(!register(12).await.is_client_error());
+    app.confirm_registration(&registrant, "flood12@example.com", PASSWORD)
+        .await;
     assert_eq!(app.count(to_admins).await, 2, "a new window, a new notice");
 
     // "Request a new invitation" from a dead link: a few a day per link, one notice a window.
@@ -953,5 +960,171 @@ async fn a_flood_of_registrations_and_invitation_requests_sends_the_admins_one_e
         app.count(requested).await,
         1,
         "past three requests a day the link asks no more"
+    );
+}
+
+// Item 12: a self-registered address must be proven.
+
+async fn register_as(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.call_with(
+        &client(&app.base),
+        "register",
+        &[
+            ("form[first_name]", "Chief"),
+            ("form[last_name]", "Executive"),
+            ("form[email]", email),
+            ("form[password]", password),
+            ("form[confirm_password]", password),
+            ("form[invite_code]", ""),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_self_registered_address_is_usable_only_once_its_owner_confirms_it() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    app.call(
+        "set_registration_settings",
+        &[("auto_approve", "on"), ("allow_registration", "on")],
+    )
+    .await;
+    let squatter_password = "the squatter's long password";
+    let owner_password = "the real chief's long password";
+    assert!(
+        !register_as(&app, "ceo@partner.example", squatter_password)
+            .await
+            .status()
+            .is_client_error()
+    );
+    let squatter_link = app.confirmation_secret("ceo@partner.example").await;
+    // Approved at once, yet unusable: no sign-in, no reset link.
+    let squatter = client(&app.base);
+    let login = app
+        .call_with(
+            &squatter,
+            "login",
+            &[
+                ("email", "ceo@partner.example"),
+                ("password", squatter_password),
+            ],
+        )
+        .await;
+    assert_eq!(login.status(), StatusCode::UNAUTHORIZED);
+    app.call_with(
+        &squatter,
+        "forgot_password",
+        &[("email", "ceo@partner.example")],
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        app.count("select count(*) from one_time_tokens where purpose = 'password_reset'")
+            .await,
+        0
+    );
+    // The real owner registers too, in a look-alike spelling: one account, a new link, and the
+    // squatter's link is dead.
+    assert!(
+        !register_as(&app, "ＣＥＯ@ｐａｒｔｎｅｒ.example", owner_password)
+            .await
+            .status()
+            .is_client_error()
+    );
+    assert_eq!(
+        app.count("select count(*) from users where lower(email) = 'ceo@partner.example'")
+            .await,
+        1
+    );
+    let view: app::api::account::ConfirmLinkView = app
+        .call_with(&squatter, "confirmation_link", &[("token", &squatter_link)])
+        .await
+        .json()
+        .await
+        .expect("view");
+    assert!(matches!(
+        view,
+        app::api::account::ConfirmLinkView::Dead { .. }
+    ));
+    // The newest link needs the newest password: the squatter's does not confirm it.
+    let owner_link = app.confirmation_secret("ceo@partner.example").await;
+    let wrong = app
+        .call_with(
+            &squatter,
+            "confirm_email",
+            &[
+                ("token", owner_link.as_str()),
+                ("password", squatter_password),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let owner = client(&app.base);
+    let confirmed = app
+        .call_with(
+            &owner,
+            "confirm_email",
+            &[("token", owner_link.as_str()), ("password", owner_password)],
+        )
+        .await;
+    assert_eq!(
+        confirmed
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/account?welcome=1")
+    );
+    let me: Option<app::domain::CurrentUser> = app
+        .call_with(&owner, "me", &[])
+        .await
+        .json()
+        .await
+        .expect("me");
+    assert_eq!(me.map(|m| m.email).as_deref(), Some("ceo@partner.example"));
+    let old = app
+        .call_with(
+            &client(&app.base),
+            "login",
+            &[
+                ("email", "ceo@partner.example"),
+                ("password", squatter_password),
+            ],
+        )
+        .await;
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn ten_concurrent_confirmations_of_one_link_confirm_once() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    app.call(
+        "set_registration_settings",
+        &[("auto_approve", "on"), ("allow_registration", "on")],
+    )
+    .await;
+    register_as(&app, "racer@example.com", PASSWORD).await;
+    let token = app.confirmation_secret("racer@example.com").await;
+    let attempts = (0..10).map(|_| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.call_with(
+                &client(&app.base),
+                "confirm_email",
+                &[("token", token.as_str()), ("password", PASSWORD)],
+            )
+            .await
+            .status()
+        }
+    });
+    let statuses = futures_join_all(attempts).await;
+    let through = statuses.iter().filter(|s| !s.is_client_error()).count();
+    assert_eq!(through, 1, "{statuses:?}");
+    assert_eq!(
+        app.count("select count(*) from email_outbox where kind = 'welcome'")
+            .await,
+        1
     );
 }

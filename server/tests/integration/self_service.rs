@@ -114,6 +114,32 @@ async fn a_registrant_awaits_approval_and_signs_in_once_an_admin_approves() {
             .await,
         "pending"
     );
+    // First the address is confirmed: until then nobody is told, and the account is unusable.
+    mail_to(&app, "email_confirmation", "grace@example.com", 1).await;
+    assert_eq!(
+        app.count("select count(*) from email_outbox where kind <> 'email_confirmation'")
+            .await,
+        0
+    );
+    let (status, error) =
+        error_of(login_as(&app, &stranger, "grace@example.com", PASSWORD).await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        error
+            .to_string()
+            .starts_with("Confirm your email address first")
+    );
+    let unlisted: Vec<app::domain::account::Registrant> = app
+        .call("registrants", &[])
+        .await
+        .json()
+        .await
+        .expect("list");
+    assert!(unlisted.is_empty(), "approval waits for the confirmation");
+    let confirmed = app
+        .confirm_registration(&stranger, "grace@example.com", PASSWORD)
+        .await;
+    assert_eq!(location(&confirmed), "/confirm-email?confirmed=1");
     mail_to(&app, "registration_received", "grace@example.com", 1).await;
     let to_admins = mail_to(&app, "registration_pending", ADMIN_EMAIL, 1).await;
     assert!(to_admins[0].text_body.contains("/admin/approvals"));
@@ -184,6 +210,8 @@ async fn a_declined_registrant_cannot_sign_in_and_can_be_deleted() {
     app.login_admin().await;
     let stranger = client(&app.base);
     register_with(&app, &stranger, "mallory@example.com", "").await;
+    app.confirm_registration(&stranger, "mallory@example.com", PASSWORD)
+        .await;
     let id = app
         .scalar_text("select id from users where email = 'mallory@example.com'")
         .await;
@@ -369,6 +397,11 @@ async fn an_invite_code_places_the_registrant_in_its_team_and_signs_them_in_at_o
     let stranger = client(&app.base);
     let response = register_with(&app, &stranger, "coded@example.com", &code).await;
     assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(location(&response), "/register?submitted=1");
+    assert!(TestApp::session_cookie(&response).is_none());
+    let response = app
+        .confirm_registration(&stranger, "coded@example.com", PASSWORD)
+        .await;
     assert_eq!(location(&response), "/account?welcome=1");
     assert!(TestApp::session_cookie(&response).is_some());
     let account: AccountView = app
@@ -475,6 +508,11 @@ async fn the_registration_settings_close_registration_or_approve_at_once() {
     assert_eq!(saved.status(), StatusCode::OK);
     let stranger = client(&app.base);
     let response = register_with(&app, &stranger, "auto@example.com", "").await;
+    assert_eq!(location(&response), "/register?submitted=1");
+    assert!(!signed_in(&app, &stranger).await);
+    let response = app
+        .confirm_registration(&stranger, "auto@example.com", PASSWORD)
+        .await;
     assert_eq!(location(&response), "/account?welcome=1");
     assert!(signed_in(&app, &stranger).await);
     mail_to(&app, "welcome", "auto@example.com", 1).await;
@@ -503,6 +541,13 @@ async fn the_registration_settings_close_registration_or_approve_at_once() {
     let code = invite_code(&app, &team, "1").await;
     assert_eq!(
         location(&register_with(&app, &client(&app.base), "closed@example.com", &code).await),
+        "/register?submitted=1"
+    );
+    assert_eq!(
+        location(
+            &app.confirm_registration(&client(&app.base), "closed@example.com", PASSWORD)
+                .await
+        ),
         "/account?welcome=1"
     );
 }

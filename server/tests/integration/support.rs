@@ -393,6 +393,40 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// The secret of the newest confirmation link mailed to `email` (as the database keeps it;
+    /// the outbox view would show it too, to an admin).
+    pub async fn confirmation_secret(&self, email: &str) -> String {
+        use sqlx::Row as _;
+        sqlx::query(
+            "select link_secret from email_outbox where kind = 'email_confirmation' \
+             and to_address = $1 and link_secret is not null order by created_at desc limit 1",
+        )
+        .bind(email)
+        .fetch_one(self.state.store.pool())
+        .await
+        .expect("a confirmation email")
+        .try_get::<String, _>("link_secret")
+        .expect("secret")
+    }
+
+    /// Confirms a registrant's address from `client`, as the person who opens the link does.
+    pub async fn confirm_registration(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let token = self.confirmation_secret(email).await;
+        self.call_with(
+            client,
+            "confirm_email",
+            &[("token", token.as_str()), ("password", password)],
+        )
+        .await
+    }
+}
+
+impl TestApp {
     /// The names of the user's teams, in name order, straight from the database.
     pub async fn team_names(&self, user: &str) -> Vec<String> {
         use sqlx::Row as _;
@@ -408,4 +442,42 @@ impl TestApp {
         .map(|r| r.try_get::<String, _>("name").expect("name"))
         .collect()
     }
+}
+
+/// Runs the futures concurrently (on this task) and answers their outputs in order.
+pub async fn futures_join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(f);
+    }
+    let mut out = Vec::with_capacity(set.len());
+    let pinned: Vec<_> = set.into_iter().map(Box::pin).collect();
+    // Poll all at once.
+    let results = futures_util_join(pinned).await;
+    out.extend(results);
+    out
+}
+
+async fn futures_util_join<F: std::future::Future + Unpin>(mut futures: Vec<F>) -> Vec<F::Output> {
+    let mut results: Vec<Option<F::Output>> = (0..futures.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in futures.iter_mut().enumerate() {
+            if results[i].is_none() {
+                match std::pin::Pin::new(&mut *f).poll(cx) {
+                    std::task::Poll::Ready(v) => results[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    results.into_iter().map(|r| r.expect("done")).collect()
 }

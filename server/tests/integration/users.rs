@@ -302,43 +302,6 @@ async fn twenty_concurrent_creates_of_one_email_make_one_user() {
     assert_eq!(app.count("select count(*) from team_memberships").await, 1);
 }
 
-async fn futures_join_all<F: std::future::Future>(
-    futures: impl IntoIterator<Item = F>,
-) -> Vec<F::Output> {
-    let mut set = Vec::new();
-    for f in futures {
-        set.push(f);
-    }
-    let mut out = Vec::with_capacity(set.len());
-    let pinned: Vec<_> = set.into_iter().map(Box::pin).collect();
-    // Poll all at once.
-    let results = futures_util_join(pinned).await;
-    out.extend(results);
-    out
-}
-
-async fn futures_util_join<F: std::future::Future + Unpin>(mut futures: Vec<F>) -> Vec<F::Output> {
-    let mut results: Vec<Option<F::Output>> = (0..futures.len()).map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (i, f) in futures.iter_mut().enumerate() {
-            if results[i].is_none() {
-                match std::pin::Pin::new(&mut *f).poll(cx) {
-                    std::task::Poll::Ready(v) => results[i] = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    results.into_iter().map(|r| r.expect("done")).collect()
-}
-
 async fn invited_user(app: &TestApp) -> (String, String) {
     let id = app.create_user_ok(&[]).await;
     assert_eq!(

@@ -327,12 +327,14 @@ impl Store {
         let rows = sqlx::query(&format!(
             "select {COLUMNS}, r.id as recipient_id, r.role as recipient_role, \
              case when t.id is not null and t.used_at is null and t.revoked_at is null and t.expires_at > $1 \
+             then 1 when o.kind = '{confirm}' and r.email_confirmed = 0 and r.email_confirm_expires_at > $1 \
              then 1 else 0 end as link_live \
              from email_outbox o left join users r on lower(r.email) = lower(o.to_address) \
              left join one_time_tokens t on t.id = o.related_token_id \
              where ($2 = 'super-admin' or r.id is null or r.id = $3 \
              or r.role in ('consumer-admin', 'consumer-team-member')) \
-             order by o.created_at desc, o.id desc limit $4"
+             order by o.created_at desc, o.id desc limit $4",
+            confirm = super::accounts::CONFIRMATION_KIND
         ))
         .bind(now)
         .bind(viewer.1.as_str())
@@ -365,11 +367,14 @@ impl Store {
                 .await?
                 .rows_affected();
         sqlx::query(
-            "update email_outbox set link_secret = null where link_secret is not null and not exists \
-             (select 1 from one_time_tokens t where t.id = email_outbox.related_token_id \
-             and t.used_at is null and t.revoked_at is null and t.expires_at > $1)",
+            "update email_outbox set link_secret = null where link_secret is not null and ((kind <> $2 \
+             and not exists (select 1 from one_time_tokens t where t.id = email_outbox.related_token_id \
+             and t.used_at is null and t.revoked_at is null and t.expires_at > $1)) \
+             or (kind = $2 and not exists (select 1 from users c where lower(c.email) = lower(email_outbox.to_address) \
+             and c.email_confirmed = 0 and c.email_confirm_expires_at > $1)))",
         )
         .bind(now)
+        .bind(super::accounts::CONFIRMATION_KIND)
         .execute(&self.pool)
         .await?;
         Ok(deleted)

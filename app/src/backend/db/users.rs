@@ -8,8 +8,6 @@ use crate::domain::user::{
     AuditRecord, Choice, InvitationRecord, TeamChoice, UserDetail, UserListItem, UserPage,
     UserSort, UserStatus,
 };
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
@@ -180,7 +178,7 @@ async fn refresh_list_status(tx: &mut Tx, user_id: &str) -> StoreResult<()> {
     sqlx::query(
         "update users set list_status = case \
          when status = 'inactive' or approval = 'rejected' then 'inactive' \
-         when approval = 'pending' then 'pending' \
+         when approval = 'pending' or email_confirmed = 0 then 'pending' \
          when password_hash is not null then 'active' \
          when invite_expires_at is not null then 'invited' \
          else 'not-invited' end where id = $1",
@@ -191,13 +189,7 @@ async fn refresh_list_status(tx: &mut Tx, user_id: &str) -> StoreResult<()> {
     Ok(())
 }
 
-fn encode_cursor(values: &[String]) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(values).unwrap_or_default())
-}
-
-fn decode_cursor(cursor: &str) -> Option<Vec<String>> {
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()
-}
+use crate::domain::cursor::{decode as decode_cursor, encode as encode_cursor};
 
 impl Store {
     pub async fn organization_choices(&self) -> StoreResult<Vec<Choice>> {
