@@ -48,6 +48,7 @@ pub fn EmailTemplatesPage() -> impl IntoView {
     view! {
         <Title text="Email templates · Portico"/>
         <h1>"Email templates"</h1>
+        <p class="hint">"Only super admins save or reset templates. In the HTML body a variable may be text or a whole link address (href=\"{{ reset_url }}\"), never part of an image or another address."</p>
         <p>"Each email has a subject, a text body and an HTML body. Variables like "
            <code>"{{ user.first_name }}"</code>" are filled in when the email is composed (and escaped in HTML)."</p>
         {move || notice().map(|m| view! { <p class="notice" role="status">{m}</p> })}

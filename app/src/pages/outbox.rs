@@ -13,7 +13,7 @@ pub fn OutboxPage() -> impl IntoView {
     view! {
         <Title text="Outbox · Portico"/>
         <h1>"Outbox"</h1>
-        <p class="hint">"Every email Portico composed. Without PORTICO_SMTP_URL they stay here, with their links."</p>
+        <p class="hint">"Every email Portico composed. Without PORTICO_SMTP_URL they stay here; a one-time link shows while it is live and undelivered, and only when you may act for its recipient. Delivered emails are deleted after the retention period (Settings > General > Security)."</p>
         <FormError error=action_error(retry)/>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
