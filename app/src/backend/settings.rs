@@ -12,28 +12,30 @@ const OUTBOX_RETENTION: &str = "outbox_retention_days";
 const MINUTE_MS: Millis = 60 * 1000;
 const DAY_MS: Millis = 24 * 60 * MINUTE_MS;
 
-/// The stored settings, each falling back to its default when unset or out of bounds.
+/// The stored settings, each falling back to its default when unset or out of bounds; one
+/// query, since every signed-in request reads them.
 pub async fn security(state: &AppState) -> Result<SecuritySettings, AppError> {
     let defaults = SecuritySettings::default();
-    let read = |key: &'static str, default: i64| async move {
+    let stored = state
+        .store
+        .settings(&[ADMIN_IDLE, CONSUMER_IDLE, OUTBOX_RETENTION])
+        .await?;
+    let read = |key: &str, default: i64| {
         let bounds = crate::domain::security::BOUNDS
             .iter()
             .find(|(field, ..)| *field == key)
             .map(|(_, min, max, _)| *min..=*max);
-        Ok::<_, AppError>(
-            state
-                .store
-                .setting(key)
-                .await?
-                .and_then(|v| v.parse::<i64>().ok())
-                .filter(|v| bounds.as_ref().is_some_and(|b| b.contains(v)))
-                .unwrap_or(default),
-        )
+        stored
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| v.parse::<i64>().ok())
+            .filter(|v| bounds.as_ref().is_some_and(|b| b.contains(v)))
+            .unwrap_or(default)
     };
     Ok(SecuritySettings {
-        admin_idle_minutes: read(ADMIN_IDLE, defaults.admin_idle_minutes).await?,
-        consumer_idle_days: read(CONSUMER_IDLE, defaults.consumer_idle_days).await?,
-        outbox_retention_days: read(OUTBOX_RETENTION, defaults.outbox_retention_days).await?,
+        admin_idle_minutes: read(ADMIN_IDLE, defaults.admin_idle_minutes),
+        consumer_idle_days: read(CONSUMER_IDLE, defaults.consumer_idle_days),
+        outbox_retention_days: read(OUTBOX_RETENTION, defaults.outbox_retention_days),
     })
 }
 

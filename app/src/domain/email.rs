@@ -90,7 +90,9 @@ fn ascii_domain(domain: &str) -> Result<String, EmailError> {
     #[cfg(feature = "ssr")]
     {
         let ascii = idna::domain_to_ascii(domain).map_err(|_| EmailError::Invalid)?;
-        if ascii.is_empty() || ascii.starts_with('.') || ascii.ends_with('.') {
+        // The ASCII form is what DNS sees: its labels, not the Unicode ones, must fit 63 bytes
+        // (an "xn--" label can outgrow a short Unicode one; found by the `email` fuzz target).
+        if ascii.len() > 253 || ascii.split('.').any(|l| l.is_empty() || l.len() > 63) {
             return Err(EmailError::Invalid);
         }
         Ok(ascii)
@@ -164,6 +166,12 @@ mod tests {
         assert_eq!(
             Email::parse("jose\u{301}@example.com"),
             Email::parse("jos\u{e9}@example.com")
+        );
+        // A Unicode label whose punycode form is longer than DNS allows.
+        let long_label = format!("{}\u{53f}{}", "f".repeat(30), "r".repeat(30));
+        assert_eq!(
+            Email::parse(&format!("a@z.{long_label}")),
+            Err(EmailError::Invalid)
         );
     }
 

@@ -847,6 +847,19 @@ impl Store {
         Ok(())
     }
 
+    /// The stored values of three settings, as (key, value) pairs (a missing one is absent).
+    pub async fn settings(&self, keys: &[&str; 3]) -> StoreResult<Vec<(String, String)>> {
+        sqlx::query("select key, value from settings where key in ($1, $2, $3)")
+            .bind(keys[0])
+            .bind(keys[1])
+            .bind(keys[2])
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("key")?, r.try_get("value")?)))
+            .collect()
+    }
+
     /// A setting's stored value, if any.
     pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
         Ok(sqlx::query("select value from settings where key = $1")
