@@ -1,5 +1,11 @@
 //! The one store behind both databases. Every query is written once in SQL that SQLite and
 //! Postgres both accept; the dialect differences live in [`Dialect`] alone.
+//!
+//! Each concern has its module: `users` (a consumer's lifecycle), `user_list` (the users table),
+//! `tokens` (one-time links), `sessions`, `registrations`, `accounts` (the account page),
+//! `admins`, `organizations`, `teams`, `memberships`, `invite_codes`, `outbox`, `templates`,
+//! `settings` and `limits`. This file holds what they share: the connection and its
+//! [`Dialect`], [`StoreError`], the role predicates and the audit log.
 
 mod accounts;
 mod admins;
@@ -9,17 +15,23 @@ mod memberships;
 mod organizations;
 mod outbox;
 mod query;
+mod registrations;
+mod sessions;
+mod settings;
 mod teams;
 mod templates;
+mod tokens;
+mod user_list;
 mod users;
 
-pub use accounts::{
-    CodeRefusal, Confirmed, NewRegistration, Registered, RegistrationEmails, ResetLookup,
-};
-pub use admins::AdminChange;
+pub use admins::{AdminChange, NewAdmin};
 pub use invite_codes::NewInviteCode;
 pub use outbox::{LINK_HIDDEN, LINK_MARKER, Leased, NewEmail, OutboxMessage, may_see_link};
-pub use users::{Audience, InvitationLookup, NewUser, Person, RECENT_WINDOW, UserQuery};
+pub use registrations::{CodeRefusal, Confirmed, NewRegistration, Registered, RegistrationEmails};
+pub use sessions::AccountRow;
+pub use tokens::{InvitationLookup, ResetLookup};
+pub use user_list::{RECENT_WINDOW, UserQuery};
+pub use users::{NewUser, Person};
 
 use super::{Millis, new_id};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -166,36 +178,30 @@ impl From<sqlx::Error> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// A user as the login and session checks need it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AccountRow {
-    pub id: String,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub role: String,
-    pub status: String,
-    pub approval: String,
-    pub password_hash: Option<String>,
-    pub must_change_password: i64,
-    /// 0 while a self-registered account has not confirmed its address.
-    pub email_confirmed: i64,
+/// The users row `u` is an admin. Every query that asks writes this (or [`Audience`]).
+pub(crate) const ADMIN_ROLE: &str = "u.role in ('super-admin', 'provider-admin')";
+/// The users row `u` is a consumer (a consumer admin or a team member).
+pub(crate) const CONSUMER_ROLE: &str = "u.role in ('consumer-admin', 'consumer-team-member')";
+/// The users row `u` can sign in: active, approved, its address confirmed. Reset links go only
+/// to such accounts.
+pub(crate) const CAN_SIGN_IN: &str =
+    "u.status = 'active' and u.approval = 'approved' and u.email_confirmed = 1";
+
+/// Which kind of user a lookup may find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Consumers,
+    Admins,
 }
 
-/// The users row `u` is an admin.
-pub(crate) const ADMIN_ROLE: &str = "u.role in ('super-admin', 'provider-admin')";
-
-const ACCOUNT_COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.role, u.status, \
-     u.approval, u.password_hash, u.must_change_password, u.email_confirmed";
-
-/// A new admin account.
-pub struct NewAdmin<'a> {
-    pub email: &'a str,
-    pub first_name: &'a str,
-    pub last_name: &'a str,
-    pub role: &'a str,
-    pub password_hash: Option<&'a str>,
-    pub must_change_password: bool,
+impl Audience {
+    /// The users row `u` is one of this audience.
+    fn predicate(self) -> &'static str {
+        match self {
+            Self::Consumers => CONSUMER_ROLE,
+            Self::Admins => ADMIN_ROLE,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -326,282 +332,6 @@ impl Store {
                 .try_get("n")?,
         )
     }
-
-    pub async fn admin_exists(&self) -> StoreResult<bool> {
-        let row = sqlx::query(
-            "select count(*) as n from users where role in ('super-admin', 'provider-admin')",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get::<i64, _>("n")? > 0)
-    }
-
-    /// Creates an admin: the first one is a super-admin whatever `role` says.
-    pub async fn create_admin(&self, admin: &NewAdmin<'_>, now: Millis) -> StoreResult<String> {
-        let mut tx = self.begin_write().await?;
-        let id = insert_admin(&mut tx, admin, now).await?;
-        audit(
-            &mut tx,
-            now,
-            None,
-            "admin.created",
-            "user",
-            Some(&id),
-            admin.email,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    pub async fn account_by_email(&self, email: &str) -> StoreResult<Option<AccountRow>> {
-        let sql = format!("select {ACCOUNT_COLUMNS} from users u where lower(u.email) = lower($1)");
-        Ok(sqlx::query_as::<_, AccountRow>(&sql)
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await?)
-    }
-
-    /// Stores a new session and, in the same transaction, ends the one it replaces (rotation).
-    pub async fn create_session(
-        &self,
-        id_hash: &str,
-        user_id: &str,
-        replaces: Option<&str>,
-        now: Millis,
-        expires_at: Millis,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        if let Some(old) = replaces {
-            sqlx::query("delete from sessions where id_hash = $1")
-                .bind(old)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(
-            "insert into sessions (id_hash, user_id, created_at, expires_at, last_seen_at) \
-             values ($1, $2, $3, $4, $3)",
-        )
-        .bind(id_hash)
-        .bind(user_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            now,
-            Some(user_id),
-            "session.login",
-            "user",
-            Some(user_id),
-            "",
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Notes a failed sign-in in the audit log: on the account when the email is one, with the
-    /// client's address (never the password, nor an unknown email as typed).
-    pub async fn record_failed_login(
-        &self,
-        user_id: Option<&str>,
-        address: &str,
-        now: Millis,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let (subject, detail) = match user_id {
-            Some(_) => ("user", format!("from {address}")),
-            None => ("login", format!("unknown email, from {address}")),
-        };
-        audit(
-            &mut tx,
-            now,
-            None,
-            "session.login_failed",
-            subject,
-            user_id,
-            &detail,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The account a live device token was given to at a successful sign-in, if any.
-    pub async fn device_user(&self, token_hash: &str, now: Millis) -> StoreResult<Option<String>> {
-        Ok(sqlx::query(
-            "select user_id from device_tokens where token_hash = $1 and expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| r.try_get("user_id"))
-        .transpose()?)
-    }
-
-    /// Stores a device token for `user_id`, replacing the one the browser had.
-    pub async fn add_device(
-        &self,
-        token_hash: &str,
-        user_id: &str,
-        replaces: Option<&str>,
-        now: Millis,
-        expires_at: Millis,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        if let Some(old) = replaces {
-            sqlx::query("delete from device_tokens where token_hash = $1")
-                .bind(old)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(
-            "insert into device_tokens (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)",
-        )
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
-        sqlx::query("delete from sessions where id_hash = $1")
-            .bind(id_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// The active account behind a live session, if any: not past its absolute lifetime, nor
-    /// idle longer than `idle_ms` allows (admins, consumers). A use is recorded in `last_seen_at`
-    /// at most every `seen_every_ms`, so reading a session rarely writes.
-    pub async fn session_account(
-        &self,
-        id_hash: &str,
-        now: Millis,
-        idle_ms: (Millis, Millis),
-        seen_every_ms: Millis,
-    ) -> StoreResult<Option<AccountRow>> {
-        use sqlx::FromRow as _;
-        let sql = format!(
-            "select {ACCOUNT_COLUMNS}, s.last_seen_at from sessions s join users u on u.id = s.user_id \
-             where s.id_hash = $1 and s.expires_at > $2 and u.status = 'active' \
-             and u.approval = 'approved' and u.email_confirmed = 1 and s.last_seen_at > $2 - case when {ADMIN_ROLE} then $3 else $4 end"
-        );
-        let Some(row) = sqlx::query(&sql)
-            .bind(id_hash)
-            .bind(now)
-            .bind(idle_ms.0)
-            .bind(idle_ms.1)
-            .fetch_optional(&self.pool)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let seen: Millis = row.try_get("last_seen_at")?;
-        if now - seen >= seen_every_ms {
-            sqlx::query(
-                "update sessions set last_seen_at = $1 where id_hash = $2 and last_seen_at = $3",
-            )
-            .bind(now)
-            .bind(id_hash)
-            .bind(seen)
-            .execute(&self.pool)
-            .await?;
-        }
-        Ok(Some(AccountRow::from_row(&row)?))
-    }
-
-    /// Stores a new admin-setup token and revokes any earlier one, so only the newest link works.
-    pub async fn create_setup_token(
-        &self,
-        token_hash: &str,
-        now: Millis,
-        expires_at: Millis,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "update one_time_tokens set revoked_at = $1 \
-             where purpose = 'admin_setup' and used_at is null and revoked_at is null",
-        )
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "insert into one_time_tokens (id, token_hash, purpose, created_at, expires_at) \
-             values ($1, $2, 'admin_setup', $3, $4)",
-        )
-        .bind(new_id())
-        .bind(token_hash)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Whether an admin-setup token is still usable (GET of the setup page consumes nothing).
-    pub async fn setup_token_usable(&self, token_hash: &str, now: Millis) -> StoreResult<bool> {
-        let row = sqlx::query(
-            "select count(*) as n from one_time_tokens where token_hash = $1 \
-             and purpose = 'admin_setup' and used_at is null and revoked_at is null and expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get::<i64, _>("n")? > 0 && !self.admin_exists().await?)
-    }
-
-    /// Consumes the setup token and creates the first super-admin in one transaction; answers
-    /// `NotFound` when the token is unknown, used, revoked or expired, or an admin already exists.
-    pub async fn complete_setup(
-        &self,
-        token_hash: &str,
-        admin: &NewAdmin<'_>,
-        now: Millis,
-    ) -> StoreResult<String> {
-        let mut tx = self.begin_write().await?;
-        let consumed = sqlx::query(
-            "update one_time_tokens set used_at = $1 where token_hash = $2 \
-             and purpose = 'admin_setup' and used_at is null and revoked_at is null and expires_at > $1",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let admins: i64 = sqlx::query(
-            "select count(*) as n from users where role in ('super-admin', 'provider-admin')",
-        )
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-        if consumed != 1 || admins > 0 {
-            return Err(StoreError::NotFound);
-        }
-        let id = insert_admin(&mut tx, admin, now).await?;
-        audit(
-            &mut tx,
-            now,
-            Some(&id),
-            "admin.setup",
-            "user",
-            Some(&id),
-            admin.email,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
-    }
 }
 
 /// The things with a name an admin can change.
@@ -658,37 +388,6 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
-}
-
-async fn insert_admin(tx: &mut Tx, admin: &NewAdmin<'_>, now: Millis) -> StoreResult<String> {
-    let admins: i64 = sqlx::query(
-        "select count(*) as n from users where role in ('super-admin', 'provider-admin')",
-    )
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("n")?;
-    let role = if admins == 0 {
-        "super-admin"
-    } else {
-        admin.role
-    };
-    let id = new_id();
-    sqlx::query(
-        "insert into users (id, email, first_name, last_name, role, organization_id, status, \
-         password_hash, must_change_password, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, null, 'active', $6, $7, $8, $8)",
-    )
-    .bind(&id)
-    .bind(admin.email)
-    .bind(admin.first_name)
-    .bind(admin.last_name)
-    .bind(role)
-    .bind(admin.password_hash)
-    .bind(i64::from(admin.must_change_password))
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(id)
 }
 
 /// Appends an entry to the audit log inside the caller's transaction.

@@ -2,14 +2,13 @@
 //! under two rules the store enforces: a provider-admin never changes a super-admin, and the last
 //! active super-admin stays.
 
+use super::Audience;
 use super::outbox::NewEmail;
-use super::users::{Audience, Person, commit_user_change, set_status, status_of};
-use super::{Millis, NewAdmin, Store, StoreError, StoreResult, audit, insert_admin};
+use super::users::{Person, commit_user_change, set_status, status_of};
+use super::{ADMIN_ROLE, Millis, Store, StoreError, StoreResult, Tx, audit, new_id};
 use crate::domain::Role;
 use crate::domain::admin::AdminRow;
 use sqlx::Row as _;
-
-const ADMIN: &str = "role in ('super-admin', 'provider-admin')";
 
 /// What an admin does to another admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +22,7 @@ impl Store {
     pub async fn list_admins(&self, now: Millis) -> StoreResult<Vec<AdminRow>> {
         let rows = sqlx::query(&format!(
             "select id, first_name, last_name, email, role, list_status, invite_expires_at, created_at \
-             from users where {ADMIN} order by lower(last_name), lower(first_name), id limit 1000"
+             from users u where {ADMIN_ROLE} order by lower(last_name), lower(first_name), id limit 1000"
         ))
         .fetch_all(&self.pool)
         .await?;
@@ -62,10 +61,12 @@ impl Store {
 
     /// The role of the admin with this id (`None` when it is not an admin).
     pub async fn admin_role(&self, id: &str) -> StoreResult<Option<Role>> {
-        let row = sqlx::query(&format!("select role from users where id = $1 and {ADMIN}"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "select role from users u where u.id = $1 and {ADMIN_ROLE}"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| Ok(Role::parse(&r.try_get::<String, _>("role")?)))
             .transpose()
             .map(Option::flatten)
@@ -85,7 +86,7 @@ impl Store {
             sqlx::query(lock).execute(&mut *tx).await?;
         }
         let row = sqlx::query(&format!(
-            "select role, status, email from users where id = $1 and {ADMIN}"
+            "select role, status, email from users u where u.id = $1 and {ADMIN_ROLE}"
         ))
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -142,4 +143,79 @@ impl Store {
             }
         }
     }
+}
+
+/// A new admin account.
+pub struct NewAdmin<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub role: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub must_change_password: bool,
+}
+
+impl Store {
+    pub async fn admin_exists(&self) -> StoreResult<bool> {
+        let row = sqlx::query(&count_admins()).fetch_one(&self.pool).await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+
+    /// Creates an admin: the first one is a super-admin whatever `role` says.
+    pub async fn create_admin(&self, admin: &NewAdmin<'_>, now: Millis) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let id = insert_admin(&mut tx, admin, now).await?;
+        audit(
+            &mut tx,
+            now,
+            None,
+            "admin.created",
+            "user",
+            Some(&id),
+            admin.email,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+/// Counts the admins, as `n`.
+pub(super) fn count_admins() -> String {
+    format!("select count(*) as n from users u where {ADMIN_ROLE}")
+}
+
+/// Inserts an admin in the caller's transaction: the first one is a super-admin whatever
+/// `admin.role` says.
+pub(super) async fn insert_admin(
+    tx: &mut Tx,
+    admin: &NewAdmin<'_>,
+    now: Millis,
+) -> StoreResult<String> {
+    let admins: i64 = sqlx::query(&count_admins())
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("n")?;
+    let role = if admins == 0 {
+        "super-admin"
+    } else {
+        admin.role
+    };
+    let id = new_id();
+    sqlx::query(
+        "insert into users (id, email, first_name, last_name, role, organization_id, status, \
+         password_hash, must_change_password, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, null, 'active', $6, $7, $8, $8)",
+    )
+    .bind(&id)
+    .bind(admin.email)
+    .bind(admin.first_name)
+    .bind(admin.last_name)
+    .bind(role)
+    .bind(admin.password_hash)
+    .bind(i64::from(admin.must_change_password))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
 }

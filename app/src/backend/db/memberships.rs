@@ -2,16 +2,15 @@
 //! one, which puts a user left without a team back in its organization's default team.
 
 use super::users::commit_user_change;
-use super::{Millis, Store, StoreError, StoreResult};
+use super::{CONSUMER_ROLE, Millis, Store, StoreError, StoreResult};
 use sqlx::Row as _;
 
 impl Store {
     /// The id of the consumer with this email (any case).
     pub async fn consumer_by_email(&self, email: &str) -> StoreResult<Option<String>> {
-        let row = sqlx::query(
-            "select id from users where lower(email) = $1 \
-             and role in ('consumer-admin', 'consumer-team-member')",
-        )
+        let row = sqlx::query(&format!(
+            "select u.id from users u where lower(u.email) = $1 and {CONSUMER_ROLE}"
+        ))
         .bind(email.trim().to_lowercase())
         .fetch_optional(&self.pool)
         .await?;
@@ -34,11 +33,10 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?
             .try_get("name")?;
-        let inserted = sqlx::query(
+        let inserted = sqlx::query(&format!(
             "insert into team_memberships (user_id, team_id, organization_id, created_at) \
-             select u.id, $2, u.organization_id, $3 from users u \
-             where u.id = $1 and u.role in ('consumer-admin', 'consumer-team-member')",
-        )
+             select u.id, $2, u.organization_id, $3 from users u where u.id = $1 and {CONSUMER_ROLE}"
+        ))
         .bind(user_id)
         .bind(team_id)
         .bind(now)

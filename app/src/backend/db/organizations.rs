@@ -6,6 +6,7 @@ use super::{
     new_id,
 };
 use crate::domain::organization::OrganizationRow;
+use crate::domain::user::Choice;
 use sqlx::Row as _;
 
 impl Store {
@@ -158,5 +159,23 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(moved)
+    }
+}
+
+impl Store {
+    pub async fn organization_choices(&self) -> StoreResult<Vec<Choice>> {
+        let rows = sqlx::query(
+            "select id, name from organizations order by is_default desc, lower(name), id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Choice {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                })
+            })
+            .collect()
     }
 }

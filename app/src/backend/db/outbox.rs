@@ -7,7 +7,7 @@
 //! while the link is live and only to an admin who may act for the recipient
 //! ([`may_see_link`]).
 
-use super::{Millis, Store, StoreResult, Tx, new_id};
+use super::{CONSUMER_ROLE, Millis, Store, StoreResult, Tx, audit, new_id};
 use crate::domain::Role;
 pub use crate::domain::outbox::OutboxMessage;
 use sqlx::Row as _;
@@ -288,8 +288,8 @@ impl Store {
         now: Millis,
     ) -> StoreResult<bool> {
         let recipient = sqlx::query(
-            "select r.id as recipient_id, r.role as recipient_role from email_outbox o \
-             left join users r on lower(r.email) = lower(o.to_address) where o.id = $1",
+            "select u.id as recipient_id, u.role as recipient_role from email_outbox o \
+             left join users u on lower(u.email) = lower(o.to_address) where o.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -325,16 +325,16 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Vec<OutboxMessage>> {
         let rows = sqlx::query(&format!(
-            "select {COLUMNS}, r.id as recipient_id, r.role as recipient_role, \
+            "select {COLUMNS}, u.id as recipient_id, u.role as recipient_role, \
              case when t.id is not null and t.used_at is null and t.revoked_at is null and t.expires_at > $1 \
-             then 1 when o.kind = '{confirm}' and r.email_confirmed = 0 and r.email_confirm_expires_at > $1 \
+             then 1 when o.kind = '{confirm}' and u.email_confirmed = 0 and u.email_confirm_expires_at > $1 \
              then 1 else 0 end as link_live \
-             from email_outbox o left join users r on lower(r.email) = lower(o.to_address) \
+             from email_outbox o left join users u on lower(u.email) = lower(o.to_address) \
              left join one_time_tokens t on t.id = o.related_token_id \
-             where ($2 = 'super-admin' or r.id is null or r.id = $3 \
-             or r.role in ('consumer-admin', 'consumer-team-member')) \
+             where ($2 = 'super-admin' or u.id is null or u.id = $3 \
+             or {CONSUMER_ROLE}) \
              order by o.created_at desc, o.id desc limit $4",
-            confirm = super::accounts::CONFIRMATION_KIND
+            confirm = super::registrations::CONFIRMATION_KIND
         ))
         .bind(now)
         .bind(viewer.1.as_str())
@@ -374,7 +374,7 @@ impl Store {
              and c.email_confirmed = 0 and c.email_confirm_expires_at > $1)))",
         )
         .bind(now)
-        .bind(super::accounts::CONFIRMATION_KIND)
+        .bind(super::registrations::CONFIRMATION_KIND)
         .execute(&self.pool)
         .await?;
         Ok(deleted)
@@ -390,6 +390,37 @@ fn recipient_of(row: &sqlx::any::AnyRow) -> StoreResult<Option<(String, Role)>> 
         (Some(id), Some(role)) => Some((id, role)),
         _ => None,
     })
+}
+
+impl Store {
+    /// Queues a notice to every active admin (at most one of its kind a window, see
+    /// `queue_to_admins`) and notes the event on `user_id`'s audit trail.
+    pub async fn notify_admins(
+        &self,
+        user_id: &str,
+        action: &str,
+        email: &NewEmail,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let sent = super::outbox::queue_to_admins(&mut tx, email, now).await?;
+        let detail = if sent {
+            "admins emailed"
+        } else {
+            "admins already emailed in this window"
+        };
+        audit(&mut tx, now, None, action, "user", Some(user_id), detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Queues one email on its own (a notice that needs no other change).
+    pub async fn queue_email(&self, email: &NewEmail, now: Millis) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        insert_email(&mut tx, email, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

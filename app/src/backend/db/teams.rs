@@ -3,6 +3,7 @@
 
 use super::{Millis, Named, Store, StoreError, StoreResult, audit, new_id};
 use crate::domain::team::TeamRow;
+use crate::domain::user::TeamChoice;
 use sqlx::Row as _;
 
 impl Store {
@@ -153,5 +154,25 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(members)
+    }
+}
+
+impl Store {
+    pub async fn team_choices(&self) -> StoreResult<Vec<TeamChoice>> {
+        let rows = sqlx::query(
+            "select id, name, organization_id, is_default from teams order by is_default desc, lower(name), id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TeamChoice {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    organization_id: r.try_get("organization_id")?,
+                    is_default: r.try_get::<i64, _>("is_default")? == 1,
+                })
+            })
+            .collect()
     }
 }

@@ -1,0 +1,345 @@
+//! The users table: a keyset page of consumers with its search, filters and sorts, and the
+//! count beside it.
+
+use super::query::{Bind, Sql};
+use super::users::{ROW_COLUMNS, list_item};
+use super::{Audience, CONSUMER_ROLE, Millis, Store, StoreResult};
+use crate::domain::cursor::{decode as decode_cursor, encode as encode_cursor};
+use crate::domain::user::{UserListItem, UserPage, UserSort, UserStatus};
+use sqlx::Row as _;
+
+/// What the users table asks for.
+#[derive(Debug, Clone, Default)]
+pub struct UserQuery {
+    pub search: Option<String>,
+    pub organization_id: Option<String>,
+    pub team_id: Option<String>,
+    pub status: Option<UserStatus>,
+    pub sort: UserSort,
+    pub cursor: Option<String>,
+    pub limit: i64,
+}
+
+impl UserQuery {
+    /// The search as typed, trimmed; `None` when there is nothing to search for.
+    fn search_text(&self) -> Option<&str> {
+        self.search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// Where the users table stops counting.
+pub const COUNT_CAP: i64 = 1_000;
+
+/// The filter for one shown status; it matches `status_of` exactly.
+fn status_filter(sql: &mut Sql, status: UserStatus, now: Millis) {
+    match status {
+        UserStatus::Inactive => {
+            sql.push(" and u.list_status = 'inactive'");
+        }
+        UserStatus::PendingApproval => {
+            sql.push(" and u.list_status = 'pending'");
+        }
+        UserStatus::Active => {
+            sql.push(" and u.list_status = 'active'");
+        }
+        UserStatus::Invited => {
+            let now = sql.bind(Bind::Int(now));
+            sql.push(&format!(
+                " and u.list_status = 'invited' and u.invite_expires_at > {now}"
+            ));
+        }
+        UserStatus::NotInvited => {
+            let now = sql.bind(Bind::Int(now));
+            sql.push(&format!(
+                " and (u.list_status = 'not-invited' or (u.list_status = 'invited' and u.invite_expires_at <= {now}))"
+            ));
+        }
+    }
+}
+
+impl Store {
+    /// A page of consumers, newest first unless sorted otherwise, with the total that match.
+    /// Counting stops at `COUNT_CAP` (`total_is_capped`), so a page costs about the same at a
+    /// million users as at ten thousand; `count_users` gives the exact total past it.
+    pub async fn list_users(&self, query: &UserQuery, now: Millis) -> StoreResult<UserPage> {
+        let mut count = Sql::new(&format!(
+            "select count(*) as n from (select 1 from users u where {CONSUMER_ROLE}"
+        ));
+        push_filters(&mut count, query, now, Plan::Indexed);
+        let cap = count.bind(Bind::Int(COUNT_CAP + 1));
+        count.push(&format!(" limit {cap}) capped"));
+        let counted: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
+        let (total, total_is_capped) = if counted > COUNT_CAP {
+            (COUNT_CAP, true)
+        } else {
+            (counted, false)
+        };
+
+        let limit = query.limit.clamp(1, 200);
+        let searching = query.search_text().is_some();
+        // A search matching more than the count's cap, newest first: its first matches are almost
+        // always among the most recent users, so walk those newest first before sorting every match.
+        let mut rows = Vec::new();
+        if total_is_capped
+            && searching
+            && query.sort == UserSort::Created
+            && self.dialect.walks_recent_first()
+        {
+            rows = page_query(query, now, limit, Plan::RecentFirst)
+                .query()
+                .fetch_all(&self.pool)
+                .await?;
+        }
+        if rows.len() as i64 <= limit {
+            rows = page_query(query, now, limit, Plan::Indexed)
+                .query()
+                .fetch_all(&self.pool)
+                .await?;
+        }
+        // The cursor holds the sort keys as the database computed them (its lower() is not
+        // Rust's for every letter), so the next page starts exactly after this one.
+        let next_cursor = if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            rows.last()
+                .map(|row| -> StoreResult<String> {
+                    let key = |column: &str| row.try_get::<String, _>(column);
+                    Ok(encode_cursor(&match query.sort {
+                        UserSort::Created => {
+                            vec![row.try_get::<i64, _>("created_at")?.to_string(), key("id")?]
+                        }
+                        UserSort::Name => vec![key("key_last")?, key("key_first")?, key("id")?],
+                        UserSort::Email => vec![key("key_email")?, key("id")?],
+                    }))
+                })
+                .transpose()?
+        } else {
+            None
+        };
+        let mut users = rows
+            .iter()
+            .map(|r| list_item(r, now))
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.fill_teams(&mut users).await?;
+        Ok(UserPage {
+            users,
+            total,
+            total_is_capped,
+            next_cursor,
+        })
+    }
+
+    /// How many consumers match the search and filters, counted to the end: the exact total the
+    /// users table shows beside a capped page. It reads an index entry per match, so the table
+    /// asks for it apart from its pages. Admins have no organization (a check constraint) and so
+    /// no teams: with an organization or a team chosen, every match is a consumer and the role
+    /// test, which would read each row, is left out.
+    pub async fn count_users(&self, query: &UserQuery, now: Millis) -> StoreResult<i64> {
+        let mut count = match (
+            query.search_text(),
+            &query.organization_id,
+            &query.team_id,
+            query.status,
+        ) {
+            (None, None, None, None) => {
+                let n = sqlx::query(&format!(
+                    "select (select count(*) from users) - \
+                     (select count(*) from users u where {}) as n",
+                    Audience::Admins.predicate()
+                ))
+                .fetch_one(&self.pool)
+                .await?;
+                return Ok(n.try_get("n")?);
+            }
+            (None, None, Some(team), None) => {
+                let mut sql = Sql::new("select count(*) as n from team_memberships m where ");
+                let team = sql.bind(Bind::Text(team.clone()));
+                sql.push(&format!("m.team_id = {team}"));
+                return Ok(sql.query().fetch_one(&self.pool).await?.try_get("n")?);
+            }
+            (_, None, None, _) => Sql::new(&format!(
+                "select count(*) as n from users u where {CONSUMER_ROLE}"
+            )),
+            _ => Sql::new("select count(*) as n from users u where 1 = 1"),
+        };
+        push_filters(&mut count, query, now, Plan::Indexed);
+        Ok(count.query().fetch_one(&self.pool).await?.try_get("n")?)
+    }
+
+    async fn fill_teams(&self, users: &mut [UserListItem]) -> StoreResult<()> {
+        if users.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::new(
+            "select m.user_id, t.name from team_memberships m join teams t on t.id = m.team_id where m.user_id in (",
+        );
+        let placeholders: Vec<String> = users
+            .iter()
+            .map(|u| sql.bind(Bind::Text(u.id.clone())))
+            .collect();
+        sql.push(&placeholders.join(", "));
+        sql.push(") order by lower(t.name)");
+        for row in sql.query().fetch_all(&self.pool).await? {
+            let user_id: String = row.try_get("user_id")?;
+            let name: String = row.try_get("name")?;
+            if let Some(user) = users.iter_mut().find(|u| u.id == user_id) {
+                user.teams.push(name);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How many of the most recent users the newest-first search walks before it sorts every match.
+pub const RECENT_WINDOW: i64 = 20_000;
+
+/// How the users table's page is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// The search and filters on their indexes, then sorted.
+    Indexed,
+    /// Newest first along the creation-time index, testing the search on each row, among the
+    /// `RECENT_WINDOW` newest users after the cursor only. When that yields a full page it is the
+    /// page the whole table gives (every match outside the window is older), found without
+    /// sorting every match: for a search matching a large share of users, a few thousand rows
+    /// read in order instead of every match sorted.
+    RecentFirst,
+}
+
+/// The page query of the users table.
+fn page_query(query: &UserQuery, now: Millis, limit: i64, plan: Plan) -> Sql {
+    let mut page = Sql::new(&format!(
+        "select {ROW_COLUMNS}, lower(u.last_name) as key_last, lower(u.first_name) as key_first, \
+         lower(u.email) as key_email from users u join organizations o on o.id = u.organization_id \
+         where {CONSUMER_ROLE}"
+    ));
+    let cursor = query.cursor.as_deref().and_then(decode_cursor);
+    if plan == Plan::RecentFirst {
+        // The creation time of the window's oldest user: a range on the creation-time index, so
+        // the walk stops there. With fewer users after the cursor than the window holds it is
+        // null, the page comes back empty, and the indexed plan answers.
+        page.push(" and u.created_at >= (select w.created_at from users w");
+        if let Some([at, id]) = cursor.as_deref() {
+            let at = page.bind(Bind::Int(at.parse().unwrap_or(0)));
+            let id = page.bind(Bind::Text(id.clone()));
+            page.push(&format!(
+                " where (w.created_at < {at} or (w.created_at = {at} and w.id < {id}))"
+            ));
+        }
+        let offset = page.bind(Bind::Int(RECENT_WINDOW - 1));
+        page.push(&format!(
+            " order by w.created_at desc, w.id desc limit 1 offset {offset})"
+        ));
+    }
+    push_filters(&mut page, query, now, plan);
+    let order = match query.sort {
+        UserSort::Created => {
+            if let Some([at, id]) = cursor.as_deref() {
+                let at = page.bind(Bind::Int(at.parse().unwrap_or(0)));
+                let id = page.bind(Bind::Text(id.clone()));
+                page.push(&format!(
+                    " and (u.created_at < {at} or (u.created_at = {at} and u.id < {id}))"
+                ));
+            }
+            " order by u.created_at desc, u.id desc"
+        }
+        UserSort::Name => {
+            if let Some([last, first, id]) = cursor.as_deref() {
+                let last = page.bind(Bind::Text(last.clone()));
+                let first = page.bind(Bind::Text(first.clone()));
+                let id = page.bind(Bind::Text(id.clone()));
+                page.push(&format!(
+                    " and (lower(u.last_name) > {last} or (lower(u.last_name) = {last} and \
+                     (lower(u.first_name) > {first} or (lower(u.first_name) = {first} and u.id > {id}))))"
+                ));
+            }
+            " order by lower(u.last_name), lower(u.first_name), u.id"
+        }
+        UserSort::Email => {
+            if let Some([email, id]) = cursor.as_deref() {
+                let email = page.bind(Bind::Text(email.clone()));
+                let id = page.bind(Bind::Text(id.clone()));
+                page.push(&format!(
+                    " and (lower(u.email) > {email} or (lower(u.email) = {email} and u.id > {id}))"
+                ));
+            }
+            " order by lower(u.email), u.id"
+        }
+    };
+    page.push(order);
+    let limit_bind = page.bind(Bind::Int(limit + 1));
+    page.push(&format!(" limit {limit_bind}"));
+    page
+}
+
+/// The search: a case-insensitive prefix of the email, the last name or "first last" (which
+/// also covers the first name: a name that starts with it starts "first last" too).
+fn push_search(sql: &mut Sql, search: &str, plan: Plan) {
+    match plan {
+        // Byte ranges on the expression indexes of migration 0006, in collation "binary"
+        // (SQLite's own; on Postgres one the store creates from "C", so a linguistic database
+        // collation changes nothing). lower() in SQL on both sides: the database's idea of lower
+        // case (SQLite's changes ASCII letters only) is then the same for the keys and the search.
+        Plan::Indexed => {
+            let lo = sql.bind(Bind::Text(search.to_owned()));
+            let hi = sql.bind(Bind::Text(format!("{search}\u{10FFFF}")));
+            let ranges: Vec<String> = [
+                "lower(u.email)",
+                "lower(u.last_name)",
+                "lower(u.first_name || ' ' || u.last_name)",
+            ]
+            .iter()
+            .map(|key| {
+                format!(
+                    "({key} collate \"binary\" >= lower({lo}) and {key} collate \"binary\" < lower({hi}))"
+                )
+            })
+            .collect();
+            sql.push(&format!(" and ({})", ranges.join(" or ")));
+        }
+        // Tested row by row while the creation-time index is walked, which only SQLite does
+        // (`Dialect::walks_recent_first`): its LIKE folds ASCII letters, as its lower() does, so
+        // a LIKE on the columns themselves is the same test at a third of the cost of the ranges.
+        Plan::RecentFirst => {
+            let escaped: String = search
+                .chars()
+                .flat_map(|c| match c {
+                    '%' | '_' | '\\' => vec!['\\', c],
+                    c => vec![c],
+                })
+                .collect();
+            let pattern = sql.bind(Bind::Text(format!("{escaped}%")));
+            let tests: Vec<String> = [
+                "u.email",
+                "u.last_name",
+                "(u.first_name || ' ' || u.last_name)",
+            ]
+            .iter()
+            .map(|column| format!("{column} like {pattern} escape '\\'"))
+            .collect();
+            sql.push(&format!(" and ({})", tests.join(" or ")));
+        }
+    }
+}
+
+/// The search and filters of the users table, shared by its count and its page.
+fn push_filters(sql: &mut Sql, query: &UserQuery, now: Millis, plan: Plan) {
+    if let Some(search) = query.search_text() {
+        push_search(sql, search, plan);
+    }
+    if let Some(org) = &query.organization_id {
+        let org = sql.bind(Bind::Text(org.clone()));
+        sql.push(&format!(" and u.organization_id = {org}"));
+    }
+    if let Some(team) = &query.team_id {
+        let team = sql.bind(Bind::Text(team.clone()));
+        sql.push(&format!(
+            " and exists (select 1 from team_memberships m where m.user_id = u.id and m.team_id = {team})"
+        ));
+    }
+    if let Some(status) = query.status {
+        status_filter(sql, status, now);
+    }
+}
