@@ -38,6 +38,30 @@ build_release
 step "First-load size of the release site"
 node scripts/first-load-size.mjs target/site/pkg 300
 
+step "The release binary started from another folder serves its pages with their wasm and CSS"
+bin="$(cd "$CARGO_TARGET_DIR" && pwd)/release/portico"
+elsewhere=$(mktemp -d)
+other_port="${PORTICO_E2E_OTHER_PORT:-3218}"
+(cd "$elsewhere" && exec env -u LEPTOS_SITE_ROOT PORTICO_ADDR="127.0.0.1:$other_port" \
+  PORTICO_DATABASE_URL="sqlite://$elsewhere/portico.db" "$bin" >"$elsewhere/server.log" 2>&1) &
+other=$!
+trap 'kill "$other" 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:$other_port/healthz" >/dev/null 2>&1 && break
+  sleep 1
+done
+assets=$(curl -fsS "http://127.0.0.1:$other_port/login" | grep -o '/pkg/[^"]*' | sort -u)
+grep -q '\.wasm$' <<<"$assets" && grep -q '\.css$' <<<"$assets" \
+  || { cat "$elsewhere/server.log"; echo "the login page names no wasm or CSS: $assets" >&2; exit 1; }
+for asset in $assets; do
+  curl -fsS -o /dev/null "http://127.0.0.1:$other_port$asset" \
+    || { echo "$asset: not served by $bin started in $elsewhere" >&2; exit 1; }
+  echo "served from $elsewhere: $asset"
+done
+kill "$other"
+wait "$other" 2>/dev/null || true
+trap - EXIT
+
 port="${PORTICO_E2E_PORT:-3217}"
 smtp_port="${PORTICO_E2E_SMTP_PORT:-3225}"
 work=$(mktemp -d)

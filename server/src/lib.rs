@@ -56,8 +56,10 @@ pub struct ServerState {
     pub app: AppState,
 }
 
-/// Connects, migrates, creates the defaults and the first admin: everything before listening.
-pub async fn start(settings: Settings) -> anyhow::Result<Started> {
+/// Opens the store: connects, migrates and creates the default organization, and nothing else
+/// (no mail worker, no clean-up task, no setup link). What `portico migrate` and `portico admin
+/// create` do before their one job, and the first step of [`start`].
+pub async fn open(settings: &Settings) -> anyhow::Result<AppState> {
     let store = Store::connect(&settings.database_url)
         .await
         .context("PORTICO_DATABASE_URL: cannot open the database")?;
@@ -74,17 +76,23 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
         .map(|n| n.get())
         .unwrap_or(2);
     let hasher = PasswordHasher::new(permits).context("setting up password hashing")?;
-    let mailer = match &settings.config.smtp_url {
-        Some(url) => Some(Mailer::new(url, &settings.config.smtp_from)?),
-        None => None,
-    };
-    let state = AppState {
+    Ok(AppState {
         store,
         config: Arc::new(settings.config.clone()),
         hasher,
         clock,
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
+    })
+}
+
+/// Opens the store, creates the first admin (or a setup link for one) and starts the mail worker
+/// and the clean-up task: everything before listening.
+pub async fn start(settings: Settings) -> anyhow::Result<Started> {
+    let mailer = match &settings.config.smtp_url {
+        Some(url) => Some(Mailer::new(url, &settings.config.smtp_from)?),
+        None => None,
     };
+    let state = open(&settings).await?;
     let mut setup_link = None;
     if !state.store.admin_exists().await.context("reading admins")? {
         if let Some((email, password)) = &settings.bootstrap_admin {

@@ -142,7 +142,7 @@ fn settings(options: &Options) -> Result<(Settings, SocketAddr), ConfigError> {
             ));
         }
     };
-    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_owned());
+    let site_root = site_root();
     let settings = Settings {
         database_url: options.database_url.clone(),
         config: Config {
@@ -156,6 +156,30 @@ fn settings(options: &Options) -> Result<(Settings, SocketAddr), ConfigError> {
         site_root,
     };
     Ok((settings, addr))
+}
+
+/// The folder of the wasm, JavaScript and CSS the pages load: `LEPTOS_SITE_ROOT` when set, else
+/// the first of these that holds a `pkg` folder: `site` beside the binary or one folder up (a
+/// release build's `target/release/portico` and `target/site`, or a copied install), the tree the
+/// binary was built from, and `target/site` under the current folder. So `portico` serves its
+/// pages from any working folder.
+fn site_root() -> String {
+    if let Ok(root) = std::env::var("LEPTOS_SITE_ROOT") {
+        return root;
+    }
+    let beside_binary = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(std::path::Path::to_path_buf))
+        .map(|dir| vec![dir.join("site"), dir.join("../site")])
+        .unwrap_or_default();
+    let built_from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
+    beside_binary
+        .into_iter()
+        .chain([built_from])
+        .find(|dir| dir.join("pkg").is_dir())
+        .and_then(|dir| dir.canonicalize().ok())
+        .map(|dir| dir.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "target/site".to_owned())
 }
 
 fn main() -> ExitCode {
@@ -179,11 +203,7 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(settings, addr).await,
             Command::Migrate => {
-                server::start(Settings {
-                    bootstrap_admin: None,
-                    ..settings
-                })
-                .await?;
+                server::open(&settings).await?;
                 println!("migrations applied");
                 Ok(())
             }
@@ -233,16 +253,12 @@ async fn admin_create(settings: Settings, email: &str, password_stdin: bool) -> 
     } else {
         None
     };
-    let started = server::start(Settings {
-        bootstrap_admin: None,
-        ..settings
-    })
-    .await?;
-    server::create_admin(&started.state, email, password.as_ref()).await?;
+    let state = server::open(&settings).await?;
+    server::create_admin(&state, email, password.as_ref()).await?;
     if password.is_some() {
         println!(
             "Admin {email} created; they can log in at {}",
-            started.state.config.link("/login")
+            state.config.link("/login")
         );
     } else {
         println!(

@@ -600,6 +600,58 @@ async fn a_fresh_install_prints_a_setup_link_that_creates_the_first_admin_once()
     assert!(page.contains("This setup link is not valid"));
 }
 
+/// `portico migrate` only opens and migrates the store: the running server's setup link stays the
+/// one that works (it used to start everything, and a new link revoked the old one).
+#[tokio::test]
+async fn portico_migrate_leaves_a_pending_setup_link_valid() {
+    let app = spawn_with(TestOptions {
+        admin: false,
+        ..Default::default()
+    })
+    .await;
+    let link = app.setup_link.clone().expect("setup link");
+    let token = link.split("token=").nth(1).expect("token").to_owned();
+    let hash = app::backend::auth::hash_secret(&token);
+    let now = app.state.clock.now();
+    assert!(
+        app.state
+            .store
+            .setup_token_usable(&hash, now)
+            .await
+            .expect("read")
+    );
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+        .arg("migrate")
+        .env("PORTICO_DATABASE_URL", &app.database_url)
+        .env_remove("PORTICO_ADMIN_EMAIL")
+        .env_remove("PORTICO_ADMIN_PASSWORD")
+        .env_remove("PORTICO_SMTP_URL")
+        .output()
+        .expect("run portico migrate");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("migrations applied"), "{stdout}");
+    assert!(
+        !stdout.contains("setup"),
+        "migrate printed a setup link: {stdout}"
+    );
+    assert!(
+        app.state
+            .store
+            .setup_token_usable(&hash, now)
+            .await
+            .expect("read"),
+        "portico migrate revoked the running server's setup link"
+    );
+    let page = app.page_text(&format!("/setup?token={token}")).await;
+    assert!(page.contains("Create admin"), "{page}");
+}
+
 #[tokio::test]
 async fn an_edited_migration_stops_the_start() {
     let mut app = spawn_app().await;
