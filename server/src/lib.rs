@@ -81,7 +81,6 @@ pub async fn open(settings: &Settings) -> anyhow::Result<AppState> {
         config: Arc::new(settings.config.clone()),
         hasher,
         clock,
-        mail_wakeup: Arc::new(tokio::sync::Notify::new()),
     })
 }
 

@@ -132,7 +132,6 @@ pub async fn change_admin(id: String, change: String) -> Result<(), AppError> {
                 state.clock.now(),
             )
             .await?;
-        state.mail_wakeup.notify_one();
         if change == AdminChange::Delete {
             leptos_axum::redirect("/admin/settings/admins?deleted=1");
         }

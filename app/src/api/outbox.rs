@@ -33,7 +33,6 @@ pub async fn retry_email(id: String) -> Result<(), AppError> {
             .retry_email(&id, (&admin.id, admin.role), state.clock.now())
             .await?
         {
-            state.mail_wakeup.notify_one();
             Ok(())
         } else {
             Err(AppError::Conflict {

@@ -265,7 +265,6 @@ pub async fn set_user_active(id: String, active: String) -> Result<(), AppError>
             .store
             .set_user_active(&id, active, notice, &admin.id, state.clock.now())
             .await?;
-        state.mail_wakeup.notify_one();
         Ok(())
     }
     .await

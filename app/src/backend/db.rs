@@ -37,9 +37,47 @@ use super::{Millis, new_id};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction. It derefs to its connection, so queries run on `&mut *tx` as on sqlx's
+/// own; [`Tx::commit`] wakes the mail worker when the transaction queued an email, so a message
+/// goes out as soon as it is committed, and no caller has to remember to.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    queued_mail: bool,
+    mail_wakeup: Arc<Notify>,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
+
+impl Tx {
+    /// Commits, then wakes the mail worker if an email was queued.
+    pub async fn commit(self) -> StoreResult<()> {
+        self.inner.commit().await?;
+        if self.queued_mail {
+            self.mail_wakeup.notify_one();
+        }
+        Ok(())
+    }
+
+    /// Notes that the transaction queued an email (the outbox's insert calls it).
+    fn mail_queued(&mut self) {
+        self.queued_mail = true;
+    }
+}
 
 /// Id of the organization that exists from the first start ("Default Organization").
 pub const DEFAULT_ORGANIZATION_ID: &str = "00000000-0000-7000-8000-000000000001";
@@ -210,6 +248,8 @@ pub struct Store {
     dialect: Dialect,
     /// The database file, for SQLite on disk.
     sqlite_path: Option<std::path::PathBuf>,
+    /// Wakes the mail worker when a committed transaction queued an email.
+    mail_wakeup: Arc<Notify>,
 }
 
 impl Store {
@@ -250,6 +290,7 @@ impl Store {
             pool,
             dialect,
             sqlite_path,
+            mail_wakeup: Arc::new(Notify::new()),
         })
     }
 
@@ -314,7 +355,17 @@ impl Store {
 
     /// Starts a transaction that will write (`BEGIN IMMEDIATE` on SQLite).
     pub async fn begin_write(&self) -> StoreResult<Tx> {
-        Ok(self.pool.begin_with(self.dialect.begin_write()).await?)
+        Ok(Tx {
+            inner: self.pool.begin_with(self.dialect.begin_write()).await?,
+            queued_mail: false,
+            mail_wakeup: self.mail_wakeup.clone(),
+        })
+    }
+
+    /// Resolves when an email was queued (or put back in the queue) since the last wait: the
+    /// mail worker waits on it between its rounds.
+    pub async fn mail_queued(&self) {
+        self.mail_wakeup.notified().await;
     }
 
     /// Answers whether the database responds; for `/readyz`.

@@ -69,10 +69,7 @@ pub async fn send(
         .send_invitation(user_id, &hash, expires_at, email, actor_id, now)
         .await
     {
-        Ok(()) => {
-            state.mail_wakeup.notify_one();
-            Ok(())
-        }
+        Ok(()) => Ok(()),
         Err(StoreError::Conflict(message)) => Err(AppError::Conflict {
             message: message.into(),
         }),
@@ -177,6 +174,5 @@ pub async fn request_new(state: &AppState, token: &str) -> Result<(), AppError> 
         .store
         .notify_admins(&user.id, "invitation.requested", &notice, state.clock.now())
         .await?;
-    state.mail_wakeup.notify_one();
     Ok(())
 }

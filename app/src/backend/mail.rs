@@ -21,16 +21,7 @@ pub struct Template {
     pub html: &'static str,
 }
 
-/// A template as it is used: the admin's edited version if there is one, else the default.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MailTemplate {
-    pub kind: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    /// Whether an admin edited it.
-    pub edited: bool,
-}
+pub use crate::domain::email_template::MailTemplate;
 
 impl Template {
     pub fn owned(&self) -> MailTemplate {
@@ -220,7 +211,7 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (5_000i64 << exp).min(60 * 60 * 1000)
 }
 
-/// Delivers due outbox messages until `shutdown` is set; wakes on `state.mail_wakeup` or every second.
+/// Delivers due outbox messages until `shutdown` is set; wakes when a committed transaction queued an email (`Store::mail_queued`) or every second.
 pub async fn run_worker(
     state: AppState,
     mailer: Mailer,
@@ -233,7 +224,7 @@ pub async fn run_worker(
         let delivered = deliver_due(&state, &mailer).await;
         if delivered == 0 {
             tokio::select! {
-                () = state.mail_wakeup.notified() => {}
+                () = state.store.mail_queued() => {}
                 () = tokio::time::sleep(Duration::from_secs(1)) => {}
                 changed = shutdown.changed() => {
                     if changed.is_err() {

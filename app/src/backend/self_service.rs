@@ -200,7 +200,6 @@ pub async fn register(state: &AppState, form: &RegistrationForm) -> Result<(), A
             return Err(form.echo(AppError::validation("invite_code", message)));
         }
     }
-    state.mail_wakeup.notify_one();
     leptos_axum::redirect(REGISTERED_PATH);
     Ok(())
 }
@@ -288,7 +287,6 @@ pub async fn confirm_email(state: &AppState, token: &str, password: &str) -> Res
         }
         Err(e) => return Err(e.into()),
     };
-    state.mail_wakeup.notify_one();
     if confirmed.approved {
         start_session(state, &confirmed.user_id).await?;
         leptos_axum::redirect("/account?welcome=1");
@@ -321,7 +319,6 @@ pub async fn decide(
         .store
         .decide_registration(user_id, approve, compose_email, actor_id, state.clock.now())
         .await?;
-    state.mail_wakeup.notify_one();
     Ok(())
 }
 
@@ -365,7 +362,7 @@ pub async fn issue_reset(
         .link(&format!("/reset-password?token={secret}"));
     let expires = format_time(expires_at);
     let template = load(state, &PASSWORD_RESET).await?;
-    let sent = state
+    Ok(state
         .store
         .issue_password_reset(
             email,
@@ -383,11 +380,7 @@ pub async fn issue_reset(
             actor_id,
             now,
         )
-        .await?;
-    if sent {
-        state.mail_wakeup.notify_one();
-    }
-    Ok(sent)
+        .await?)
 }
 
 /// The plain words for a reset link that cannot be used.
@@ -452,7 +445,6 @@ pub async fn reset_password(
         }
         Err(e) => return Err(e.into()),
     }
-    state.mail_wakeup.notify_one();
     super::auth::end_session(state).await?;
     leptos_axum::redirect("/login?reset=1");
     Ok(())
@@ -479,6 +471,5 @@ pub async fn change_password(
             state.clock.now(),
         )
         .await?;
-    state.mail_wakeup.notify_one();
     Ok(())
 }

@@ -12,8 +12,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub hasher: PasswordHasher,
     pub clock: Clock,
-    /// Wakes the email worker when a message is queued.
-    pub mail_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {

@@ -96,6 +96,5 @@ pub async fn send_test(state: &AppState, kind: &str, to: &str) -> Result<(), App
         link_secret: None,
     };
     state.store.queue_email(&email, state.clock.now()).await?;
-    state.mail_wakeup.notify_one();
     Ok(())
 }

@@ -68,6 +68,17 @@ pub fn template_info(kind: &str) -> Option<(&'static str, Vec<&'static str>)> {
         })
 }
 
+/// A template as it is used: the admin's edited version if there is one, else the default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailTemplate {
+    pub kind: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Whether an admin edited it.
+    pub edited: bool,
+}
+
 /// One line of the templates list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateSummary {

@@ -39,6 +39,7 @@ pub(super) async fn insert_email(
     email: &NewEmail,
     now: Millis,
 ) -> StoreResult<String> {
+    tx.mail_queued();
     let id = new_id();
     let hide = |body: &str| match email.link_secret.as_deref() {
         Some(secret) if !secret.is_empty() => body.replace(secret, LINK_MARKER),
@@ -303,7 +304,7 @@ impl Store {
         ) {
             return Err(super::StoreError::NotFound);
         }
-        Ok(sqlx::query(
+        let queued = sqlx::query(
             "update email_outbox set status = 'queued', next_attempt_at = $1, attempts = 0 \
              where id = $2 and status in ('failed', 'queued')",
         )
@@ -312,7 +313,11 @@ impl Store {
         .execute(&self.pool)
         .await?
         .rows_affected()
-            == 1)
+            == 1;
+        if queued {
+            self.mail_wakeup.notify_one();
+        }
+        Ok(queued)
     }
 
     /// The newest messages first, for Settings > Email > Outbox, as `viewer` may see them: a

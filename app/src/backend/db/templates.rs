@@ -1,7 +1,7 @@
-//! Email templates that admins edited; the defaults live in `backend::mail`.
+//! Email templates that admins edited; the defaults live in `backend::mail`, which the store does not import.
 
 use super::{Millis, Store, StoreResult, audit};
-use crate::backend::mail::MailTemplate;
+use crate::domain::email_template::MailTemplate;
 use sqlx::Row as _;
 
 impl Store {
