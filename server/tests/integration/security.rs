@@ -266,7 +266,7 @@ async fn the_retention_period_and_idle_timeouts_are_settings_only_a_super_admin_
 
 #[tokio::test]
 async fn two_workers_against_a_slow_smtp_server_deliver_each_of_200_messages_exactly_once() {
-    let smtp = SmtpServer::start_slow(Duration::from_millis(40)).await;
+    let smtp = SmtpServer::start_slow(Duration::from_millis(120)).await;
     // No SMTP for the app itself: the test runs the two workers.
     let app = spawn_app().await;
     for i in 0..200 {
@@ -285,9 +285,12 @@ async fn two_workers_against_a_slow_smtp_server_deliver_each_of_200_messages_exa
             .await
             .expect("queue");
     }
-    // A lease shorter than a batch takes to send (10 × 40 ms), as when SMTP is slow: without the
+    // A lease shorter than a batch takes to send (10 × 120 ms), as when SMTP is slow: without the
     // fence, the second worker takes messages whose lease ran out while the first still sends.
-    let lease = Duration::from_millis(250);
+    // Each send may take half the lease (500 ms), several times the relay's delay: with a tighter
+    // margin a loaded machine times out sends the relay then accepts, and those are sent again
+    // (SMTP cannot tell a client whether a message it gave up on arrived).
+    let lease = Duration::from_millis(1000);
     let worker = |n: usize| {
         let state = app.state.clone();
         let url = secrecy::SecretString::from(smtp.url());
