@@ -1,5 +1,9 @@
 //! Reusable pieces of UI.
 
+mod dialog;
+
+pub use dialog::{ConfirmDialog, query_param};
+
 use crate::error::AppError;
 use leptos::prelude::*;
 

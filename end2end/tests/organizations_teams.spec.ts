@@ -63,3 +63,77 @@ test("an admin creates an organization and a team, adds a user to it and moves t
   await expect(page.getByRole("button", { name: "Remove from Default Organization All users" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Remove from Developers" })).toHaveCount(0);
 });
+
+// "Rename" and "Delete" are links that change only the query string. Hydrated, the router keeps
+// the page's view on such a change, so each must still show its form or confirmation in place
+// (they showed nothing until a reload); without JavaScript they are ordinary page loads.
+test("Rename and Delete on organizations, teams and admins open in place, and Cancel closes them", async ({ page, javaScriptEnabled }, testInfo) => {
+  const tag = `${testInfo.project.name}-${Date.now()}`;
+  await logIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, javaScriptEnabled);
+  await expect(page).toHaveURL(/\/admin$/);
+
+  // Organizations.
+  const org = `Rename me ${tag}`;
+  await open(page, "/admin/organizations", javaScriptEnabled);
+  await page.getByLabel("Name").fill(org);
+  await page.getByRole("button", { name: "Add organization" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Organization added." })).toBeVisible();
+  await page.getByRole("row").filter({ hasText: org }).getByRole("link", { name: "Rename" }).click();
+  await page.getByLabel("New name").fill(`${org} renamed`);
+  await page.getByRole("button", { name: "Rename", exact: true }).click();
+  await expect(page.getByRole("link", { name: `${org} renamed`, exact: true })).toBeVisible();
+  await expect(page.getByLabel("New name")).toHaveCount(0);
+  const orgRow = page.getByRole("row").filter({ hasText: `${org} renamed` });
+  await orgRow.getByRole("link", { name: "Delete" }).click();
+  const orgDialog = page.getByRole("alertdialog", { name: `Delete ${org} renamed` });
+  await expect(orgDialog).toBeVisible();
+  await expect(orgDialog).toContainText("users move to “Default Organization All users”");
+  if (javaScriptEnabled) {
+    await expect(orgDialog.getByRole("button", { name: `Delete ${org} renamed` })).toBeFocused();
+  }
+  await orgDialog.getByRole("link", { name: "Cancel" }).click();
+  await expect(orgDialog).toHaveCount(0);
+  await orgRow.getByRole("link", { name: "Delete" }).click();
+  await page.getByRole("alertdialog", { name: `Delete ${org} renamed` })
+    .getByRole("button", { name: `Delete ${org} renamed` }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Organization deleted." })).toBeVisible();
+  await expect(page.getByRole("link", { name: `${org} renamed`, exact: true })).toHaveCount(0);
+
+  // Teams (in the default organization).
+  const team = `Team ${tag}`;
+  await open(page, "/admin/teams", javaScriptEnabled);
+  const add = page.locator("form").filter({ has: page.getByRole("button", { name: "Add team" }) });
+  await add.getByLabel("Name").fill(team);
+  await add.getByRole("button", { name: "Add team" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Team added." })).toBeVisible();
+  await page.getByRole("row").filter({ hasText: team }).getByRole("link", { name: "Rename" }).click();
+  await page.getByLabel("New name").fill(`${team} renamed`);
+  await page.getByRole("button", { name: "Rename", exact: true }).click();
+  await expect(page.getByRole("link", { name: `${team} renamed`, exact: true })).toBeVisible();
+  await page.getByRole("row").filter({ hasText: `${team} renamed` }).getByRole("link", { name: "Delete" }).click();
+  const teamDialog = page.getByRole("alertdialog", { name: `Delete ${team} renamed` });
+  await expect(teamDialog).toBeVisible();
+  await teamDialog.getByRole("button", { name: `Delete ${team} renamed` }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Team deleted." })).toBeVisible();
+  await expect(page.getByRole("link", { name: `${team} renamed`, exact: true })).toHaveCount(0);
+
+  // Admins.
+  const email = `admin-${tag}@example.com`;
+  await open(page, "/admin/settings/admins?add=1", javaScriptEnabled);
+  const form = page.locator("form").filter({ has: page.getByLabel("Set password") });
+  await form.getByLabel("First name").fill("Temp");
+  await form.getByLabel("Last name").fill(tag);
+  await form.getByLabel("Email").fill(email);
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Admin added." })).toBeVisible();
+  await page.getByRole("row").filter({ hasText: email }).getByRole("link", { name: "Delete" }).click();
+  const adminDialog = page.getByRole("alertdialog", { name: `Delete Temp ${tag}` });
+  await expect(adminDialog).toBeVisible();
+  await adminDialog.getByRole("link", { name: "Cancel" }).click();
+  await expect(adminDialog).toHaveCount(0);
+  await page.getByRole("row").filter({ hasText: email }).getByRole("link", { name: "Delete" }).click();
+  await page.getByRole("alertdialog", { name: `Delete Temp ${tag}` })
+    .getByRole("button", { name: `Delete Temp ${tag}` }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Admin deleted." })).toBeVisible();
+  await expect(page.getByRole("cell", { name: email })).toHaveCount(0);
+});

@@ -3,7 +3,7 @@
 //! activate or deactivate, and delete with a confirmation.
 
 use crate::api::admins::{AddAdmin, ChangeAdmin, SendAdminInvite, list_admins};
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{ConfirmDialog, FieldError, FormError, action_error, query_param};
 use crate::domain::admin::{AdminRow, role_label};
 use crate::domain::user::UserStatus;
 use crate::domain::{Role, format_time};
@@ -114,10 +114,7 @@ fn AdminsTable(
     invite: ServerAction<SendAdminInvite>,
     change: ServerAction<ChangeAdmin>,
 ) -> impl IntoView {
-    let query = use_query_map();
-    let deleting = query
-        .with_untracked(|q| q.get("delete"))
-        .unwrap_or_default();
+    let deleting = query_param("delete");
     view! {
         <table class="data">
             <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Status"</th><th>"Created"</th><th></th></tr></thead>
@@ -127,21 +124,23 @@ fn AdminsTable(
                     let may_change = a.changeable_by(viewer);
                     let inactive = a.status == UserStatus::Inactive;
                     let can_invite = matches!(a.status, UserStatus::NotInvited | UserStatus::Invited);
-                    let confirm = (may_change && a.id == deleting).then(|| {
-                        let (id, label, aria) = (a.id.clone(), format!("Delete {name}"), format!("Delete {name}"));
+                    let confirm = {
+                        let id = a.id.clone();
                         let text = format!("Delete {name}? Their account and sessions are removed. This cannot be undone.");
-                        view! {
-                            <div class="confirm" role="alertdialog" aria-label=aria>
-                                <p>{text}</p>
-                                <ActionForm action=change>
-                                    <input type="hidden" name="id" value=id/>
-                                    <input type="hidden" name="change" value="delete"/>
-                                    <button type="submit" class="danger">{label}</button>
-                                    " " <a href="/admin/settings/admins">"Cancel"</a>
-                                </ActionForm>
-                            </div>
-                        }
-                    });
+                        let label = format!("Delete {name}");
+                        move || (may_change && deleting.get() == id).then(|| {
+                            let (id, label, text) = (id.clone(), label.clone(), text.clone());
+                            view! {
+                                <ConfirmDialog label=label.clone() text cancel="/admin/settings/admins">
+                                    <ActionForm action=change>
+                                        <input type="hidden" name="id" value=id/>
+                                        <input type="hidden" name="change" value="delete"/>
+                                        <button type="submit" class="danger">{label}</button>
+                                    </ActionForm>
+                                </ConfirmDialog>
+                            }
+                        })
+                    };
                     let actions = may_change.then(|| {
                         let (id1, id2) = (a.id.clone(), a.id.clone());
                         view! {

@@ -3,7 +3,7 @@
 use crate::api::organizations::{
     CreateOrganization, DeleteOrganization, RenameOrganization, list_organizations,
 };
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{ConfirmDialog, FieldError, FormError, action_error, query_param};
 use crate::domain::organization::OrganizationRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -63,51 +63,52 @@ fn OrganizationsTable(
     rename: ServerAction<RenameOrganization>,
     delete: ServerAction<DeleteOrganization>,
 ) -> impl IntoView {
-    let query = use_query_map();
-    let renaming = query
-        .with_untracked(|q| q.get("rename"))
-        .unwrap_or_default();
-    let deleting = query
-        .with_untracked(|q| q.get("delete"))
-        .unwrap_or_default();
+    let renaming = query_param("rename");
+    let deleting = query_param("delete");
     let rename_error = action_error(rename);
     view! {
         <table class="data">
             <thead><tr><th>"Name"</th><th>"Teams"</th><th>"Users"</th><th></th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|o| {
-                    let (rename_id, rename_name) = (o.id.clone(), o.name.clone());
-                    let (delete_id, delete_name, delete_label) = (o.id.clone(), o.name.clone(), format!("Delete {}", o.name));
-                    let users = o.users;
-                    let aria_label = delete_label.clone();
-                    let name_cell = if o.id == renaming {
-                        view! {
-                            <ActionForm action=rename attr:class="filters">
-                                <input type="hidden" name="id" value=rename_id/>
-                                <label>"New name" <input name="name" value=rename_name/></label>
-                                <button type="submit">"Rename"</button>
-                                <a href="/admin/organizations">"Cancel"</a>
-                            </ActionForm>
-                            <FieldError error=rename_error field="name"/>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <a href=format!("/admin/organizations/{}", o.id)>{o.name.clone()}</a>
-                            {o.is_default.then(|| view! { " " <span class="status">"Default"</span> })}
-                        }.into_any()
+                    let name_cell = {
+                        let (id, name, is_default) = (o.id.clone(), o.name.clone(), o.is_default);
+                        move || if renaming.get() == id {
+                            let (id, name) = (id.clone(), name.clone());
+                            view! {
+                                <ActionForm action=rename attr:class="filters">
+                                    <input type="hidden" name="id" value=id/>
+                                    <label>"New name" <input name="name" value=name/></label>
+                                    <button type="submit">"Rename"</button>
+                                    <a href="/admin/organizations">"Cancel"</a>
+                                </ActionForm>
+                                <FieldError error=rename_error field="name"/>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <a href=format!("/admin/organizations/{id}")>{name.clone()}</a>
+                                {is_default.then(|| view! { " " <span class="status">"Default"</span> })}
+                            }.into_any()
+                        }
                     };
-                    let confirm = (o.id == deleting && !o.is_default).then(move || view! {
-                        <div class="confirm" role="alertdialog" aria-label=aria_label>
-                            <p>{format!(
-                                "Delete {delete_name}? Its {users} users move to “Default Organization All users”; its teams are deleted."
-                            )}</p>
-                            <ActionForm action=delete>
-                                <input type="hidden" name="id" value=delete_id/>
-                                <button type="submit" class="danger">{delete_label}</button>
-                                " " <a href="/admin/organizations">"Cancel"</a>
-                            </ActionForm>
-                        </div>
-                    });
+                    let confirm = {
+                        let (id, name, is_default) = (o.id.clone(), o.name.clone(), o.is_default);
+                        let text = format!(
+                            "Delete {}? Its {} users move to “Default Organization All users”; its teams are deleted.",
+                            o.name, o.users
+                        );
+                        move || (deleting.get() == id && !is_default).then(|| {
+                            let (id, label, text) = (id.clone(), format!("Delete {name}"), text.clone());
+                            view! {
+                                <ConfirmDialog label=label.clone() text cancel="/admin/organizations">
+                                    <ActionForm action=delete>
+                                        <input type="hidden" name="id" value=id/>
+                                        <button type="submit" class="danger">{label}</button>
+                                    </ActionForm>
+                                </ConfirmDialog>
+                            }
+                        })
+                    };
                     view! {
                         <tr>
                             <td>{name_cell}{confirm}</td>

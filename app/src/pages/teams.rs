@@ -2,7 +2,7 @@
 
 use crate::api::teams::{CreateTeam, DeleteTeam, RenameTeam, list_teams};
 use crate::api::users::user_choices;
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{ConfirmDialog, FieldError, FormError, action_error, query_param};
 use crate::domain::team::TeamRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -86,13 +86,8 @@ fn TeamsTable(
     rename: ServerAction<RenameTeam>,
     delete: ServerAction<DeleteTeam>,
 ) -> impl IntoView {
-    let query = use_query_map();
-    let renaming = query
-        .with_untracked(|q| q.get("rename"))
-        .unwrap_or_default();
-    let deleting = query
-        .with_untracked(|q| q.get("delete"))
-        .unwrap_or_default();
+    let renaming = query_param("rename");
+    let deleting = query_param("delete");
     let rename_error = action_error(rename);
     if rows.is_empty() {
         return view! { <p class="empty">"No teams match."</p> }.into_any();
@@ -102,39 +97,44 @@ fn TeamsTable(
             <thead><tr><th>"Team"</th><th>"Organization"</th><th>"Members"</th><th></th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|t| {
-                    let (rename_id, rename_name) = (t.id.clone(), t.name.clone());
-                    let (delete_id, delete_label) = (t.id.clone(), format!("Delete {}", t.name));
-                    let aria_label = delete_label.clone();
-                    let confirm_text = format!(
-                        "Delete {}? Its {} members stay in {}; those with no other team join its default team.",
-                        t.name, t.members, t.organization
-                    );
-                    let name_cell = if t.id == renaming {
-                        view! {
-                            <ActionForm action=rename attr:class="filters">
-                                <input type="hidden" name="id" value=rename_id/>
-                                <label>"New name" <input name="name" value=rename_name/></label>
-                                <button type="submit">"Rename"</button>
-                                <a href="/admin/teams">"Cancel"</a>
-                            </ActionForm>
-                            <FieldError error=rename_error field="name"/>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <a href=format!("/admin/teams/{}", t.id)>{t.name.clone()}</a>
-                            {t.is_default.then(|| view! { " " <span class="status">"Default"</span> })}
-                        }.into_any()
+                    let name_cell = {
+                        let (id, name, is_default) = (t.id.clone(), t.name.clone(), t.is_default);
+                        move || if renaming.get() == id {
+                            let (id, name) = (id.clone(), name.clone());
+                            view! {
+                                <ActionForm action=rename attr:class="filters">
+                                    <input type="hidden" name="id" value=id/>
+                                    <label>"New name" <input name="name" value=name/></label>
+                                    <button type="submit">"Rename"</button>
+                                    <a href="/admin/teams">"Cancel"</a>
+                                </ActionForm>
+                                <FieldError error=rename_error field="name"/>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <a href=format!("/admin/teams/{id}")>{name.clone()}</a>
+                                {is_default.then(|| view! { " " <span class="status">"Default"</span> })}
+                            }.into_any()
+                        }
                     };
-                    let confirm = (t.id == deleting && !t.is_default).then(move || view! {
-                        <div class="confirm" role="alertdialog" aria-label=aria_label>
-                            <p>{confirm_text}</p>
-                            <ActionForm action=delete>
-                                <input type="hidden" name="id" value=delete_id/>
-                                <button type="submit" class="danger">{delete_label}</button>
-                                " " <a href="/admin/teams">"Cancel"</a>
-                            </ActionForm>
-                        </div>
-                    });
+                    let confirm = {
+                        let (id, name, is_default) = (t.id.clone(), t.name.clone(), t.is_default);
+                        let text = format!(
+                            "Delete {}? Its {} members stay in {}; those with no other team join its default team.",
+                            t.name, t.members, t.organization
+                        );
+                        move || (deleting.get() == id && !is_default).then(|| {
+                            let (id, label, text) = (id.clone(), format!("Delete {name}"), text.clone());
+                            view! {
+                                <ConfirmDialog label=label.clone() text cancel="/admin/teams">
+                                    <ActionForm action=delete>
+                                        <input type="hidden" name="id" value=id/>
+                                        <button type="submit" class="danger">{label}</button>
+                                    </ActionForm>
+                                </ConfirmDialog>
+                            }
+                        })
+                    };
                     view! {
                         <tr>
                             <td>{name_cell}{confirm}</td>
