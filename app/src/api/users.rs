@@ -25,8 +25,14 @@ pub async fn list_users(
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
+        let sort = UserSort::from_key(&sort);
+        if !cursor.is_empty() && !sort.reads_cursor(&cursor) {
+            return Err(AppError::BadRequest {
+                message: crate::domain::user::BROKEN_CURSOR.to_owned(),
+            });
+        }
         let query = UserQuery {
-            sort: UserSort::from_key(&sort),
+            sort,
             cursor: Some(cursor).filter(|c| !c.is_empty()),
             limit: PAGE_SIZE,
             ..filters(search, organization_id, team_id, status)

@@ -74,7 +74,21 @@ impl UserSort {
             _ => Self::Created,
         }
     }
+
+    /// Whether `cursor` is one a page in this sort made: it decodes to this sort's keys (the
+    /// creation time and id; last name, first name and id; email and id), the time a number.
+    pub fn reads_cursor(self, cursor: &str) -> bool {
+        match (self, crate::domain::cursor::decode(cursor).as_deref()) {
+            (Self::Created, Some([at, _])) => at.parse::<i64>().is_ok(),
+            (Self::Name, Some([_, _, _])) | (Self::Email, Some([_, _])) => true,
+            _ => false,
+        }
+    }
 }
+
+/// What a users page answers for a cursor it did not make (a 400).
+pub const BROKEN_CURSOR: &str =
+    "This page link is broken or out of date. Go back to the first page of the list.";
 
 /// One row of the users table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

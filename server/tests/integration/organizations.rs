@@ -206,3 +206,71 @@ async fn organization_functions_refuse_strangers_and_consumers() {
     app.assert_admin_only(&calls).await;
     assert_eq!(app.count("select count(*) from organizations").await, 1);
 }
+
+/// `%` and `_` in a search are the characters typed, not wildcards, for organizations, teams and
+/// users alike (organizations and teams used to drop them, so "100%" found "100 Acme").
+#[tokio::test]
+async fn searches_take_percent_and_underscore_literally() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    for name in ["100% Acme", "100 Acme", "a_b Labs", "axb Labs"] {
+        assert_eq!(create(&app, name).await.status(), StatusCode::OK);
+    }
+    let found = |search: &'static str| {
+        let app = &app;
+        async move {
+            let orgs: Vec<OrganizationRow> = app
+                .call("list_organizations", &[("search", search)])
+                .await
+                .json()
+                .await
+                .expect("rows");
+            let teams: Vec<app::domain::team::TeamRow> = app
+                .call("list_teams", &[("search", search), ("organization_id", "")])
+                .await
+                .json()
+                .await
+                .expect("rows");
+            (
+                orgs.into_iter().map(|o| o.name).collect::<Vec<_>>(),
+                teams.into_iter().map(|t| t.name).collect::<Vec<_>>(),
+            )
+        }
+    };
+    assert_eq!(
+        found("100%").await,
+        (
+            vec!["100% Acme".to_owned()],
+            vec!["100% Acme All users".to_owned()]
+        )
+    );
+    assert_eq!(
+        found("a_b").await,
+        (
+            vec!["a_b Labs".to_owned()],
+            vec!["a_b Labs All users".to_owned()]
+        )
+    );
+    assert_eq!(found("\\").await, (vec![], vec![]));
+
+    app.create_user_ok(&[("email", "a_b@example.com")]).await;
+    app.create_user_ok(&[("email", "axb@example.com")]).await;
+    let page: app::domain::user::UserPage = app
+        .call(
+            "list_users",
+            &[
+                ("search", "a_b"),
+                ("organization_id", ""),
+                ("team_id", ""),
+                ("status", ""),
+                ("sort", ""),
+                ("cursor", ""),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("page");
+    let emails: Vec<String> = page.users.into_iter().map(|u| u.email).collect();
+    assert_eq!(emails, ["a_b@example.com"]);
+}

@@ -1343,3 +1343,60 @@ async fn a_broad_search_takes_percent_and_underscore_as_themselves() {
         );
     }
 }
+
+/// A cursor Portico did not make, or one made for another sort, is a 400 with a plain message,
+/// not a silent first page.
+#[tokio::test]
+async fn a_cursor_that_does_not_decode_is_a_400_with_a_plain_message() {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    for n in 0..3 {
+        app.create_user_ok(&[("email", &format!("reader{n}@example.com"))])
+            .await;
+    }
+    let by_name = list(&app, &[("sort", "name")]).await;
+    assert!(by_name.next_cursor.is_none(), "three users fit a page");
+    // A name cursor that sorts before everyone: the next page is every user.
+    let name_cursor =
+        app::domain::cursor::encode(&["a".to_owned(), "a".to_owned(), "a".to_owned()]);
+    assert!(
+        !list(&app, &[("sort", "name"), ("cursor", &name_cursor)])
+            .await
+            .users
+            .is_empty()
+    );
+    for (sort, cursor) in [
+        ("", "not a cursor"),
+        ("", "e30"),
+        ("", name_cursor.as_str()),
+        ("email", name_cursor.as_str()),
+        ("name", "W10"),
+    ] {
+        let response = app
+            .call(
+                "list_users",
+                &[
+                    ("search", ""),
+                    ("organization_id", ""),
+                    ("team_id", ""),
+                    ("status", ""),
+                    ("sort", sort),
+                    ("cursor", cursor),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::BAD_REQUEST,
+            "{sort} {cursor}"
+        );
+        assert_eq!(
+            response
+                .json::<AppError>()
+                .await
+                .expect("AppError")
+                .to_string(),
+            app::domain::user::BROKEN_CURSOR
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Organizations: each created with its default team in one transaction; deleting one moves its
 //! users to the default organization's default team.
 
+use super::query::contains_pattern;
 use super::{
     DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID, Millis, Named, Store, StoreError, StoreResult, audit,
     new_id,
@@ -21,15 +22,12 @@ impl Store {
     }
 
     async fn organization_rows(&self, search: &str, id: &str) -> StoreResult<Vec<OrganizationRow>> {
-        let needle = format!(
-            "%{}%",
-            search.trim().to_lowercase().replace(['%', '_', '\\'], "")
-        );
+        let needle = contains_pattern(search);
         let rows = sqlx::query(
             "select o.id, o.name, o.is_default, \
              (select count(*) from teams t where t.organization_id = o.id) as teams, \
              (select count(*) from users u where u.organization_id = o.id) as users \
-             from organizations o where lower(o.name) like $1 and ($2 = '' or o.id = $2) order by o.is_default desc, lower(o.name), o.id limit 500",
+             from organizations o where lower(o.name) like $1 escape '\\' and ($2 = '' or o.id = $2) order by o.is_default desc, lower(o.name), o.id limit 500",
         )
         .bind(needle)
         .bind(id)

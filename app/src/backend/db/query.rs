@@ -1,7 +1,31 @@
 //! A small builder for queries whose filters vary: it numbers the `$n` placeholders as it goes.
+//!
+//! Not sqlx's `QueryBuilder`: over the `Any` driver its `push_bind` writes `?` placeholders
+//! (`AnyArguments` keeps the default placeholder), which Postgres does not read, while `$n` is
+//! read by SQLite and Postgres alike, and one query text serves both. Values only ever go in as
+//! binds; what `push` appends is SQL the code wrote (constants and the `$n` that `bind` returns).
 
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
+
+/// `text` with LIKE's wildcards (`%`, `_`) and its escape character (a backslash) escaped, for a
+/// pattern used with an `escape` clause of a backslash: every search matches what was typed,
+/// literally.
+pub fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A case-insensitive "contains" pattern for `lower(column) like $n` with a backslash escape.
+pub fn contains_pattern(search: &str) -> String {
+    format!("%{}%", escape_like(&search.trim().to_lowercase()))
+}
 
 #[derive(Debug, Clone)]
 pub enum Bind {

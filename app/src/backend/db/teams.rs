@@ -1,6 +1,7 @@
 //! Teams: created in an organization, renamed, deleted (never the default one) with their members
 //! moved to the organization's default team.
 
+use super::query::contains_pattern;
 use super::{Millis, Named, Store, StoreError, StoreResult, audit, new_id};
 use crate::domain::team::TeamRow;
 use crate::domain::user::TeamChoice;
@@ -29,15 +30,12 @@ impl Store {
         organization_id: &str,
         id: &str,
     ) -> StoreResult<Vec<TeamRow>> {
-        let needle = format!(
-            "%{}%",
-            search.trim().to_lowercase().replace(['%', '_', '\\'], "")
-        );
+        let needle = contains_pattern(search);
         let rows = sqlx::query(
             "select t.id, t.name, t.organization_id, o.name as organization, t.is_default, \
              (select count(*) from team_memberships m where m.team_id = t.id) as members \
              from teams t join organizations o on o.id = t.organization_id \
-             where lower(t.name) like $1 and ($2 = '' or t.organization_id = $2) and ($3 = '' or t.id = $3) \
+             where lower(t.name) like $1 escape '\\' and ($2 = '' or t.organization_id = $2) and ($3 = '' or t.id = $3) \
              order by o.is_default desc, lower(o.name), t.is_default desc, lower(t.name), t.id limit 500",
         )
         .bind(needle)

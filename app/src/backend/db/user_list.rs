@@ -1,7 +1,7 @@
 //! The users table: a keyset page of consumers with its search, filters and sorts, and the
 //! count beside it.
 
-use super::query::{Bind, Sql};
+use super::query::{Bind, Sql, escape_like};
 use super::users::{ROW_COLUMNS, list_item};
 use super::{Audience, CONSUMER_ROLE, Millis, Store, StoreResult};
 use crate::domain::cursor::{decode as decode_cursor, encode as encode_cursor};
@@ -303,14 +303,7 @@ fn push_search(sql: &mut Sql, search: &str, plan: Plan) {
         // (`Dialect::walks_recent_first`): its LIKE folds ASCII letters, as its lower() does, so
         // a LIKE on the columns themselves is the same test at a third of the cost of the ranges.
         Plan::RecentFirst => {
-            let escaped: String = search
-                .chars()
-                .flat_map(|c| match c {
-                    '%' | '_' | '\\' => vec!['\\', c],
-                    c => vec![c],
-                })
-                .collect();
-            let pattern = sql.bind(Bind::Text(format!("{escaped}%")));
+            let pattern = sql.bind(Bind::Text(format!("{}%", escape_like(search))));
             let tests: Vec<String> = [
                 "u.email",
                 "u.last_name",
