@@ -40,22 +40,43 @@ pub struct Sql {
 }
 
 impl Sql {
-    pub fn new(text: &str) -> Self {
+    /// A query starting with `text`: SQL written in the code, never a value.
+    pub fn new(text: &'static str) -> Self {
         Self {
             text: text.to_owned(),
             binds: Vec::new(),
         }
     }
 
-    pub fn push(&mut self, text: &str) -> &mut Self {
+    /// Appends SQL written in the code (a literal or a constant), never a value.
+    pub fn push(&mut self, text: &'static str) -> &mut Self {
         self.text.push_str(text);
         self
     }
 
-    /// Adds a placeholder for `value` and returns its `$n` text.
-    pub fn bind(&mut self, value: Bind) -> String {
+    /// Appends a placeholder, `$n`, for `value`.
+    pub fn push_bind(&mut self, value: Bind) -> &mut Self {
         self.binds.push(value);
-        format!("${}", self.binds.len())
+        let n = self.binds.len();
+        self.text.push('$');
+        self.text.push_str(&n.to_string());
+        self
+    }
+
+    /// Appends `items`, each written by `each`, separated by `separator`.
+    pub fn push_each<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        separator: &'static str,
+        mut each: impl FnMut(&mut Self, T),
+    ) -> &mut Self {
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.push(separator);
+            }
+            each(self, item);
+        }
+        self
     }
 
     pub fn query(&self) -> Query<'_, sqlx::Any, AnyArguments<'_>> {

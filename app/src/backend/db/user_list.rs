@@ -46,16 +46,13 @@ fn status_filter(sql: &mut Sql, status: UserStatus, now: Millis) {
             sql.push(" and u.list_status = 'active'");
         }
         UserStatus::Invited => {
-            let now = sql.bind(Bind::Int(now));
-            sql.push(&format!(
-                " and u.list_status = 'invited' and u.invite_expires_at > {now}"
-            ));
+            sql.push(" and u.list_status = 'invited' and u.invite_expires_at > ")
+                .push_bind(Bind::Int(now));
         }
         UserStatus::NotInvited => {
-            let now = sql.bind(Bind::Int(now));
-            sql.push(&format!(
-                " and (u.list_status = 'not-invited' or (u.list_status = 'invited' and u.invite_expires_at <= {now}))"
-            ));
+            sql.push(" and (u.list_status = 'not-invited' or (u.list_status = 'invited' and u.invite_expires_at <= ")
+                .push_bind(Bind::Int(now))
+                .push("))");
         }
     }
 }
@@ -65,12 +62,13 @@ impl Store {
     /// Counting stops at `COUNT_CAP` (`total_is_capped`), so a page costs about the same at a
     /// million users as at ten thousand; `count_users` gives the exact total past it.
     pub async fn list_users(&self, query: &UserQuery, now: Millis) -> StoreResult<UserPage> {
-        let mut count = Sql::new(&format!(
-            "select count(*) as n from (select 1 from users u where {CONSUMER_ROLE}"
-        ));
+        let mut count = Sql::new("select count(*) as n from (select 1 from users u where ");
+        count.push(CONSUMER_ROLE);
         push_filters(&mut count, query, now, Plan::Indexed);
-        let cap = count.bind(Bind::Int(COUNT_CAP + 1));
-        count.push(&format!(" limit {cap}) capped"));
+        count
+            .push(" limit ")
+            .push_bind(Bind::Int(COUNT_CAP + 1))
+            .push(") capped");
         let counted: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
         let (total, total_is_capped) = if counted > COUNT_CAP {
             (COUNT_CAP, true)
@@ -144,24 +142,23 @@ impl Store {
             query.status,
         ) {
             (None, None, None, None) => {
-                let n = sqlx::query(&format!(
-                    "select (select count(*) from users) - \
-                     (select count(*) from users u where {}) as n",
-                    Audience::Admins.predicate()
-                ))
-                .fetch_one(&self.pool)
-                .await?;
-                return Ok(n.try_get("n")?);
-            }
-            (None, None, Some(team), None) => {
-                let mut sql = Sql::new("select count(*) as n from team_memberships m where ");
-                let team = sql.bind(Bind::Text(team.clone()));
-                sql.push(&format!("m.team_id = {team}"));
+                let mut sql = Sql::new(
+                    "select (select count(*) from users) - (select count(*) from users u where ",
+                );
+                sql.push(Audience::Admins.predicate()).push(") as n");
                 return Ok(sql.query().fetch_one(&self.pool).await?.try_get("n")?);
             }
-            (_, None, None, _) => Sql::new(&format!(
-                "select count(*) as n from users u where {CONSUMER_ROLE}"
-            )),
+            (None, None, Some(team), None) => {
+                let mut sql =
+                    Sql::new("select count(*) as n from team_memberships m where m.team_id = ");
+                sql.push_bind(Bind::Text(team.clone()));
+                return Ok(sql.query().fetch_one(&self.pool).await?.try_get("n")?);
+            }
+            (_, None, None, _) => {
+                let mut sql = Sql::new("select count(*) as n from users u where ");
+                sql.push(CONSUMER_ROLE);
+                sql
+            }
             _ => Sql::new("select count(*) as n from users u where 1 = 1"),
         };
         push_filters(&mut count, query, now, Plan::Indexed);
@@ -175,12 +172,10 @@ impl Store {
         let mut sql = Sql::new(
             "select m.user_id, t.name from team_memberships m join teams t on t.id = m.team_id where m.user_id in (",
         );
-        let placeholders: Vec<String> = users
-            .iter()
-            .map(|u| sql.bind(Bind::Text(u.id.clone())))
-            .collect();
-        sql.push(&placeholders.join(", "));
-        sql.push(") order by lower(t.name)");
+        sql.push_each(users.iter(), ", ", |sql, u| {
+            sql.push_bind(Bind::Text(u.id.clone()));
+        })
+        .push(") order by lower(t.name)");
         for row in sql.query().fetch_all(&self.pool).await? {
             let user_id: String = row.try_get("user_id")?;
             let name: String = row.try_get("name")?;
@@ -210,67 +205,81 @@ enum Plan {
 
 /// The page query of the users table.
 fn page_query(query: &UserQuery, now: Millis, limit: i64, plan: Plan) -> Sql {
-    let mut page = Sql::new(&format!(
-        "select {ROW_COLUMNS}, lower(u.last_name) as key_last, lower(u.first_name) as key_first, \
-         lower(u.email) as key_email from users u join organizations o on o.id = u.organization_id \
-         where {CONSUMER_ROLE}"
-    ));
+    let mut page = Sql::new("select ");
+    page.push(ROW_COLUMNS)
+        .push(
+            ", lower(u.last_name) as key_last, lower(u.first_name) as key_first, \
+             lower(u.email) as key_email from users u join organizations o on o.id = u.organization_id \
+             where ",
+        )
+        .push(CONSUMER_ROLE);
     let cursor = query.cursor.as_deref().and_then(decode_cursor);
+    let text = |value: &String| Bind::Text(value.clone());
+    let time = |value: &String| Bind::Int(value.parse().unwrap_or(0));
     if plan == Plan::RecentFirst {
         // The creation time of the window's oldest user: a range on the creation-time index, so
         // the walk stops there. With fewer users after the cursor than the window holds it is
         // null, the page comes back empty, and the indexed plan answers.
         page.push(" and u.created_at >= (select w.created_at from users w");
         if let Some([at, id]) = cursor.as_deref() {
-            let at = page.bind(Bind::Int(at.parse().unwrap_or(0)));
-            let id = page.bind(Bind::Text(id.clone()));
-            page.push(&format!(
-                " where (w.created_at < {at} or (w.created_at = {at} and w.id < {id}))"
-            ));
+            page.push(" where (w.created_at < ")
+                .push_bind(time(at))
+                .push(" or (w.created_at = ")
+                .push_bind(time(at))
+                .push(" and w.id < ")
+                .push_bind(text(id))
+                .push("))");
         }
-        let offset = page.bind(Bind::Int(RECENT_WINDOW - 1));
-        page.push(&format!(
-            " order by w.created_at desc, w.id desc limit 1 offset {offset})"
-        ));
+        page.push(" order by w.created_at desc, w.id desc limit 1 offset ")
+            .push_bind(Bind::Int(RECENT_WINDOW - 1))
+            .push(")");
     }
     push_filters(&mut page, query, now, plan);
     let order = match query.sort {
         UserSort::Created => {
             if let Some([at, id]) = cursor.as_deref() {
-                let at = page.bind(Bind::Int(at.parse().unwrap_or(0)));
-                let id = page.bind(Bind::Text(id.clone()));
-                page.push(&format!(
-                    " and (u.created_at < {at} or (u.created_at = {at} and u.id < {id}))"
-                ));
+                page.push(" and (u.created_at < ")
+                    .push_bind(time(at))
+                    .push(" or (u.created_at = ")
+                    .push_bind(time(at))
+                    .push(" and u.id < ")
+                    .push_bind(text(id))
+                    .push("))");
             }
             " order by u.created_at desc, u.id desc"
         }
         UserSort::Name => {
             if let Some([last, first, id]) = cursor.as_deref() {
-                let last = page.bind(Bind::Text(last.clone()));
-                let first = page.bind(Bind::Text(first.clone()));
-                let id = page.bind(Bind::Text(id.clone()));
-                page.push(&format!(
-                    " and (lower(u.last_name) > {last} or (lower(u.last_name) = {last} and \
-                     (lower(u.first_name) > {first} or (lower(u.first_name) = {first} and u.id > {id}))))"
-                ));
+                page.push(" and (lower(u.last_name) > ")
+                    .push_bind(text(last))
+                    .push(" or (lower(u.last_name) = ")
+                    .push_bind(text(last))
+                    .push(" and (lower(u.first_name) > ")
+                    .push_bind(text(first))
+                    .push(" or (lower(u.first_name) = ")
+                    .push_bind(text(first))
+                    .push(" and u.id > ")
+                    .push_bind(text(id))
+                    .push("))))");
             }
             " order by lower(u.last_name), lower(u.first_name), u.id"
         }
         UserSort::Email => {
             if let Some([email, id]) = cursor.as_deref() {
-                let email = page.bind(Bind::Text(email.clone()));
-                let id = page.bind(Bind::Text(id.clone()));
-                page.push(&format!(
-                    " and (lower(u.email) > {email} or (lower(u.email) = {email} and u.id > {id}))"
-                ));
+                page.push(" and (lower(u.email) > ")
+                    .push_bind(text(email))
+                    .push(" or (lower(u.email) = ")
+                    .push_bind(text(email))
+                    .push(" and u.id > ")
+                    .push_bind(text(id))
+                    .push("))");
             }
             " order by lower(u.email), u.id"
         }
     };
-    page.push(order);
-    let limit_bind = page.bind(Bind::Int(limit + 1));
-    page.push(&format!(" limit {limit_bind}"));
+    page.push(order)
+        .push(" limit ")
+        .push_bind(Bind::Int(limit + 1));
     page
 }
 
@@ -283,36 +292,43 @@ fn push_search(sql: &mut Sql, search: &str, plan: Plan) {
         // collation changes nothing). lower() in SQL on both sides: the database's idea of lower
         // case (SQLite's changes ASCII letters only) is then the same for the keys and the search.
         Plan::Indexed => {
-            let lo = sql.bind(Bind::Text(search.to_owned()));
-            let hi = sql.bind(Bind::Text(format!("{search}\u{10FFFF}")));
-            let ranges: Vec<String> = [
+            let keys = [
                 "lower(u.email)",
                 "lower(u.last_name)",
                 "lower(u.first_name || ' ' || u.last_name)",
-            ]
-            .iter()
-            .map(|key| {
-                format!(
-                    "({key} collate \"binary\" >= lower({lo}) and {key} collate \"binary\" < lower({hi}))"
-                )
-            })
-            .collect();
-            sql.push(&format!(" and ({})", ranges.join(" or ")));
+            ];
+            sql.push(" and (");
+            sql.push_each(keys, " or ", |sql, key| {
+                sql.push("(")
+                    .push(key)
+                    .push(" collate \"binary\" >= lower(")
+                    .push_bind(Bind::Text(search.to_owned()))
+                    .push(") and ")
+                    .push(key)
+                    .push(" collate \"binary\" < lower(")
+                    .push_bind(Bind::Text(format!("{search}\u{10FFFF}")))
+                    .push("))");
+            });
+            sql.push(")");
         }
         // Tested row by row while the creation-time index is walked, which only SQLite does
         // (`Dialect::walks_recent_first`): its LIKE folds ASCII letters, as its lower() does, so
         // a LIKE on the columns themselves is the same test at a third of the cost of the ranges.
         Plan::RecentFirst => {
-            let pattern = sql.bind(Bind::Text(format!("{}%", escape_like(search))));
-            let tests: Vec<String> = [
+            let columns = [
                 "u.email",
                 "u.last_name",
                 "(u.first_name || ' ' || u.last_name)",
-            ]
-            .iter()
-            .map(|column| format!("{column} like {pattern} escape '\\'"))
-            .collect();
-            sql.push(&format!(" and ({})", tests.join(" or ")));
+            ];
+            let pattern = format!("{}%", escape_like(search));
+            sql.push(" and (");
+            sql.push_each(columns, " or ", |sql, column| {
+                sql.push(column)
+                    .push(" like ")
+                    .push_bind(Bind::Text(pattern.clone()))
+                    .push(" escape '\\'");
+            });
+            sql.push(")");
         }
     }
 }
@@ -323,14 +339,15 @@ fn push_filters(sql: &mut Sql, query: &UserQuery, now: Millis, plan: Plan) {
         push_search(sql, search, plan);
     }
     if let Some(org) = &query.organization_id {
-        let org = sql.bind(Bind::Text(org.clone()));
-        sql.push(&format!(" and u.organization_id = {org}"));
+        sql.push(" and u.organization_id = ")
+            .push_bind(Bind::Text(org.clone()));
     }
     if let Some(team) = &query.team_id {
-        let team = sql.bind(Bind::Text(team.clone()));
-        sql.push(&format!(
-            " and exists (select 1 from team_memberships m where m.user_id = u.id and m.team_id = {team})"
-        ));
+        sql.push(
+            " and exists (select 1 from team_memberships m where m.user_id = u.id and m.team_id = ",
+        )
+        .push_bind(Bind::Text(team.clone()))
+        .push(")");
     }
     if let Some(status) = query.status {
         status_filter(sql, status, now);
