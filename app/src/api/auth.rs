@@ -15,7 +15,8 @@ pub const WRONG_CREDENTIALS: &str = "Wrong email or password.";
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::backend::auth::{known_device, remember_device, start_session};
     use crate::backend::limits::{LOGIN_ACCOUNT, LOGIN_ADDRESS, LOGIN_DEVICE, client_address};
-    use crate::domain::{Email, Role, safe_next_path};
+    use crate::domain::account::{AccountStatus, Approval};
+    use crate::domain::{Email, safe_next_path};
 
     async {
         let state = AppState::from_context()?;
@@ -50,23 +51,26 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
                 return Err(AppError::unauthorized(WRONG_CREDENTIALS));
             }
         };
-        if account.status != "active" {
+        if account.status != AccountStatus::Active {
             return Err(AppError::unauthorized(
                 "This account is deactivated. Please contact the portal's administrators.",
             ));
         }
-        if account.email_confirmed == 0 {
+        if !account.email_confirmed {
             return Err(AppError::unauthorized(
                 "Confirm your email address first: open the link we emailed you when you registered.",
             ));
         }
-        if account.approval == "pending" {
-            return Err(AppError::unauthorized(
-                "Your registration is awaiting approval.",
-            ));
-        }
-        if account.approval == "rejected" {
-            return Err(AppError::unauthorized("Your registration was declined."));
+        match account.approval {
+            Approval::Approved => {}
+            Approval::Pending => {
+                return Err(AppError::unauthorized(
+                    "Your registration is awaiting approval.",
+                ));
+            }
+            Approval::Rejected => {
+                return Err(AppError::unauthorized("Your registration was declined."));
+            }
         }
         match &device {
             Some(device) => LOGIN_DEVICE.clear(&state, device).await?,
@@ -74,13 +78,14 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         }
         start_session(&state, &account.id).await?;
         remember_device(&state, &account.id).await?;
-        if account.must_change_password != 0 {
+        if account.must_change_password {
             leptos_axum::redirect("/change-password");
             return Ok(());
         }
-        let landing = match Role::parse(&account.role) {
-            Some(role) if role.is_admin() => "/admin",
-            _ => "/",
+        let landing = if account.role.is_admin() {
+            "/admin"
+        } else {
+            "/"
         };
         let target = next
             .as_deref()

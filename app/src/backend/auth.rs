@@ -122,9 +122,8 @@ pub fn to_current_user(row: &AccountRow) -> Result<CurrentUser, AppError> {
         email: row.email.clone(),
         first_name: row.first_name.clone(),
         last_name: row.last_name.clone(),
-        role: Role::parse(&row.role)
-            .ok_or_else(|| internal(format!("unknown role {}", row.role)))?,
-        must_change_password: row.must_change_password != 0,
+        role: row.role,
+        must_change_password: row.must_change_password,
     })
 }
 

@@ -195,3 +195,41 @@ mod tests {
         assert!(err.field_message("password").is_none());
     }
 }
+
+/// Whether an account may be used at all: an admin's "Activate" and "Deactivate".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountStatus {
+    Active,
+    Inactive,
+}
+
+impl AccountStatus {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "active" => Some(Self::Active),
+            "inactive" => Some(Self::Inactive),
+            _ => None,
+        }
+    }
+}
+
+/// Where an account stands with the admins: approved (every account an admin made, and
+/// registrations approved by hand, by auto-approval or by an invite code), or a registration
+/// awaiting a decision or declined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approval {
+    Approved,
+    Pending,
+    Rejected,
+}
+
+impl Approval {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "approved" => Some(Self::Approved),
+            "pending" => Some(Self::Pending),
+            "rejected" => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+}

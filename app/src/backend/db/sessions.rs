@@ -2,22 +2,47 @@
 //! absolute limits, device tokens and failed sign-ins.
 
 use super::{ADMIN_ROLE, Millis, Store, StoreResult, audit};
+use crate::domain::Role;
+use crate::domain::account::{AccountStatus, Approval};
 use sqlx::Row as _;
+use sqlx::any::AnyRow;
 
-/// A user as the login and session checks need it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A user as the login and session checks need it, decoded once (`account_row`).
+#[derive(Debug, Clone)]
 pub struct AccountRow {
     pub id: String,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub role: String,
-    pub status: String,
-    pub approval: String,
+    pub role: Role,
+    pub status: AccountStatus,
+    pub approval: Approval,
     pub password_hash: Option<String>,
-    pub must_change_password: i64,
-    /// 0 while a self-registered account has not confirmed its address.
-    pub email_confirmed: i64,
+    pub must_change_password: bool,
+    /// False while a self-registered account has not confirmed its address.
+    pub email_confirmed: bool,
+}
+
+/// Decodes the `ACCOUNT_COLUMNS` of a row; a role, status or approval the code does not know is
+/// a decoding error, not a guess.
+fn account_row(row: &AnyRow) -> StoreResult<AccountRow> {
+    fn known<T>(column: &str, value: String, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
+        parse(&value).ok_or_else(|| {
+            sqlx::Error::Decode(format!("users.{column}: unknown value {value:?}").into()).into()
+        })
+    }
+    Ok(AccountRow {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        role: known("role", row.try_get("role")?, Role::parse)?,
+        status: known("status", row.try_get("status")?, AccountStatus::parse)?,
+        approval: known("approval", row.try_get("approval")?, Approval::parse)?,
+        password_hash: row.try_get("password_hash")?,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+        email_confirmed: row.try_get::<i64, _>("email_confirmed")? != 0,
+    })
 }
 
 const ACCOUNT_COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.role, u.status, \
@@ -26,10 +51,13 @@ const ACCOUNT_COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.role,
 impl Store {
     pub async fn account_by_email(&self, email: &str) -> StoreResult<Option<AccountRow>> {
         let sql = format!("select {ACCOUNT_COLUMNS} from users u where lower(u.email) = lower($1)");
-        Ok(sqlx::query_as::<_, AccountRow>(&sql)
+        sqlx::query(&sql)
             .bind(email)
             .fetch_optional(&self.pool)
-            .await?)
+            .await?
+            .as_ref()
+            .map(account_row)
+            .transpose()
     }
 
     /// Stores a new session and, in the same transaction, ends the one it replaces (rotation).
@@ -159,7 +187,6 @@ impl Store {
         idle_ms: (Millis, Millis),
         seen_every_ms: Millis,
     ) -> StoreResult<Option<AccountRow>> {
-        use sqlx::FromRow as _;
         let sql = format!(
             "select {ACCOUNT_COLUMNS}, s.last_seen_at from sessions s join users u on u.id = s.user_id \
              where s.id_hash = $1 and s.expires_at > $2 and u.status = 'active' \
@@ -186,7 +213,7 @@ impl Store {
             .execute(&self.pool)
             .await?;
         }
-        Ok(Some(AccountRow::from_row(&row)?))
+        Ok(Some(account_row(&row)?))
     }
 
     /// Ends every session of the user (sign out everywhere).
