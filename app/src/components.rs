@@ -2,7 +2,7 @@
 
 mod dialog;
 
-pub use dialog::{ConfirmDialog, query_param};
+pub use dialog::{ConfirmDialog, query_href, query_param};
 
 use crate::error::AppError;
 use leptos::prelude::*;

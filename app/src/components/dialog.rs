@@ -4,6 +4,22 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+/// `path` with `params` as its query string, each key and value escaped by the router's own
+/// `Url::escape` (pairs with an empty value are left out).
+pub fn query_href(path: &str, params: &[(&str, &str)]) -> String {
+    use leptos_router::location::Url;
+    let query: Vec<String> = params
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{}={}", Url::escape(key), Url::escape(value)))
+        .collect();
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
 /// The query parameter `key` (empty when absent), tracked: a link that changes only the query
 /// string (`?rename=…`, `?delete=…`) updates what reads it once the page is hydrated, since the
 /// router keeps the page's view when only the query changes.
@@ -67,5 +83,22 @@ pub fn ConfirmDialog(
                 </a>
             </div>
         </dialog>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::query_href;
+
+    #[test]
+    fn query_strings_escape_every_value_and_leave_out_empty_ones() {
+        assert_eq!(query_href("/admin/users", &[("team", "")]), "/admin/users");
+        assert_eq!(
+            query_href(
+                "/admin/users",
+                &[("q", "a b&c=d%"), ("team", ""), ("sort", "name")]
+            ),
+            "/admin/users?q=a%20b%26c%3Dd%25&sort=name"
+        );
     }
 }

@@ -3,7 +3,9 @@
 //! activate or deactivate, and delete with a confirmation.
 
 use crate::api::admins::{AddAdmin, ChangeAdmin, SendAdminInvite, list_admins};
-use crate::components::{ConfirmDialog, FieldError, FormError, action_error, query_param};
+use crate::components::{
+    ConfirmDialog, FieldError, FormError, action_error, query_href, query_param,
+};
 use crate::domain::admin::{AdminRow, role_label};
 use crate::domain::user::UserStatus;
 use crate::domain::{Role, format_time};
@@ -157,7 +159,7 @@ fn AdminsTable(
                                 <input type="hidden" name="change" value=if inactive { "activate" } else { "deactivate" }/>
                                 <button type="submit" class="link">{if inactive { "Activate" } else { "Deactivate" }}</button>
                             </ActionForm>
-                            " " <a href=format!("/admin/settings/admins?delete={}", a.id)>"Delete"</a>
+                            " " <a href=query_href("/admin/settings/admins", &[("delete", &a.id)])>"Delete"</a>
                         }
                     });
                     view! {

@@ -4,7 +4,7 @@
 use crate::api::templates::{
     ResetEmailTemplate, SaveEmailTemplate, SendTestEmail, email_template, email_templates,
 };
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{FieldError, FormError, action_error, query_href};
 use crate::domain::email_template::TemplateView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -59,7 +59,7 @@ pub fn EmailTemplatesPage() -> impl IntoView {
                         <ul class="template-list">
                             {list.into_iter().map(|t| view! {
                                 <li>
-                                    <a href=format!("/admin/settings/email/templates?kind={}", t.kind)>{t.name}</a>
+                                    <a href=query_href("/admin/settings/email/templates", &[("kind", &t.kind)])>{t.name}</a>
                                     {t.edited.then(|| view! { " " <span class="badge">"Edited"</span> })}
                                 </li>
                             }).collect_view()}

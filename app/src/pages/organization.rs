@@ -4,6 +4,7 @@
 use crate::api::organizations::get_organization;
 use crate::api::teams::list_teams;
 use crate::api::users::list_users;
+use crate::components::query_href;
 use crate::domain::format_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -76,7 +77,7 @@ pub fn OrganizationPage() -> impl IntoView {
                         }.into_any(),
                         _ => view! { <p class="empty">"No users in this organization."</p> }.into_any(),
                     }}
-                    <p><a href=format!("/admin/users?organization={}", org.id)>"All users of this organization, with search and filters"</a></p>
+                    <p><a href=query_href("/admin/users", &[("organization", &org.id)])>"All users of this organization, with search and filters"</a></p>
                 }.into_any()
             })}
         </Suspense>

@@ -3,7 +3,9 @@
 use crate::api::organizations::{
     CreateOrganization, DeleteOrganization, RenameOrganization, list_organizations,
 };
-use crate::components::{ConfirmDialog, FieldError, FormError, action_error, query_param};
+use crate::components::{
+    ConfirmDialog, FieldError, FormError, action_error, query_href, query_param,
+};
 use crate::domain::organization::OrganizationRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -113,11 +115,11 @@ fn OrganizationsTable(
                         <tr>
                             <td>{name_cell}{confirm}</td>
                             <td>{o.teams}</td>
-                            <td><a href=format!("/admin/users?organization={}", o.id) aria-label=format!("{} users of {}", o.users, o.name)>{o.users}</a></td>
+                            <td><a href=query_href("/admin/users", &[("organization", &o.id)]) aria-label=format!("{} users of {}", o.users, o.name)>{o.users}</a></td>
                             <td class="row-actions">
-                                <a href=format!("/admin/organizations?rename={}", o.id)>"Rename"</a>
+                                <a href=query_href("/admin/organizations", &[("rename", &o.id)])>"Rename"</a>
                                 {(!o.is_default).then(|| view! {
-                                    " · " <a href=format!("/admin/organizations?delete={}", o.id)>"Delete"</a>
+                                    " · " <a href=query_href("/admin/organizations", &[("delete", &o.id)])>"Delete"</a>
                                 })}
                             </td>
                         </tr>

@@ -3,7 +3,7 @@
 
 use crate::api::teams::{AddTeamMember, RemoveTeamMember, get_team};
 use crate::api::users::{PAGE_SIZE, list_users};
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{FieldError, FormError, action_error, query_href};
 use crate::domain::team::TeamRow;
 use crate::domain::user::UserPage;
 use leptos::prelude::*;
@@ -83,7 +83,7 @@ fn TeamHead(team: TeamRow) -> impl IntoView {
             <dt>"Members"</dt>
             <dd>{team.members}</dd>
         </dl>
-        <p><a href=format!("/admin/users?team={}", team.id)>"Open these members in the users list"</a></p>
+        <p><a href=query_href("/admin/users", &[("team", &team.id)])>"Open these members in the users list"</a></p>
     }
 }
 
@@ -98,7 +98,7 @@ fn MembersTable(
     }
     let next = page
         .next_cursor
-        .map(|c| format!("/admin/teams/{team_id}?cursor={c}"));
+        .map(|c| query_href(&format!("/admin/teams/{team_id}"), &[("cursor", &c)]));
     let first = format!("/admin/teams/{team_id}");
     view! {
         <table class="data">

@@ -2,7 +2,9 @@
 
 use crate::api::teams::{CreateTeam, DeleteTeam, RenameTeam, list_teams};
 use crate::api::users::user_choices;
-use crate::components::{ConfirmDialog, FieldError, FormError, action_error, query_param};
+use crate::components::{
+    ConfirmDialog, FieldError, FormError, action_error, query_href, query_param,
+};
 use crate::domain::team::TeamRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -139,11 +141,11 @@ fn TeamsTable(
                         <tr>
                             <td>{name_cell}{confirm}</td>
                             <td><a href=format!("/admin/organizations/{}", t.organization_id)>{t.organization.clone()}</a></td>
-                            <td><a href=format!("/admin/users?team={}", t.id) aria-label=format!("{} members of {}", t.members, t.name)>{t.members}</a></td>
+                            <td><a href=query_href("/admin/users", &[("team", &t.id)]) aria-label=format!("{} members of {}", t.members, t.name)>{t.members}</a></td>
                             <td class="row-actions">
-                                <a href=format!("/admin/teams?rename={}", t.id)>"Rename"</a>
+                                <a href=query_href("/admin/teams", &[("rename", &t.id)])>"Rename"</a>
                                 {(!t.is_default).then(|| view! {
-                                    " · " <a href=format!("/admin/teams?delete={}", t.id)>"Delete"</a>
+                                    " · " <a href=query_href("/admin/teams", &[("delete", &t.id)])>"Delete"</a>
                                 })}
                             </td>
                         </tr>

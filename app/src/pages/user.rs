@@ -6,7 +6,7 @@ use crate::api::teams::{AddUserToTeam, RemoveTeamMember};
 use crate::api::users::{
     DeleteUser, RevokeInvite, SendInvite, SendPasswordReset, SetUserActive, get_user, user_choices,
 };
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{FieldError, FormError, action_error, query_href};
 use crate::domain::format_time;
 use crate::domain::user::{Choice, UserDetail, UserStatus};
 use leptos::prelude::*;
@@ -125,7 +125,7 @@ fn UserView(
     let (id5, id6) = (id.clone(), id.clone());
     let delete_name = name.clone();
     let self_href = format!("/admin/users/{id}");
-    let confirm_href = format!("/admin/users/{id}?confirm=delete");
+    let confirm_href = query_href(&format!("/admin/users/{id}"), &[("confirm", "delete")]);
     view! {
         <Title text="User · Portico"/>
         <div class="page-head">

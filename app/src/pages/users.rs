@@ -2,7 +2,7 @@
 //! "Add user" dialog (a native `<dialog>` around an `ActionForm`, open when `?add=1`).
 
 use crate::api::users::{CreateUser, PAGE_SIZE, count_users, list_users, user_choices};
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{FieldError, FormError, action_error, query_href};
 use crate::domain::user::{TeamChoice, UserPage, UserStatus};
 use crate::domain::{Email, Password, PersonName, format_time};
 use crate::error::AppError;
@@ -146,18 +146,15 @@ fn Filters(
 fn UsersTable(page: UserPage, exact_total: Resource<Result<i64, AppError>>) -> impl IntoView {
     let query = use_query_map();
     let next_href = page.next_cursor.clone().map(|cursor| {
-        let mut pairs: Vec<(String, String)> = query.with_untracked(|q| {
+        let kept: Vec<(&str, String)> = query.with_untracked(|q| {
             ["q", "organization", "team", "status", "sort"]
-                .iter()
-                .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+                .into_iter()
+                .filter_map(|k| q.get(k).map(|v| (k, v)))
                 .collect()
         });
-        pairs.push(("cursor".into(), cursor));
-        let qs: Vec<String> = pairs
-            .iter()
-            .map(|(k, v)| format!("{k}={}", encode(v)))
-            .collect();
-        format!("/admin/users?{}", qs.join("&"))
+        let mut params: Vec<(&str, &str)> = kept.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        params.push(("cursor", &cursor));
+        query_href("/admin/users", &params)
     });
     let first_page = query.with_untracked(|q| q.get("cursor").is_some());
     let total = page.total;
@@ -230,18 +227,6 @@ fn group_thousands(n: i64) -> String {
         out.push(c);
     }
     out
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The browser-side check of one field, with the same domain parsers the server uses.

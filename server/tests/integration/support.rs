@@ -182,6 +182,9 @@ pub fn client(base: &str) -> reqwest::Client {
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .default_headers(headers)
+        // A request the server never answers fails its test by name instead of hanging the run
+        // (one such hang was seen, once, on a loaded machine; the name was not caught).
+        .timeout(std::time::Duration::from_secs(90))
         .build()
         .expect("client")
 }
