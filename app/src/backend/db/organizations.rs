@@ -1,10 +1,10 @@
 //! Organizations: each created with its default team in one transaction; deleting one moves its
 //! users to the default organization's default team.
 
+use super::names::Named;
 use super::query::contains_pattern;
 use super::{
-    DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID, Millis, Named, Store, StoreError, StoreResult, audit,
-    new_id,
+    DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID, Millis, Store, StoreError, StoreResult, audit, new_id,
 };
 use crate::domain::organization::OrganizationRow;
 use crate::domain::user::Choice;

@@ -1,8 +1,9 @@
 //! Teams: created in an organization, renamed, deleted (never the default one) with their members
 //! moved to the organization's default team.
 
+use super::names::Named;
 use super::query::contains_pattern;
-use super::{Millis, Named, Store, StoreError, StoreResult, audit, new_id};
+use super::{Millis, Store, StoreError, StoreResult, audit, new_id};
 use crate::domain::team::TeamRow;
 use crate::domain::user::TeamChoice;
 use sqlx::Row as _;
