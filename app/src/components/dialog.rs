@@ -49,6 +49,9 @@ pub fn ConfirmDialog(
         navigate(cancel, Default::default());
     };
     let on_cancel = close.clone();
+    // Only in the browser: `cargo test --workspace` builds this crate with both features, and an
+    // effect made while the server renders would be scheduled outside any local task set.
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     Effect::new(move || {
         if let Some(dialog) = dialog.get() {
             if dialog.open() {

@@ -59,6 +59,7 @@ pub fn InviteCodesPage() -> impl IntoView {
 fn CodeField(code: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let hydrated = RwSignal::new(false);
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     Effect::new(move |_| hydrated.set(true));
     let to_copy = code.clone();
     let copy = move |_| {

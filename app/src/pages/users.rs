@@ -304,6 +304,7 @@ fn AddUserDialog(
     };
     // With wasm running, show it as a modal (focus moves in, Escape cancels); without, it is
     // rendered open in the page.
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     Effect::new(move || {
         if let Some(dialog) = dialog.get() {
             if dialog.open() {
