@@ -4,6 +4,7 @@
 use crate::smtp::{SmtpServer, invite_link};
 use crate::support::*;
 use app::domain::outbox::OutboxMessage;
+use app::error::AppError;
 use reqwest::StatusCode;
 use std::time::Duration;
 
@@ -858,6 +859,80 @@ async fn admin_account_token_pages_and_server_functions_are_never_cached() {
         .await
         .expect("ok");
     assert!(plain.headers().get("strict-transport-security").is_none());
+}
+
+// Item 15: common passwords are refused; failed sign-ins are audited, with the address only.
+
+#[tokio::test]
+async fn a_common_password_is_refused_plainly_and_failed_sign_ins_are_audited_without_the_password()
+{
+    let app = spawn_app().await;
+    app.login_admin().await;
+    let refused = app
+        .create_user(&[
+            ("email", "common@example.com"),
+            ("password", "1qaz2wsx3edc"),
+        ])
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = refused.json::<AppError>().await.expect("AppError");
+    assert_eq!(
+        error.field_message("password").as_deref(),
+        Some(
+            "This password is one of the most common passwords, which attackers try first. Choose another."
+        )
+    );
+    assert_eq!(
+        app.count("select count(*) from users where email = 'common@example.com'")
+            .await,
+        0
+    );
+
+    let wrong = "not the admin password at all";
+    assert_eq!(
+        app.login(ADMIN_EMAIL, wrong).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login("nobody@example.com", wrong).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    use sqlx::Row as _;
+    let rows = sqlx::query(
+        "select subject_type, subject_id, detail from audit_log \
+         where action = 'session.login_failed' order by at, id",
+    )
+    .fetch_all(app.state.store.pool())
+    .await
+    .expect("audit");
+    let entries: Vec<(String, Option<String>, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("subject_type").expect("type"),
+                r.try_get("subject_id").expect("id"),
+                r.try_get("detail").expect("detail"),
+            )
+        })
+        .collect();
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert_eq!(entries[0].0, "user");
+    assert!(entries[0].1.is_some());
+    assert_eq!(entries[0].2, "from 127.0.0.1");
+    assert_eq!(
+        (
+            entries[1].0.as_str(),
+            entries[1].1.as_deref(),
+            entries[1].2.as_str()
+        ),
+        ("login", None, "unknown email, from 127.0.0.1")
+    );
+    let everything: i64 = app
+        .count(&format!(
+            "select count(*) from audit_log where detail like '%{wrong}%' or detail like '%nobody@%'"
+        ))
+        .await;
+    assert_eq!(everything, 0, "no password, no unknown email as typed");
 }
 
 // Item 16: an organization name of 91–100 characters broke its default team.
