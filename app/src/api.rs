@@ -5,6 +5,8 @@ pub mod account;
 pub mod admins;
 pub mod approvals;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod http;
 pub mod invitations;
 pub mod invite_codes;
 pub mod organizations;

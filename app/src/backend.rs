@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod invitations;
 pub mod limits;
+pub mod login;
 pub mod mail;
 pub mod password;
 pub mod self_service;

@@ -1,7 +1,8 @@
 //! Request middleware: CSRF guard, admin page guard, security headers, request ids and tracing.
 
+use app::api::http::cookie;
 use app::backend::AppState;
-use app::backend::auth::session_user;
+use app::backend::auth::{session_cookie_name, session_user};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -150,7 +151,11 @@ pub async fn admin_guard(State(state): State<AppState>, request: Request, next: 
     if !(path == "/admin" || path.starts_with("/admin/")) {
         return next.run(request).await;
     }
-    match session_user(&state, request.headers()).await {
+    let secret = cookie(
+        request.headers(),
+        session_cookie_name(state.config.secure_cookies()),
+    );
+    match session_user(&state, secret.as_deref()).await {
         Ok(Some(user)) if user.must_change_password => Redirect::to("/change-password").into_response(),
         Ok(Some(user)) if user.role.is_admin() => next.run(request).await,
         Ok(Some(_)) => (

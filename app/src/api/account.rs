@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::backend::{AppState, auth::with_status};
+use crate::api::http::with_status;
+#[cfg(feature = "ssr")]
+use crate::backend::AppState;
 
 /// Whether `/register` takes registrations without an invite code.
 #[server(prefix = "/api", endpoint = "registration_open")]
@@ -28,7 +30,10 @@ pub async fn registration_open() -> Result<bool, AppError> {
 pub async fn register(form: RegistrationForm) -> Result<(), AppError> {
     async {
         let state = AppState::from_context()?;
-        crate::backend::self_service::register(&state, &form).await
+        let request = crate::api::http::request(&state)?;
+        crate::backend::self_service::register(&state, &request, &form).await?;
+        leptos_axum::redirect(crate::backend::self_service::REGISTERED_PATH);
+        Ok(())
     }
     .await
     .map_err(with_status)
@@ -63,7 +68,18 @@ pub async fn confirmation_link(token: String) -> Result<ConfirmLinkView, AppErro
 pub async fn confirm_email(token: String, password: String) -> Result<(), AppError> {
     async {
         let state = AppState::from_context()?;
-        crate::backend::self_service::confirm_email(&state, &token, &password).await
+        use crate::backend::self_service::{CONFIRMED_PENDING_PATH, EmailConfirmed};
+        let request = crate::api::http::request(&state)?;
+        match crate::backend::self_service::confirm_email(&state, &request, &token, &password)
+            .await?
+        {
+            EmailConfirmed::SignedIn { session_cookie } => {
+                crate::api::http::set_cookie(&session_cookie)?;
+                leptos_axum::redirect("/account?welcome=1");
+            }
+            EmailConfirmed::AwaitingApproval => leptos_axum::redirect(CONFIRMED_PENDING_PATH),
+        }
+        Ok(())
     }
     .await
     .map_err(with_status)
@@ -74,7 +90,10 @@ pub async fn confirm_email(token: String, password: String) -> Result<(), AppErr
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     async {
         let state = AppState::from_context()?;
-        crate::backend::self_service::request_reset(&state, &email).await
+        let request = crate::api::http::request(&state)?;
+        crate::backend::self_service::request_reset(&state, &request, &email).await?;
+        leptos_axum::redirect(crate::backend::self_service::RESET_REQUESTED_PATH);
+        Ok(())
     }
     .await
     .map_err(with_status)
@@ -115,13 +134,18 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     async {
         let state = AppState::from_context()?;
-        crate::backend::self_service::reset_password(
+        let request = crate::api::http::request(&state)?;
+        let cleared = crate::backend::self_service::reset_password(
             &state,
+            &request,
             &token,
             &new_password,
             &confirm_new_password,
         )
-        .await
+        .await?;
+        crate::api::http::set_cookie(&cleared)?;
+        leptos_axum::redirect("/login?reset=1");
+        Ok(())
     }
     .await
     .map_err(with_status)
@@ -130,7 +154,7 @@ pub async fn reset_password(
 /// The signed-in person's own account.
 #[server(prefix = "/api", endpoint = "account")]
 pub async fn account() -> Result<AccountView, AppError> {
-    use crate::backend::auth::require_user;
+    use crate::api::http::require_user;
     async {
         let user = require_user().await?;
         let state = AppState::from_context()?;
@@ -147,7 +171,7 @@ pub async fn account() -> Result<AccountView, AppError> {
 /// Changes the signed-in person's own first and last name.
 #[server(prefix = "/api", endpoint = "update_profile")]
 pub async fn update_profile(first_name: String, last_name: String) -> Result<(), AppError> {
-    use crate::backend::auth::require_user;
+    use crate::api::http::require_user;
     use crate::domain::PersonName;
     use crate::error::FieldMessage;
     async {
@@ -194,7 +218,7 @@ pub async fn change_own_password(
     new_password: String,
     confirm_new_password: String,
 ) -> Result<(), AppError> {
-    use crate::backend::auth::require_user;
+    use crate::api::http::require_user;
     use crate::backend::limits::PASSWORD_CHECK;
     use crate::domain::Password;
     async {
@@ -224,7 +248,9 @@ pub async fn change_own_password(
                 "The passwords do not match.",
             ));
         }
-        crate::backend::self_service::change_password(&state, &user.id, &password).await?;
+        let request = crate::api::http::request(&state)?;
+        crate::backend::self_service::change_password(&state, &request, &user.id, &password)
+            .await?;
         leptos_axum::redirect("/account?saved=password");
         Ok(())
     }
@@ -235,14 +261,14 @@ pub async fn change_own_password(
 /// Ends every session of the signed-in person, this one included.
 #[server(prefix = "/api", endpoint = "sign_out_everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
-    use crate::backend::auth::{current_user, end_session};
+    use crate::api::http::{current_user, request, set_cookie};
     async {
         let user = current_user()
             .await?
             .ok_or_else(|| AppError::unauthorized("Please log in."))?;
         let state = AppState::from_context()?;
         state.store.end_all_sessions(&user.id).await?;
-        end_session(&state).await?;
+        set_cookie(&crate::backend::auth::end_session(&state, &request(&state)?).await?)?;
         leptos_axum::redirect("/login?signed_out=1");
         Ok(())
     }

@@ -5,7 +5,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::backend::{AppState, auth::require_admin, auth::with_status};
+use crate::api::http::{require_admin, with_status};
+#[cfg(feature = "ssr")]
+use crate::backend::AppState;
 
 /// Pending registrants, then declined ones.
 #[server(prefix = "/api", endpoint = "registrants")]

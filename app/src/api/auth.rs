@@ -5,92 +5,35 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::backend::{AppState, auth::with_status};
+use crate::api::http::with_status;
+#[cfg(feature = "ssr")]
+use crate::backend::AppState;
 
 /// The one answer for every failed sign-in, so it does not tell whether the email is registered.
-pub const WRONG_CREDENTIALS: &str = "Wrong email or password.";
+pub use crate::domain::account::WRONG_CREDENTIALS;
 
-/// Signs in with email and password; admins land in `/admin`.
+/// Signs in with email and password (the rules are `backend::login::sign_in`); admins land in
+/// `/admin`, a password that must change first on `/change-password`.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::backend::auth::{known_device, remember_device, start_session};
-    use crate::backend::limits::{LOGIN_ACCOUNT, LOGIN_ADDRESS, LOGIN_DEVICE, client_address};
-    use crate::domain::account::{AccountStatus, Approval};
-    use crate::domain::{Email, safe_next_path};
-
+    use crate::api::http::{request, set_cookie};
+    use crate::domain::safe_next_path;
     async {
         let state = AppState::from_context()?;
-        // Counted before the password is checked, whether or not the email is registered; the
-        // account's count is cleared by a successful sign-in, and each window ends by itself.
-        // A browser that signed in to this account before is counted on its own device token
-        // instead, so an attacker's guesses that lock the account do not lock its owner out.
-        let address = client_address(&state);
-        LOGIN_ADDRESS.hit(&state, &address).await?;
-        let account = match Email::parse(&email) {
-            Ok(email) => state.store.account_by_email(email.as_str()).await?,
-            Err(_) => None,
-        };
-        let device = match &account {
-            Some(account) => known_device(&state, &account.id).await?,
-            None => None,
-        };
-        match &device {
-            Some(device) => LOGIN_DEVICE.hit(&state, device).await?,
-            None => LOGIN_ACCOUNT.hit(&state, &email).await?,
+        let signed_in =
+            crate::backend::login::sign_in(&state, &request(&state)?, &email, &password).await?;
+        for cookie in &signed_in.cookies {
+            set_cookie(cookie)?;
         }
-        let hash = account.as_ref().and_then(|a| a.password_hash.as_deref());
-        let password_ok = state.hasher.verify(&password, hash).await?;
-        let account = match account {
-            Some(account) if password_ok => account,
-            other => {
-                let known = other.as_ref().map(|a| a.id.as_str());
-                state
-                    .store
-                    .record_failed_login(known, &address, state.clock.now())
-                    .await?;
-                return Err(AppError::unauthorized(WRONG_CREDENTIALS));
-            }
-        };
-        if account.status != AccountStatus::Active {
-            return Err(AppError::unauthorized(
-                "This account is deactivated. Please contact the portal's administrators.",
-            ));
-        }
-        if !account.email_confirmed {
-            return Err(AppError::unauthorized(
-                "Confirm your email address first: open the link we emailed you when you registered.",
-            ));
-        }
-        match account.approval {
-            Approval::Approved => {}
-            Approval::Pending => {
-                return Err(AppError::unauthorized(
-                    "Your registration is awaiting approval.",
-                ));
-            }
-            Approval::Rejected => {
-                return Err(AppError::unauthorized("Your registration was declined."));
-            }
-        }
-        match &device {
-            Some(device) => LOGIN_DEVICE.clear(&state, device).await?,
-            None => LOGIN_ACCOUNT.clear(&state, &email).await?,
-        }
-        start_session(&state, &account.id).await?;
-        remember_device(&state, &account.id).await?;
-        if account.must_change_password {
+        if signed_in.must_change_password {
             leptos_axum::redirect("/change-password");
             return Ok(());
         }
-        let landing = if account.role.is_admin() {
-            "/admin"
-        } else {
-            "/"
-        };
+        let landing = if signed_in.is_admin { "/admin" } else { "/" };
         let target = next
             .as_deref()
             .and_then(|next| safe_next_path(next, &state.config.public_url))
-            .filter(|p| landing == "/admin" || !(p == "/admin" || p.starts_with("/admin/")));
+            .filter(|p| signed_in.is_admin || !(p == "/admin" || p.starts_with("/admin/")));
         leptos_axum::redirect(target.as_deref().unwrap_or(landing));
         Ok(())
     }
@@ -103,7 +46,8 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 pub async fn logout() -> Result<(), AppError> {
     async {
         let state = AppState::from_context()?;
-        crate::backend::auth::end_session(&state).await?;
+        let request = crate::api::http::request(&state)?;
+        crate::api::http::set_cookie(&crate::backend::auth::end_session(&state, &request).await?)?;
         leptos_axum::redirect("/login");
         Ok(())
     }
@@ -114,9 +58,7 @@ pub async fn logout() -> Result<(), AppError> {
 /// The signed-in user, or `None` for a stranger.
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn me() -> Result<Option<CurrentUser>, AppError> {
-    crate::backend::auth::current_user()
-        .await
-        .map_err(with_status)
+    crate::api::http::current_user().await.map_err(with_status)
 }
 
 /// Whether a setup link can still create the first admin (opening the page consumes nothing).
@@ -142,9 +84,10 @@ pub async fn complete_setup(
     password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
+    use crate::api::http::{request, set_cookie};
     use crate::backend::auth::{hash_secret, start_session};
     use crate::backend::db::{NewAdmin, StoreError};
-    use crate::backend::limits::{SETUP_ADDRESS, client_address};
+    use crate::backend::limits::SETUP_ADDRESS;
     use crate::domain::{Email, Password};
 
     const DEAD_LINK: &str = "This setup link is no longer valid. Restart Portico to print a new one, or use `portico admin create`.";
@@ -152,7 +95,8 @@ pub async fn complete_setup(
         let state = AppState::from_context()?;
         // Limited and checked before anything costly: without the link, a post never reaches
         // the password hashing, so a flood of them cannot starve real sign-ins.
-        SETUP_ADDRESS.hit(&state, &client_address(&state)).await?;
+        let request = request(&state)?;
+        SETUP_ADDRESS.hit(&state, &request.address).await?;
         let token_hash = hash_secret(&token);
         if !state
             .store
@@ -195,7 +139,7 @@ pub async fn complete_setup(
             }
             Err(e) => return Err(e.into()),
         };
-        start_session(&state, &id).await?;
+        set_cookie(&start_session(&state, &request, &id).await?)?;
         leptos_axum::redirect("/admin");
         Ok(())
     }
@@ -211,7 +155,7 @@ pub async fn change_password(
     new_password: String,
     confirm_new_password: String,
 ) -> Result<(), AppError> {
-    use crate::backend::auth::current_user;
+    use crate::api::http::current_user;
     use crate::domain::Password;
     async {
         let state = AppState::from_context()?;
@@ -229,7 +173,9 @@ pub async fn change_password(
                 "The passwords do not match.",
             ));
         }
-        crate::backend::self_service::change_password(&state, &user.id, &password).await?;
+        let request = crate::api::http::request(&state)?;
+        crate::backend::self_service::change_password(&state, &request, &user.id, &password)
+            .await?;
         leptos_axum::redirect(if user.role.is_admin() { "/admin" } else { "/" });
         Ok(())
     }

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::backend::{AppState, auth::with_status};
+use crate::api::http::with_status;
+#[cfg(feature = "ssr")]
+use crate::backend::AppState;
 
 /// What the invitation page shows for a link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +69,18 @@ pub async fn accept_invitation(
 ) -> Result<(), AppError> {
     async {
         let state = AppState::from_context()?;
-        crate::backend::invitations::accept(&state, &token, &password, &confirm_password).await
+        let request = crate::api::http::request(&state)?;
+        let session = crate::backend::invitations::accept(
+            &state,
+            &request,
+            &token,
+            &password,
+            &confirm_password,
+        )
+        .await?;
+        crate::api::http::set_cookie(&session)?;
+        leptos_axum::redirect("/");
+        Ok(())
     }
     .await
     .map_err(with_status)
@@ -79,7 +92,8 @@ pub async fn accept_invitation(
 pub async fn request_new_invitation(token: String) -> Result<(), AppError> {
     async {
         let state = AppState::from_context()?;
-        crate::backend::invitations::request_new(&state, &token).await
+        let request = crate::api::http::request(&state)?;
+        crate::backend::invitations::request_new(&state, &request, &token).await
     }
     .await
     .map_err(with_status)

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::backend::{AppState, auth::require_admin, auth::with_status};
+use crate::api::http::{require_admin, with_status};
+#[cfg(feature = "ssr")]
+use crate::backend::AppState;
 
 /// The list and what the "Add new invite code" form offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

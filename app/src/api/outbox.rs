@@ -6,7 +6,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::backend::{AppState, auth::require_admin, auth::with_status};
+use crate::api::http::{require_admin, with_status};
+#[cfg(feature = "ssr")]
+use crate::backend::AppState;
 
 #[server(prefix = "/api", endpoint = "outbox")]
 pub async fn outbox() -> Result<Vec<OutboxMessage>, AppError> {

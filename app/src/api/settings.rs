@@ -4,7 +4,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::backend::{AppState, auth::require_admin, auth::with_status};
+use crate::api::http::{require_admin, with_status};
+#[cfg(feature = "ssr")]
+use crate::backend::AppState;
 
 /// The invitation lifetime in days.
 #[server(prefix = "/api", endpoint = "invitation_lifetime")]
@@ -113,7 +115,7 @@ pub async fn set_security_settings(
 ) -> Result<(), AppError> {
     use crate::domain::security::SecuritySettings;
     async {
-        let admin = crate::backend::auth::require_super_admin().await?;
+        let admin = crate::api::http::require_super_admin().await?;
         let state = AppState::from_context()?;
         let settings = SecuritySettings::parse(
             &admin_idle_minutes,

@@ -5,7 +5,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::backend::{AppState, auth::require_admin, auth::with_status};
+use crate::api::http::{require_admin, with_status};
+#[cfg(feature = "ssr")]
+use crate::backend::AppState;
 
 /// Every template, and whether an admin edited it.
 #[server(prefix = "/api", endpoint = "email_templates")]
@@ -54,7 +56,7 @@ pub async fn save_email_template(
     html_body: String,
 ) -> Result<(), AppError> {
     async {
-        let admin = crate::backend::auth::require_super_admin().await?;
+        let admin = crate::api::http::require_super_admin().await?;
         let state = AppState::from_context()?;
         crate::backend::templates::save(&state, &kind, &subject, &text_body, &html_body, &admin.id)
             .await?;
@@ -71,7 +73,7 @@ pub async fn save_email_template(
 #[server(prefix = "/api", endpoint = "reset_email_template")]
 pub async fn reset_email_template(kind: String) -> Result<(), AppError> {
     async {
-        let admin = crate::backend::auth::require_super_admin().await?;
+        let admin = crate::api::http::require_super_admin().await?;
         let state = AppState::from_context()?;
         crate::backend::mail::default_template(&kind).ok_or(AppError::NotFound)?;
         state

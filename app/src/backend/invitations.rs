@@ -1,8 +1,8 @@
 //! Invitations: sending one (token + email in one transaction), accepting it, asking for a new one.
 
-use super::auth::{hash_secret, new_secret, start_session};
+use super::auth::{Request, hash_secret, new_secret, start_session};
 use super::db::{Audience, InvitationLookup, NewEmail, StoreError};
-use super::limits::{INVITATION_REQUEST, TOKEN_ADDRESS, TOKEN_USE, client_address};
+use super::limits::{INVITATION_REQUEST, TOKEN_ADDRESS, TOKEN_USE};
 use super::mail::{INVITATION, NEW_INVITATION_REQUESTED, compose, load};
 use super::{AppState, Millis};
 use crate::domain::{Password, format_time};
@@ -77,15 +77,17 @@ pub async fn send(
     }
 }
 
-/// Consumes the invitation, sets the password, activates the user and signs them in.
+/// Consumes the invitation, sets the password, activates the user and signs them in; answers
+/// the `Set-Cookie` value of the new session.
 pub async fn accept(
     state: &AppState,
+    request: &Request,
     token: &str,
     password: &str,
     confirm: &str,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     let hash = hash_secret(token);
-    TOKEN_ADDRESS.hit(state, &client_address(state)).await?;
+    TOKEN_ADDRESS.hit(state, &request.address).await?;
     TOKEN_USE.hit(state, &hash).await?;
     let email = match state
         .store
@@ -120,9 +122,7 @@ pub async fn accept(
         }
         Err(e) => return Err(e.into()),
     };
-    start_session(state, &user_id).await?;
-    leptos_axum::redirect("/");
-    Ok(())
+    start_session(state, request, &user_id).await
 }
 
 fn dead_link(lookup: &InvitationLookup) -> AppError {
@@ -141,8 +141,8 @@ fn dead_link(lookup: &InvitationLookup) -> AppError {
 
 /// Emails the admins on behalf of whoever holds `token`, if it ever was an invitation; the
 /// caller always gets the same answer.
-pub async fn request_new(state: &AppState, token: &str) -> Result<(), AppError> {
-    TOKEN_ADDRESS.hit(state, &client_address(state)).await?;
+pub async fn request_new(state: &AppState, request: &Request, token: &str) -> Result<(), AppError> {
+    TOKEN_ADDRESS.hit(state, &request.address).await?;
     let hash = hash_secret(token);
     // A few requests a day per link; past that the answer is the same and nothing is sent.
     if !INVITATION_REQUEST.hit_within(state, &hash).await? {

@@ -128,35 +128,6 @@ impl Limit {
     }
 }
 
-/// The client's address as rate limits count it: the connection's peer, or with
-/// `trust_forwarded_for` the last `X-Forwarded-For` entry (the one the proxy in front of Portico
-/// added); see [`address_key`].
-pub fn client_address(state: &AppState) -> String {
-    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
-        return "unknown".to_owned();
-    };
-    if state.config.trust_forwarded_for
-        && let Some(forwarded) = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .rfind(|v| !v.is_empty())
-    {
-        return match forwarded.parse::<std::net::IpAddr>() {
-            Ok(ip) => address_key(ip),
-            Err(_) => forwarded.to_owned(),
-        };
-    }
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| address_key(info.0.ip()))
-        .unwrap_or_else(|| "unknown".to_owned())
-}
-
 /// What one client is, for counting: an IPv4 address, or an IPv6 address's /64 network. One
 /// IPv6 client holds a whole /64 and can rotate through it at will, so counting single IPv6
 /// addresses would let it try without limit. An IPv4-mapped IPv6 address counts as the IPv4.

@@ -2,13 +2,12 @@
 //! reset links, and their own password changes. Every answer a stranger gets is the same whether
 //! or not the email is registered.
 
-use super::auth::{hash_secret, new_secret, start_session};
+use super::auth::{Request, hash_secret, new_secret, start_session};
 use super::db::{
     CodeRefusal, NewEmail, NewRegistration, Person, Registered, RegistrationEmails, ResetLookup,
 };
 use super::limits::{
     REGISTER_ACCOUNT, REGISTER_ADDRESS, RESET_ACCOUNT, RESET_ADDRESS, TOKEN_ADDRESS, TOKEN_USE,
-    client_address,
 };
 use super::mail::{
     ACCOUNT_ACTIVATED, ACCOUNT_DEACTIVATED, EMAIL_CONFIRMATION, MailTemplate, PASSWORD_CHANGED,
@@ -114,8 +113,12 @@ pub const CONFIRMED_PENDING_PATH: &str = "/confirm-email?confirmed=1";
 /// nothing else happens until that link is used (`confirm_email`). A taken address gets the
 /// same answer: its owner is told by email, or, while it was never confirmed, the newest
 /// registration replaces the older one. So the answer tells a stranger nothing.
-pub async fn register(state: &AppState, form: &RegistrationForm) -> Result<(), AppError> {
-    REGISTER_ADDRESS.hit(state, &client_address(state)).await?;
+pub async fn register(
+    state: &AppState,
+    request: &Request,
+    form: &RegistrationForm,
+) -> Result<(), AppError> {
+    REGISTER_ADDRESS.hit(state, &request.address).await?;
     let valid = form.validate()?;
     let settings = registration_settings(state).await?;
     if !settings.allow_registration && valid.invite_code.is_none() {
@@ -200,7 +203,6 @@ pub async fn register(state: &AppState, form: &RegistrationForm) -> Result<(), A
             return Err(form.echo(AppError::validation("invite_code", message)));
         }
     }
-    leptos_axum::redirect(REGISTERED_PATH);
     Ok(())
 }
 
@@ -223,9 +225,14 @@ pub async fn confirmation_email(state: &AppState, token: &str) -> Result<Option<
 /// the link alone is not enough, and an older registration of the address cannot be confirmed
 /// with the newest link). Then: signed in and welcomed when approved, or told that an admin will
 /// decide (the admins are notified now, not before).
-pub async fn confirm_email(state: &AppState, token: &str, password: &str) -> Result<(), AppError> {
+pub async fn confirm_email(
+    state: &AppState,
+    request: &Request,
+    token: &str,
+    password: &str,
+) -> Result<EmailConfirmed, AppError> {
     let hash = hash_secret(token);
-    TOKEN_ADDRESS.hit(state, &client_address(state)).await?;
+    TOKEN_ADDRESS.hit(state, &request.address).await?;
     TOKEN_USE.hit(state, &hash).await?;
     let owner = state
         .store
@@ -287,13 +294,22 @@ pub async fn confirm_email(state: &AppState, token: &str, password: &str) -> Res
         }
         Err(e) => return Err(e.into()),
     };
-    if confirmed.approved {
-        start_session(state, &confirmed.user_id).await?;
-        leptos_axum::redirect("/account?welcome=1");
+    Ok(if confirmed.approved {
+        EmailConfirmed::SignedIn {
+            session_cookie: start_session(state, request, &confirmed.user_id).await?,
+        }
     } else {
-        leptos_axum::redirect(CONFIRMED_PENDING_PATH);
-    }
-    Ok(())
+        EmailConfirmed::AwaitingApproval
+    })
+}
+
+/// What confirming an address came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailConfirmed {
+    /// Usable at once: signed in with this `Set-Cookie`; on to `/account?welcome=1`.
+    SignedIn { session_cookie: String },
+    /// An admin decides now: on to `CONFIRMED_PENDING_PATH`.
+    AwaitingApproval,
 }
 
 /// Approves or declines a registrant and emails them.
@@ -325,8 +341,12 @@ pub async fn decide(
 /// "Forgot password?": the answer (a redirect to the same page) comes before any lookup, and the
 /// link is issued in the background, so neither the answer nor its timing says whether the email
 /// is registered. More than a few requests for one email in an hour send nothing more.
-pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError> {
-    RESET_ADDRESS.hit(state, &client_address(state)).await?;
+pub async fn request_reset(
+    state: &AppState,
+    request: &Request,
+    email: &str,
+) -> Result<(), AppError> {
+    RESET_ADDRESS.hit(state, &request.address).await?;
     let email = Email::parse(email).map_err(|e| AppError::validation("email", e.to_string()))?;
     let state = state.clone();
     let email = email.as_str().to_owned();
@@ -343,7 +363,6 @@ pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError
             tracing::error!(error = %e, "issuing a password reset link failed");
         }
     });
-    leptos_axum::redirect(RESET_REQUESTED_PATH);
     Ok(())
 }
 
@@ -399,15 +418,17 @@ pub fn dead_reset_link(lookup: &ResetLookup) -> &'static str {
 }
 
 /// Sets a new password from a reset link: the link is used up, every session of the account
-/// ends (this browser's too) and "password changed" is mailed; then on to `/login`.
+/// ends (this browser's too) and "password changed" is mailed; then on to `/login`. Answers the
+/// `Set-Cookie` value that clears this browser's session.
 pub async fn reset_password(
     state: &AppState,
+    request: &Request,
     token: &str,
     new_password: &str,
     confirm: &str,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     let hash = hash_secret(token);
-    TOKEN_ADDRESS.hit(state, &client_address(state)).await?;
+    TOKEN_ADDRESS.hit(state, &request.address).await?;
     TOKEN_USE.hit(state, &hash).await?;
     let now = state.clock.now();
     let email = match state.store.reset_token(&hash, now).await? {
@@ -445,20 +466,19 @@ pub async fn reset_password(
         }
         Err(e) => return Err(e.into()),
     }
-    super::auth::end_session(state).await?;
-    leptos_axum::redirect("/login?reset=1");
-    Ok(())
+    super::auth::end_session(state, request).await
 }
 
 /// Stores a signed-in user's new password; their other sessions end and "password changed" is
 /// mailed.
 pub async fn change_password(
     state: &AppState,
+    request: &Request,
     user_id: &str,
     password: &Password,
 ) -> Result<(), AppError> {
     let password_hash = state.hasher.hash(password.expose()).await?;
-    let session = super::auth::request_session_hash()?.unwrap_or_default();
+    let session = request.session_hash().unwrap_or_default();
     let reset_url = state.config.link("/forgot-password");
     let template = load(state, &PASSWORD_CHANGED).await?;
     state

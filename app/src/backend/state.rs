@@ -1,4 +1,5 @@
-//! The state every request handler and server function reaches through Leptos context.
+//! The state every request handler and server function works with (the server functions find
+//! it in the Leptos context: `api::http`).
 
 use super::Clock;
 use super::config::Config;
@@ -12,16 +13,4 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub hasher: PasswordHasher,
     pub clock: Clock,
-}
-
-impl AppState {
-    /// The state of the current server function or page render.
-    pub fn from_context() -> Result<Self, crate::error::AppError> {
-        leptos::prelude::use_context::<Self>().ok_or_else(|| {
-            tracing::error!("AppState missing from the Leptos context");
-            crate::error::AppError::Internal {
-                reference: "state".to_owned(),
-            }
-        })
-    }
 }

@@ -233,3 +233,6 @@ impl Approval {
         }
     }
 }
+
+/// The one answer for every failed sign-in, so it does not tell whether the email is registered.
+pub const WRONG_CREDENTIALS: &str = "Wrong email or password.";
