@@ -73,31 +73,32 @@ test("Rename and Delete on organizations, teams and admins open in place, and Ca
   await expect(page).toHaveURL(/\/admin$/);
 
   // Organizations.
-  const org = `Rename me ${tag}`;
+  // Names without "name" in them: getByLabel("Name") matches any label containing it.
+  const org = `Quill ${tag}`;
   await open(page, "/admin/organizations", javaScriptEnabled);
-  await page.getByLabel("Name").fill(org);
+  await page.getByLabel("Name", { exact: true }).fill(org);
   await page.getByRole("button", { name: "Add organization" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Organization added." })).toBeVisible();
-  await page.getByRole("row").filter({ hasText: org }).getByRole("link", { name: "Rename" }).click();
-  await page.getByLabel("New name").fill(`${org} renamed`);
+  await page.getByRole("row").filter({ hasText: org }).getByRole("link", { name: "Rename", exact: true }).click();
+  await page.getByLabel("New name").fill(`${org} two`);
   await page.getByRole("button", { name: "Rename", exact: true }).click();
-  await expect(page.getByRole("link", { name: `${org} renamed`, exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: `${org} two`, exact: true })).toBeVisible();
   await expect(page.getByLabel("New name")).toHaveCount(0);
-  const orgRow = page.getByRole("row").filter({ hasText: `${org} renamed` });
-  await orgRow.getByRole("link", { name: "Delete" }).click();
-  const orgDialog = page.getByRole("alertdialog", { name: `Delete ${org} renamed` });
+  const orgRow = page.getByRole("row").filter({ hasText: `${org} two` });
+  await orgRow.getByRole("link", { name: "Delete", exact: true }).click();
+  const orgDialog = page.getByRole("alertdialog", { name: `Delete ${org} two` });
   await expect(orgDialog).toBeVisible();
   await expect(orgDialog).toContainText("users move to “Default Organization All users”");
   if (javaScriptEnabled) {
-    await expect(orgDialog.getByRole("button", { name: `Delete ${org} renamed` })).toBeFocused();
+    await expect(orgDialog.getByRole("button", { name: `Delete ${org} two` })).toBeFocused();
   }
   await orgDialog.getByRole("link", { name: "Cancel" }).click();
   await expect(orgDialog).toHaveCount(0);
-  await orgRow.getByRole("link", { name: "Delete" }).click();
-  await page.getByRole("alertdialog", { name: `Delete ${org} renamed` })
-    .getByRole("button", { name: `Delete ${org} renamed` }).click();
+  await orgRow.getByRole("link", { name: "Delete", exact: true }).click();
+  await page.getByRole("alertdialog", { name: `Delete ${org} two` })
+    .getByRole("button", { name: `Delete ${org} two` }).click();
   await expect(page.getByRole("status").filter({ hasText: "Organization deleted." })).toBeVisible();
-  await expect(page.getByRole("link", { name: `${org} renamed`, exact: true })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: `${org} two`, exact: true })).toHaveCount(0);
 
   // Teams (in the default organization).
   const team = `Team ${tag}`;
@@ -106,16 +107,16 @@ test("Rename and Delete on organizations, teams and admins open in place, and Ca
   await add.getByLabel("Name").fill(team);
   await add.getByRole("button", { name: "Add team" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Team added." })).toBeVisible();
-  await page.getByRole("row").filter({ hasText: team }).getByRole("link", { name: "Rename" }).click();
-  await page.getByLabel("New name").fill(`${team} renamed`);
+  await page.getByRole("row").filter({ hasText: team }).getByRole("link", { name: "Rename", exact: true }).click();
+  await page.getByLabel("New name").fill(`${team} two`);
   await page.getByRole("button", { name: "Rename", exact: true }).click();
-  await expect(page.getByRole("link", { name: `${team} renamed`, exact: true })).toBeVisible();
-  await page.getByRole("row").filter({ hasText: `${team} renamed` }).getByRole("link", { name: "Delete" }).click();
-  const teamDialog = page.getByRole("alertdialog", { name: `Delete ${team} renamed` });
+  await expect(page.getByRole("link", { name: `${team} two`, exact: true })).toBeVisible();
+  await page.getByRole("row").filter({ hasText: `${team} two` }).getByRole("link", { name: "Delete", exact: true }).click();
+  const teamDialog = page.getByRole("alertdialog", { name: `Delete ${team} two` });
   await expect(teamDialog).toBeVisible();
-  await teamDialog.getByRole("button", { name: `Delete ${team} renamed` }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Team deleted." })).toBeVisible();
-  await expect(page.getByRole("link", { name: `${team} renamed`, exact: true })).toHaveCount(0);
+  await teamDialog.getByRole("button", { name: `Delete ${team} two` }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Team deleted;" })).toBeVisible();
+  await expect(page.getByRole("link", { name: `${team} two`, exact: true })).toHaveCount(0);
 
   // Admins.
   const email = `admin-${tag}@example.com`;
@@ -126,12 +127,12 @@ test("Rename and Delete on organizations, teams and admins open in place, and Ca
   await form.getByLabel("Email").fill(email);
   await form.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Admin added." })).toBeVisible();
-  await page.getByRole("row").filter({ hasText: email }).getByRole("link", { name: "Delete" }).click();
+  await page.getByRole("row").filter({ hasText: email }).getByRole("link", { name: "Delete", exact: true }).click();
   const adminDialog = page.getByRole("alertdialog", { name: `Delete Temp ${tag}` });
   await expect(adminDialog).toBeVisible();
   await adminDialog.getByRole("link", { name: "Cancel" }).click();
   await expect(adminDialog).toHaveCount(0);
-  await page.getByRole("row").filter({ hasText: email }).getByRole("link", { name: "Delete" }).click();
+  await page.getByRole("row").filter({ hasText: email }).getByRole("link", { name: "Delete", exact: true }).click();
   await page.getByRole("alertdialog", { name: `Delete Temp ${tag}` })
     .getByRole("button", { name: `Delete Temp ${tag}` }).click();
   await expect(page.getByRole("status").filter({ hasText: "Admin deleted." })).toBeVisible();
