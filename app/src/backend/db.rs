@@ -365,7 +365,7 @@ impl Store {
 
     /// Resolves when an email was queued (or put back in the queue) since the last wait: the
     /// mail worker waits on it between its rounds.
-    pub async fn mail_queued(&self) {
+    pub async fn wait_for_mail(&self) {
         self.mail_wakeup.notified().await;
     }
 

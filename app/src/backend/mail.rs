@@ -211,7 +211,7 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (5_000i64 << exp).min(60 * 60 * 1000)
 }
 
-/// Delivers due outbox messages until `shutdown` is set; wakes when a committed transaction queued an email (`Store::mail_queued`) or every second.
+/// Delivers due outbox messages until `shutdown` is set; wakes when a committed transaction queued an email (`Store::wait_for_mail`) or every second.
 pub async fn run_worker(
     state: AppState,
     mailer: Mailer,
@@ -224,7 +224,7 @@ pub async fn run_worker(
         let delivered = deliver_due(&state, &mailer).await;
         if delivered == 0 {
             tokio::select! {
-                () = state.store.mail_queued() => {}
+                () = state.store.wait_for_mail() => {}
                 () = tokio::time::sleep(Duration::from_secs(1)) => {}
                 changed = shutdown.changed() => {
                     if changed.is_err() {
