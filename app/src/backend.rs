@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod groups;
 pub mod invitations;
 pub mod limits;
 pub mod login;

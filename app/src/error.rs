@@ -49,6 +49,40 @@ pub struct FieldMessage {
     pub message: String,
 }
 
+/// The problems a form check finds, each under its field, to be reported all at once.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldMessage>);
+
+impl FieldErrors {
+    pub fn note(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldMessage {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// The parsed value, or `None` with the parser's message noted under `field`.
+    pub fn check<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        parsed: Result<T, E>,
+    ) -> Option<T> {
+        parsed.map_err(|e| self.note(field, e.to_string())).ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The validation error that reports them.
+    pub fn into_error(self) -> AppError {
+        AppError::Validation {
+            errors: self.0,
+            values: Vec::new(),
+        }
+    }
+}
+
 fn first_message(errors: &[FieldMessage]) -> &str {
     errors
         .first()

@@ -181,7 +181,7 @@ pub async fn create_admin(
         email: email.as_str(),
         first_name: "",
         last_name: "",
-        role: "provider-admin",
+        role: app::domain::Role::ProviderAdmin,
         password_hash: hash.as_deref(),
         must_change_password: false,
     };

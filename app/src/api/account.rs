@@ -240,14 +240,12 @@ pub async fn change_own_password(
                 "This is not your current password.",
             ));
         }
-        let password = Password::parse(&new_password, &user.email)
-            .map_err(|e| AppError::validation("new_password", e.to_string()))?;
-        if password.expose() != confirm_new_password {
-            return Err(AppError::validation(
-                "confirm_new_password",
-                "The passwords do not match.",
-            ));
-        }
+        let password = Password::parse_confirmed(
+            &new_password,
+            &confirm_new_password,
+            &user.email,
+            "new_password",
+        )?;
         let request = crate::api::http::request(&state)?;
         crate::backend::self_service::change_password(&state, &request, &user.id, &password)
             .await?;

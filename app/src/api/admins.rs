@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::api::http::{require_admin, with_status};
 #[cfg(feature = "ssr")]
-use crate::backend::AppState;
+use crate::backend::{AppState, db::Audience, invitations};
 
 #[server(prefix = "/api", endpoint = "list_admins")]
 pub async fn list_admins() -> Result<AdminsView, AppError> {
@@ -55,7 +55,7 @@ pub async fn add_admin(form: UserForm) -> Result<String, AppError> {
             email: valid.email.as_str(),
             first_name: valid.first_name.as_str(),
             last_name: valid.last_name.as_str(),
-            role: valid.role.as_str(),
+            role: valid.role,
             password_hash: hash.as_deref(),
             must_change_password: valid.must_change_password,
         };
@@ -92,13 +92,7 @@ pub async fn send_admin_invite(id: String) -> Result<(), AppError> {
         if role == Role::SuperAdmin && admin.role != Role::SuperAdmin {
             return Err(AppError::Forbidden);
         }
-        crate::backend::invitations::send(
-            &state,
-            &id,
-            crate::backend::db::Audience::Admins,
-            &admin.id,
-        )
-        .await
+        invitations::send(&state, &id, Audience::Admins, &admin.id).await
     }
     .await
     .map_err(with_status)

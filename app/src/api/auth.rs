@@ -122,7 +122,7 @@ pub async fn complete_setup(
             email: email.as_str(),
             first_name: "",
             last_name: "",
-            role: "super-admin",
+            role: crate::domain::Role::SuperAdmin,
             password_hash: Some(&hash),
             must_change_password: false,
         };
@@ -165,14 +165,12 @@ pub async fn change_password(
         if !user.must_change_password {
             return Err(AppError::Forbidden);
         }
-        let password = Password::parse(&new_password, &user.email)
-            .map_err(|e| AppError::validation("new_password", e.to_string()))?;
-        if password.expose() != confirm_new_password {
-            return Err(AppError::validation(
-                "confirm_new_password",
-                "The passwords do not match.",
-            ));
-        }
+        let password = Password::parse_confirmed(
+            &new_password,
+            &confirm_new_password,
+            &user.email,
+            "new_password",
+        )?;
         let request = crate::api::http::request(&state)?;
         crate::backend::self_service::change_password(&state, &request, &user.id, &password)
             .await?;

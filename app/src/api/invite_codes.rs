@@ -39,7 +39,7 @@ pub async fn invite_codes() -> Result<InviteCodesView, AppError> {
 /// Creates a code of 128 random bits for a team; answers the code.
 #[server(prefix = "/api", endpoint = "create_invite_code")]
 pub async fn create_invite_code(form: InviteCodeForm) -> Result<String, AppError> {
-    use crate::backend::db::{NewInviteCode, StoreError};
+    use crate::backend::db::{By, NewInviteCode, StoreError};
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
@@ -53,7 +53,11 @@ pub async fn create_invite_code(form: InviteCodeForm) -> Result<String, AppError
             expires_at: valid.expires_at,
             active: valid.active,
         };
-        match state.store.create_invite_code(&new, &admin.id, now).await {
+        match state
+            .store
+            .create_invite_code(&new, By::user(&admin.id, now))
+            .await
+        {
             Ok(_) => {}
             Err(StoreError::ForeignKey) => {
                 return Err(AppError::validation("team_id", "Choose a team."));
@@ -75,7 +79,7 @@ pub async fn set_invite_code_active(id: String, active: String) -> Result<(), Ap
         let state = AppState::from_context()?;
         state
             .store
-            .set_invite_code_active(&id, active == "true", &admin.id, state.clock.now())
+            .set_invite_code_active(&id, active == "true", state.by(&admin.id))
             .await?;
         Ok(())
     }
@@ -91,7 +95,7 @@ pub async fn delete_invite_code(id: String) -> Result<(), AppError> {
         let state = AppState::from_context()?;
         state
             .store
-            .delete_invite_code(&id, &admin.id, state.clock.now())
+            .delete_invite_code(&id, state.by(&admin.id))
             .await?;
         Ok(())
     }

@@ -7,23 +7,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::api::http::{require_admin, with_status};
 #[cfg(feature = "ssr")]
-use crate::backend::AppState;
-
-#[cfg(feature = "ssr")]
-fn parse_name(name: &str) -> Result<crate::domain::GroupName, AppError> {
-    crate::domain::GroupName::parse_organization(name)
-        .map_err(|e| AppError::validation("name", e.to_string()))
-}
-
-#[cfg(feature = "ssr")]
-fn name_taken(error: crate::backend::db::StoreError) -> AppError {
-    match error {
-        crate::backend::db::StoreError::Unique { .. } => {
-            AppError::validation("name", crate::domain::organization::DUPLICATE_ORGANIZATION)
-        }
-        other => other.into(),
-    }
-}
+use crate::backend::{AppState, db::Named, groups};
 
 #[server(prefix = "/api", endpoint = "list_organizations")]
 pub async fn list_organizations(search: String) -> Result<Vec<OrganizationRow>, AppError> {
@@ -42,12 +26,7 @@ pub async fn create_organization(name: String) -> Result<String, AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let name = parse_name(&name)?;
-        let id = state
-            .store
-            .create_organization(name.as_str(), &admin.id, state.clock.now())
-            .await
-            .map_err(name_taken)?;
+        let id = groups::create_organization(&state, &name, &admin.id).await?;
         leptos_axum::redirect("/admin/organizations?added=1");
         Ok(id)
     }
@@ -60,12 +39,7 @@ pub async fn rename_organization(id: String, name: String) -> Result<(), AppErro
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let name = parse_name(&name)?;
-        state
-            .store
-            .rename_organization(&id, name.as_str(), &admin.id, state.clock.now())
-            .await
-            .map_err(name_taken)?;
+        groups::rename(&state, Named::Organization, &id, &name, &admin.id).await?;
         leptos_axum::redirect("/admin/organizations");
         Ok(())
     }
@@ -76,24 +50,12 @@ pub async fn rename_organization(id: String, name: String) -> Result<(), AppErro
 /// Deletes an organization; answers how many users moved to the default organization.
 #[server(prefix = "/api", endpoint = "delete_organization")]
 pub async fn delete_organization(id: String) -> Result<i64, AppError> {
-    use crate::backend::db::StoreError;
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        match state
-            .store
-            .delete_organization(&id, &admin.id, state.clock.now())
-            .await
-        {
-            Ok(moved) => {
-                leptos_axum::redirect("/admin/organizations?deleted=1");
-                Ok(moved)
-            }
-            Err(StoreError::Conflict(message)) => Err(AppError::Conflict {
-                message: message.into(),
-            }),
-            Err(e) => Err(e.into()),
-        }
+        let moved = groups::delete(&state, Named::Organization, &id, &admin.id).await?;
+        leptos_axum::redirect("/admin/organizations?deleted=1");
+        Ok(moved)
     }
     .await
     .map_err(with_status)

@@ -39,8 +39,7 @@ pub async fn set_invitation_lifetime(days: String) -> Result<(), AppError> {
             .set_setting(
                 crate::backend::invitations::LIFETIME_SETTING,
                 &days.to_string(),
-                &admin.id,
-                state.clock.now(),
+                state.by(&admin.id),
             )
             .await?;
         Ok(())
@@ -73,20 +72,15 @@ pub async fn set_registration_settings(
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let now = state.clock.now();
+        let by = state.by(&admin.id);
         let flag = |v: &Option<String>| if v.is_some() { "1" } else { "0" };
         state
             .store
-            .set_setting(
-                ALLOW_REGISTRATION,
-                flag(&allow_registration),
-                &admin.id,
-                now,
-            )
+            .set_setting(ALLOW_REGISTRATION, flag(&allow_registration), by)
             .await?;
         state
             .store
-            .set_setting(AUTO_APPROVE, flag(&auto_approve), &admin.id, now)
+            .set_setting(AUTO_APPROVE, flag(&auto_approve), by)
             .await?;
         Ok(())
     }

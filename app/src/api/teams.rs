@@ -7,29 +7,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::api::http::{require_admin, with_status};
 #[cfg(feature = "ssr")]
-use crate::backend::AppState;
-
-#[cfg(feature = "ssr")]
-fn team_store_error(error: crate::backend::db::StoreError) -> AppError {
-    use crate::backend::db::StoreError;
-    match error {
-        StoreError::Unique { .. } => {
-            AppError::validation("name", crate::domain::team::DUPLICATE_TEAM)
-        }
-        StoreError::ForeignKey => {
-            AppError::validation("organization_id", "Choose an organization.")
-        }
-        StoreError::Conflict(message) => AppError::Conflict {
-            message: message.into(),
-        },
-        other => other.into(),
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn parse_name(name: &str) -> Result<crate::domain::GroupName, AppError> {
-    crate::domain::GroupName::parse(name).map_err(|e| AppError::validation("name", e.to_string()))
-}
+use crate::backend::{AppState, db::Named, groups};
 
 #[server(prefix = "/api", endpoint = "list_teams")]
 pub async fn list_teams(search: String, organization_id: String) -> Result<Vec<TeamRow>, AppError> {
@@ -48,17 +26,7 @@ pub async fn create_team(organization_id: String, name: String) -> Result<String
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let name = parse_name(&name)?;
-        let id = state
-            .store
-            .create_team(
-                &organization_id,
-                name.as_str(),
-                &admin.id,
-                state.clock.now(),
-            )
-            .await
-            .map_err(team_store_error)?;
+        let id = groups::create_team(&state, &organization_id, &name, &admin.id).await?;
         leptos_axum::redirect("/admin/teams?added=1");
         Ok(id)
     }
@@ -71,12 +39,7 @@ pub async fn rename_team(id: String, name: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let name = parse_name(&name)?;
-        state
-            .store
-            .rename_team(&id, name.as_str(), &admin.id, state.clock.now())
-            .await
-            .map_err(team_store_error)?;
+        groups::rename(&state, Named::Team, &id, &name, &admin.id).await?;
         leptos_axum::redirect("/admin/teams");
         Ok(())
     }
@@ -90,11 +53,7 @@ pub async fn delete_team(id: String) -> Result<i64, AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let members = state
-            .store
-            .delete_team(&id, &admin.id, state.clock.now())
-            .await
-            .map_err(team_store_error)?;
+        let members = groups::delete(&state, Named::Team, &id, &admin.id).await?;
         leptos_axum::redirect("/admin/teams?deleted=1");
         Ok(members)
     }
@@ -143,7 +102,7 @@ pub async fn add_team_member(team_id: String, email: String) -> Result<(), AppEr
             .ok_or_else(|| AppError::validation("email", "No user has this email."))?;
         state
             .store
-            .add_team_member(&team_id, &user_id, &admin.id, state.clock.now())
+            .add_team_member(&team_id, &user_id, state.by(&admin.id))
             .await
             .map_err(|e| membership_error(e, "email"))
     }
@@ -162,7 +121,7 @@ pub async fn add_user_to_team(user_id: String, team_id: String) -> Result<(), Ap
         }
         state
             .store
-            .add_team_member(&team_id, &user_id, &admin.id, state.clock.now())
+            .add_team_member(&team_id, &user_id, state.by(&admin.id))
             .await
             .map_err(|e| membership_error(e, "team_id"))
     }
@@ -178,9 +137,9 @@ pub async fn remove_team_member(team_id: String, user_id: String) -> Result<(), 
         let state = AppState::from_context()?;
         state
             .store
-            .remove_team_member(&team_id, &user_id, &admin.id, state.clock.now())
+            .remove_team_member(&team_id, &user_id, state.by(&admin.id))
             .await
-            .map_err(team_store_error)
+            .map_err(AppError::from)
     }
     .await
     .map_err(with_status)

@@ -78,7 +78,7 @@ pub async fn reset_email_template(kind: String) -> Result<(), AppError> {
         crate::backend::mail::default_template(&kind).ok_or(AppError::NotFound)?;
         state
             .store
-            .reset_email_template(&kind, &admin.id, state.clock.now())
+            .reset_email_template(&kind, state.by(&admin.id))
             .await?;
         leptos_axum::redirect(&format!(
             "/admin/settings/email/templates?kind={kind}&reset=1"

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::api::http::{require_admin, with_status};
 #[cfg(feature = "ssr")]
-use crate::backend::AppState;
+use crate::backend::{AppState, db::Audience, invitations};
 
 /// Rows per page of the users table.
 pub const PAGE_SIZE: i64 = 25;
@@ -111,7 +111,7 @@ pub async fn create_user(form: UserForm) -> Result<String, AppError> {
         let new = new_user(&valid, hash.as_deref());
         let id = state
             .store
-            .create_user(&new, &admin.id, state.clock.now())
+            .create_user(&new, state.by(&admin.id))
             .await
             .map_err(|e| form_store_error(e, &form))?;
         leptos_axum::redirect(&format!("/admin/users?created={id}"));
@@ -135,7 +135,7 @@ pub async fn update_user(id: String, form: UserForm) -> Result<(), AppError> {
         let valid = form.validate().map_err(|e| echo_form(e, &form))?;
         state
             .store
-            .update_user(&id, &new_user(&valid, None), &admin.id, state.clock.now())
+            .update_user(&id, &new_user(&valid, None), state.by(&admin.id))
             .await
             .map_err(|e| form_store_error(e, &form))?;
         leptos_axum::redirect(&format!("/admin/users/{id}?saved=1"));
@@ -222,13 +222,7 @@ pub async fn send_invite(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        crate::backend::invitations::send(
-            &state,
-            &id,
-            crate::backend::db::Audience::Consumers,
-            &admin.id,
-        )
-        .await
+        invitations::send(&state, &id, Audience::Consumers, &admin.id).await
     }
     .await
     .map_err(with_status)
@@ -242,12 +236,7 @@ pub async fn revoke_invite(id: String) -> Result<(), AppError> {
         let state = AppState::from_context()?;
         if state
             .store
-            .revoke_invitation(
-                &id,
-                crate::backend::db::Audience::Consumers,
-                &admin.id,
-                state.clock.now(),
-            )
+            .revoke_invitation(&id, Audience::Consumers, state.by(&admin.id))
             .await?
         {
             Ok(())
@@ -271,7 +260,7 @@ pub async fn set_user_active(id: String, active: String) -> Result<(), AppError>
         let notice = crate::backend::self_service::status_notice(&state, active).await?;
         state
             .store
-            .set_user_active(&id, active, notice, &admin.id, state.clock.now())
+            .set_user_active(&id, active, notice, state.by(&admin.id))
             .await?;
         Ok(())
     }
@@ -285,10 +274,7 @@ pub async fn delete_user(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        state
-            .store
-            .delete_user(&id, &admin.id, state.clock.now())
-            .await?;
+        state.store.delete_user(&id, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/users?deleted=1");
         Ok(())
     }
@@ -304,7 +290,7 @@ pub async fn send_password_reset(id: String) -> Result<(), AppError> {
         let state = AppState::from_context()?;
         let person = state
             .store
-            .person(&id, crate::backend::db::Audience::Consumers)
+            .person(&id, Audience::Consumers)
             .await?
             .ok_or(AppError::NotFound)?;
         if crate::backend::self_service::issue_reset(&state, &person.email, Some(&admin.id)).await?

@@ -4,11 +4,12 @@
 //! Each concern has its module: `users` (a consumer's lifecycle), `user_list` (the users table),
 //! `tokens` (one-time links), `sessions`, `registrations`, `accounts` (the account page),
 //! `admins`, `organizations`, `teams`, `names` (renaming either), `memberships`, `invite_codes`,
-//! `outbox`, `templates`, `settings` and `limits`. This file holds what they share: the
-//! connection and its [`Dialect`], [`StoreError`], [`Tx`], the role predicates and the audit log.
+//! `outbox`, `templates`, `settings`, `limits` and `audit` (the audit log). This file holds what
+//! they share: the connection and its [`Dialect`], [`StoreError`], [`Tx`] and the role predicates.
 
 mod accounts;
 mod admins;
+mod audit;
 mod invite_codes;
 mod limits;
 mod memberships;
@@ -26,7 +27,9 @@ mod user_list;
 mod users;
 
 pub use admins::{AdminChange, NewAdmin};
+pub use audit::{By, Subject};
 pub use invite_codes::NewInviteCode;
+pub use names::Named;
 pub use outbox::{LINK_HIDDEN, LINK_MARKER, Leased, NewEmail, OutboxMessage, may_see_link};
 pub use registrations::{CodeRefusal, Confirmed, NewRegistration, Registered, RegistrationEmails};
 pub use sessions::AccountRow;
@@ -217,6 +220,19 @@ impl From<sqlx::Error> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The `column` of `row` read by `parse` (a role, a status, an approval): a value the code does
+/// not know is a decoding error, not a guess.
+pub(super) fn decoded<T>(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+    parse: fn(&str) -> Option<T>,
+) -> StoreResult<T> {
+    let value: String = row.try_get(column)?;
+    parse(&value).ok_or_else(|| {
+        sqlx::Error::Decode(format!("users.{column}: unknown value {value:?}").into()).into()
+    })
+}
+
 /// The users row `u` is an admin. Every query that asks writes this (or [`Audience`]).
 pub(crate) const ADMIN_ROLE: &str = "u.role in ('super-admin', 'provider-admin')";
 /// The users row `u` is a consumer (a consumer admin or a team member).
@@ -384,32 +400,6 @@ impl Store {
                 .try_get("n")?,
         )
     }
-}
-
-/// Appends an entry to the audit log inside the caller's transaction.
-pub async fn audit(
-    tx: &mut Tx,
-    now: Millis,
-    actor_id: Option<&str>,
-    action: &str,
-    subject_type: &str,
-    subject_id: Option<&str>,
-    detail: &str,
-) -> StoreResult<()> {
-    sqlx::query(
-        "insert into audit_log (id, at, actor_id, action, subject_type, subject_id, detail) \
-         values ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(new_id())
-    .bind(now)
-    .bind(actor_id)
-    .bind(action)
-    .bind(subject_type)
-    .bind(subject_id)
-    .bind(detail)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// The file of an SQLite URL, with its folder created so a fresh clone starts with no preparation.

@@ -1,7 +1,7 @@
 //! Invitations: sending one (token + email in one transaction), accepting it, asking for a new one.
 
 use super::auth::{Request, hash_secret, new_secret, start_session};
-use super::db::{Audience, InvitationLookup, NewEmail, StoreError};
+use super::db::{Audience, By, InvitationLookup, NewEmail, StoreError};
 use super::limits::{INVITATION_REQUEST, TOKEN_ADDRESS, TOKEN_USE};
 use super::mail::{INVITATION, NEW_INVITATION_REQUESTED, compose, load};
 use super::{AppState, Millis};
@@ -66,7 +66,7 @@ pub async fn send(
     };
     match state
         .store
-        .send_invitation(user_id, &hash, expires_at, email, actor_id, now)
+        .send_invitation(user_id, &hash, expires_at, email, By::user(actor_id, now))
         .await
     {
         Ok(()) => Ok(()),
@@ -97,14 +97,7 @@ pub async fn accept(
         InvitationLookup::Valid { email, .. } => email,
         other => return Err(dead_link(&other)),
     };
-    let password = Password::parse(password, &email)
-        .map_err(|e| AppError::validation("password", e.to_string()))?;
-    if password.expose() != confirm {
-        return Err(AppError::validation(
-            "confirm_password",
-            "The passwords do not match.",
-        ));
-    }
+    let password = Password::parse_confirmed(password, confirm, &email, "password")?;
     let password_hash = state.hasher.hash(password.expose()).await?;
     let user_id = match state
         .store

@@ -4,7 +4,7 @@
 
 use super::auth::{Request, hash_secret, new_secret, start_session};
 use super::db::{
-    CodeRefusal, NewEmail, NewRegistration, Person, Registered, RegistrationEmails, ResetLookup,
+    By, CodeRefusal, NewEmail, NewRegistration, Person, Registered, RegistrationEmails, ResetLookup,
 };
 use super::limits::{
     REGISTER_ACCOUNT, REGISTER_ADDRESS, RESET_ACCOUNT, RESET_ADDRESS, TOKEN_ADDRESS, TOKEN_USE,
@@ -333,7 +333,7 @@ pub async fn decide(
         |person: &Person| email_to(state, &template, person, &[("login_url", &login_url)], None);
     state
         .store
-        .decide_registration(user_id, approve, compose_email, actor_id, state.clock.now())
+        .decide_registration(user_id, approve, compose_email, state.by(actor_id))
         .await?;
     Ok(())
 }
@@ -396,8 +396,10 @@ pub async fn issue_reset(
                     Some((token_id, &secret)),
                 )
             },
-            actor_id,
-            now,
+            By {
+                actor: actor_id,
+                now,
+            },
         )
         .await?)
 }
@@ -439,14 +441,7 @@ pub async fn reset_password(
             });
         }
     };
-    let password = Password::parse(new_password, &email)
-        .map_err(|e| AppError::validation("new_password", e.to_string()))?;
-    if password.expose() != confirm {
-        return Err(AppError::validation(
-            "confirm_new_password",
-            "The passwords do not match.",
-        ));
-    }
+    let password = Password::parse_confirmed(new_password, confirm, &email, "new_password")?;
     let password_hash = state.hasher.hash(password.expose()).await?;
     let reset_url = state.config.link("/forgot-password");
     let template = load(state, &PASSWORD_CHANGED).await?;

@@ -45,16 +45,13 @@ pub async fn save(
     settings: &SecuritySettings,
     actor_id: &str,
 ) -> Result<(), AppError> {
-    let now = state.clock.now();
+    let by = state.by(actor_id);
     for (key, value) in [
         (ADMIN_IDLE, settings.admin_idle_minutes),
         (CONSUMER_IDLE, settings.consumer_idle_days),
         (OUTBOX_RETENTION, settings.outbox_retention_days),
     ] {
-        state
-            .store
-            .set_setting(key, &value.to_string(), actor_id, now)
-            .await?;
+        state.store.set_setting(key, &value.to_string(), by).await?;
     }
     Ok(())
 }

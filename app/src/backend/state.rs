@@ -3,7 +3,7 @@
 
 use super::Clock;
 use super::config::Config;
-use super::db::Store;
+use super::db::{By, Store};
 use super::password::PasswordHasher;
 use std::sync::Arc;
 
@@ -13,4 +13,11 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub hasher: PasswordHasher,
     pub clock: Clock,
+}
+
+impl AppState {
+    /// A change made now by the signed-in user `actor_id`.
+    pub fn by<'a>(&self, actor_id: &'a str) -> By<'a> {
+        By::user(actor_id, self.clock.now())
+    }
 }

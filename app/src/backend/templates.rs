@@ -76,7 +76,7 @@ pub async fn save(
     };
     state
         .store
-        .save_email_template(&template, actor_id, state.clock.now())
+        .save_email_template(&template, state.by(actor_id))
         .await?;
     Ok(())
 }

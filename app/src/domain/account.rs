@@ -2,7 +2,7 @@
 //! approvals page lists them.
 
 use super::{Email, Password, PersonName};
-use crate::error::{AppError, FieldMessage};
+use crate::error::{AppError, FieldErrors};
 use serde::{Deserialize, Serialize};
 
 /// What `/register` posts.
@@ -31,34 +31,20 @@ impl RegistrationForm {
     /// Every field's problem at once, each named by its field; the typed values (never the
     /// passwords) go back with them so a form posted without JavaScript keeps them.
     pub fn validate(&self) -> Result<ValidRegistration, AppError> {
-        let mut errors = Vec::new();
-        let mut note = |field: &str, message: String| {
-            errors.push(FieldMessage {
-                field: field.to_owned(),
-                message,
-            })
-        };
-        let first_name = PersonName::parse(&self.first_name)
-            .map_err(|e| note("first_name", e.to_string()))
-            .ok();
-        let last_name = PersonName::parse(&self.last_name)
-            .map_err(|e| note("last_name", e.to_string()))
-            .ok();
-        let email = Email::parse(&self.email)
-            .map_err(|e| note("email", e.to_string()))
-            .ok();
+        let mut errors = FieldErrors::default();
+        let first_name = errors.check("first_name", PersonName::parse(&self.first_name));
+        let last_name = errors.check("last_name", PersonName::parse(&self.last_name));
+        let email = errors.check("email", Email::parse(&self.email));
         let email_text = email.as_ref().map(|e| e.as_str()).unwrap_or_default();
-        let password = Password::parse(&self.password, email_text)
-            .map_err(|e| note("password", e.to_string()))
-            .ok();
+        let password = errors.check("password", Password::parse(&self.password, email_text));
         if password.is_some() && self.password != self.confirm_password {
-            note("confirm_password", "The passwords do not match.".to_owned());
+            errors.note("confirm_password", super::password::PASSWORDS_DIFFER);
         }
         let code = self.invite_code.trim();
         if code.chars().count() > 100 {
-            note(
+            errors.note(
                 "invite_code",
-                "This invite code is not valid. Check it, or leave the field empty.".to_owned(),
+                "This invite code is not valid. Check it, or leave the field empty.",
             );
         }
         match (first_name, last_name, email, password) {
@@ -73,10 +59,7 @@ impl RegistrationForm {
                     invite_code: (!code.is_empty()).then(|| code.to_owned()),
                 })
             }
-            _ => Err(self.echo(AppError::Validation {
-                errors,
-                values: Vec::new(),
-            })),
+            _ => Err(self.echo(errors.into_error())),
         }
     }
 

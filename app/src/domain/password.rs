@@ -73,10 +73,31 @@ impl Password {
         Ok(Self(input.to_owned()))
     }
 
+    /// A new password typed twice, in the form fields `field` and `confirm_<field>`: the policy
+    /// first, then the match, each problem reported under its own field.
+    pub fn parse_confirmed(
+        input: &str,
+        confirmation: &str,
+        email: &str,
+        field: &str,
+    ) -> Result<Self, crate::error::AppError> {
+        use crate::error::AppError;
+        let password =
+            Self::parse(input, email).map_err(|e| AppError::validation(field, e.to_string()))?;
+        if password.expose() != confirmation {
+            let confirm_field = format!("confirm_{field}");
+            return Err(AppError::validation(&confirm_field, PASSWORDS_DIFFER));
+        }
+        Ok(password)
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
 }
+
+/// What a form says when the confirmation is not the password typed above it.
+pub const PASSWORDS_DIFFER: &str = "The passwords do not match.";
 
 impl fmt::Debug for Password {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

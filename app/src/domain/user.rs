@@ -1,7 +1,7 @@
 //! API consumers as the admin app shows them, and the validation of the "Add user" form.
 
 use super::{Email, Password, PersonName, Role};
-use crate::error::{AppError, FieldMessage};
+use crate::error::{AppError, FieldErrors};
 use serde::{Deserialize, Serialize};
 
 /// A consumer's status as shown and filtered in the admin app (derived from stored state).
@@ -213,34 +213,22 @@ impl UserForm {
     }
 
     fn check(&self, admin: bool) -> Result<ValidUserForm, AppError> {
-        let mut errors = Vec::new();
-        let mut note = |field: &str, message: String| {
-            errors.push(FieldMessage {
-                field: field.to_owned(),
-                message,
-            })
-        };
-        let first_name = PersonName::parse(&self.first_name)
-            .map_err(|e| note("first_name", e.to_string()))
-            .ok();
-        let last_name = PersonName::parse(&self.last_name)
-            .map_err(|e| note("last_name", e.to_string()))
-            .ok();
-        let email = Email::parse(&self.email)
-            .map_err(|e| note("email", e.to_string()))
-            .ok();
+        let mut errors = FieldErrors::default();
+        let first_name = errors.check("first_name", PersonName::parse(&self.first_name));
+        let last_name = errors.check("last_name", PersonName::parse(&self.last_name));
+        let email = errors.check("email", Email::parse(&self.email));
         let role = match (admin, self.role.as_str()) {
             (false, "" | "consumer-team-member") => Some(Role::ConsumerTeamMember),
             (false, "consumer-admin") => Some(Role::ConsumerAdmin),
             (true, "" | "provider-admin") => Some(Role::ProviderAdmin),
             (true, "super-admin") => Some(Role::SuperAdmin),
             _ => {
-                note("role", "Choose a role.".to_owned());
+                errors.note("role", "Choose a role.");
                 None
             }
         };
         if !admin && self.organization_id.trim().is_empty() {
-            note("organization_id", "Choose an organization.".to_owned());
+            errors.note("organization_id", "Choose an organization.");
         }
         let password = if self.password.is_empty() {
             None
@@ -249,15 +237,13 @@ impl UserForm {
                 .as_ref()
                 .map(|e| e.as_str().to_owned())
                 .unwrap_or_default();
-            Password::parse(&self.password, &email_text)
-                .map_err(|e| note("password", e.to_string()))
-                .ok()
+            errors.check("password", Password::parse(&self.password, &email_text))
         };
         let must_change_password = self.must_change_password.is_some();
         if must_change_password && self.password.is_empty() {
-            note(
+            errors.note(
                 "must_change_password",
-                "Set a password, or leave this unticked and send an invitation later.".to_owned(),
+                "Set a password, or leave this unticked and send an invitation later.",
             );
         }
         match (first_name, last_name, email, role) {
@@ -278,10 +264,7 @@ impl UserForm {
                     must_change_password,
                 })
             }
-            _ => Err(AppError::Validation {
-                errors,
-                values: Vec::new(),
-            }),
+            _ => Err(errors.into_error()),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use anyhow::Context as _;
 use app::backend::config::Config;
-use app::backend::db::{DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID};
+use app::backend::db::{By, DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID};
 use app::domain::user::UserPage;
 use clap::Parser;
 use secrecy::SecretString;
@@ -136,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
         for round in 0..args.org_delete_rounds {
             let now = started.state.clock.now();
             let org = store
-                .create_organization(&format!("Bench org {round} {now}"), &admin, now)
+                .create_organization(&format!("Bench org {round} {now}"), By::user(&admin, now))
                 .await?;
             let team: String = {
                 use sqlx::Row as _;

@@ -65,18 +65,13 @@ async fn signed_in_admin(app: &TestApp, email: &str, role: &str) -> (String, req
     let added = add_admin(app, &app.client, email, role, PASSWORD).await;
     assert_eq!(added.status(), StatusCode::OK, "{:?}", added.text().await);
     let id: String = added.json().await.expect("id");
-    let other = client(&app.base);
-    let login = app
-        .call_with(&other, "login", &[("email", email), ("password", PASSWORD)])
-        .await;
-    assert_eq!(login.status(), StatusCode::OK);
+    let other = app.signed_in_client(email, PASSWORD).await;
     (id, other)
 }
 
 #[tokio::test]
 async fn an_admin_added_with_a_password_signs_in_and_one_added_without_is_invited() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (_, provider) = signed_in_admin(&app, "grace@example.com", "provider-admin").await;
     let me = app
         .call_with(&provider, "list_admins", &[])
@@ -124,8 +119,7 @@ async fn an_admin_added_with_a_password_signs_in_and_one_added_without_is_invite
 
 #[tokio::test]
 async fn a_provider_admin_cannot_add_change_or_delete_a_super_admin() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (_, provider) = signed_in_admin(&app, "grace@example.com", "provider-admin").await;
     let super_id = find(&admins(&app).await, ADMIN_EMAIL).id.clone();
     for change in ["deactivate", "delete", "activate"] {
@@ -140,11 +134,7 @@ async fn a_provider_admin_cannot_add_change_or_delete_a_super_admin() {
     }
     let promote = add_admin(&app, &provider, "evil@example.com", "super-admin", PASSWORD).await;
     assert_eq!(promote.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        app.count("select count(*) from users where email = 'evil@example.com'")
-            .await,
-        0
-    );
+    assert_eq!(app.users_with_email("evil@example.com").await, 0);
     // A provider-admin may still manage other provider-admins.
     let (linus, _) = signed_in_admin(&app, "linus@example.com", "provider-admin").await;
     let off = app
@@ -171,8 +161,7 @@ async fn a_provider_admin_cannot_add_change_or_delete_a_super_admin() {
 
 #[tokio::test]
 async fn the_last_active_super_admin_cannot_be_deactivated_or_deleted_even_by_a_race() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let first = find(&admins(&app).await, ADMIN_EMAIL).id.clone();
     for change in ["deactivate", "delete"] {
         let refused = app
@@ -224,8 +213,7 @@ async fn the_last_active_super_admin_cannot_be_deactivated_or_deleted_even_by_a_
 
 #[tokio::test]
 async fn a_deactivated_admin_is_told_by_email_and_so_is_one_activated_again() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (id, other) = signed_in_admin(&app, "grace@example.com", "provider-admin").await;
     for (change, kind) in [
         ("deactivate", "account_deactivated"),
@@ -273,9 +261,5 @@ async fn admin_functions_refuse_strangers_and_consumers() {
         ("change_admin", &[("id", "x"), ("change", "delete")]),
     ];
     app.assert_admin_only(&calls).await;
-    assert_eq!(
-        app.count("select count(*) from users where email = 'evil@example.com'")
-            .await,
-        0
-    );
+    assert_eq!(app.users_with_email("evil@example.com").await, 0);
 }

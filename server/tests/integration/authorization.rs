@@ -39,8 +39,7 @@ fn gets(status: StatusCode) -> Gets {
 
 #[tokio::test]
 async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let super_id = app
         .scalar_text("select id from users where role = 'super-admin'")
         .await;
@@ -56,28 +55,13 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         app.create_user_ok(&[("email", email), ("role", role), ("password", PASSWORD)])
             .await;
     }
-    let added = app
-        .call(
-            "add_admin",
-            &[
-                ("form[first_name]", "Pro"),
-                ("form[last_name]", "Vider"),
-                ("form[email]", "provider@example.com"),
-                ("form[organization_id]", ""),
-                ("form[role]", "provider-admin"),
-                ("form[password]", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(added.status(), StatusCode::OK);
+    app.add_provider_admin(PASSWORD).await;
     for (client, email) in [
         (&member, "member@example.com"),
         (&consumer_admin, "cadmin@example.com"),
         (&provider, "provider@example.com"),
     ] {
-        let login = app
-            .call_with(client, "login", &[("email", email), ("password", PASSWORD)])
-            .await;
+        let login = app.login_as(client, email, PASSWORD).await;
         assert_eq!(login.status(), StatusCode::OK, "{email}");
     }
     let callers = [&stranger, &member, &consumer_admin, &provider, &app.client];
@@ -188,28 +172,8 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
             ADMIN_ONLY,
         ),
         // Users.
-        (
-            "list_users",
-            vec![
-                ("search", ""),
-                ("organization_id", ""),
-                ("team_id", ""),
-                ("status", ""),
-                ("sort", ""),
-                ("cursor", ""),
-            ],
-            ADMIN_ONLY,
-        ),
-        (
-            "count_users",
-            vec![
-                ("search", ""),
-                ("organization_id", ""),
-                ("team_id", ""),
-                ("status", ""),
-            ],
-            ADMIN_ONLY,
-        ),
+        ("list_users", USERS_QUERY.to_vec(), ADMIN_ONLY),
+        ("count_users", USERS_FILTER.to_vec(), ADMIN_ONLY),
         ("user_choices", vec![], ADMIN_ONLY),
         (
             "create_user",

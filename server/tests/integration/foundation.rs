@@ -7,19 +7,9 @@ use sqlx::Row as _;
 #[tokio::test]
 async fn health_and_readiness_answer_ok() {
     let app = spawn_app().await;
-    let health = app
-        .client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("healthz");
+    let health = app.get("/healthz").await;
     assert_eq!(health.status(), StatusCode::OK);
-    let ready = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("readyz");
+    let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::OK);
     assert!(health.headers().contains_key("x-request-id"));
 }
@@ -27,12 +17,7 @@ async fn health_and_readiness_answer_ok() {
 #[tokio::test]
 async fn the_login_page_renders_with_a_nonce_policy_and_security_headers() {
     let app = spawn_app().await;
-    let page = app
-        .client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .expect("login page");
+    let page = app.get("/login").await;
     assert_eq!(page.status(), StatusCode::OK);
     let headers = page.headers().clone();
     let html = page.text().await.expect("body");
@@ -71,12 +56,7 @@ async fn the_admin_from_the_environment_signs_in_and_reaches_the_admin_shell() {
         "{:?}",
         response.text().await
     );
-    let shell = app
-        .client
-        .get(app.url("/admin"))
-        .send()
-        .await
-        .expect("admin");
+    let shell = app.get("/admin").await;
     assert_eq!(shell.status(), StatusCode::OK);
     let html = shell.text().await.expect("body");
     for text in [
@@ -126,11 +106,7 @@ async fn the_session_cookie_is_random_http_only_same_site_and_stored_hashed() {
 
 #[tokio::test]
 async fn cookies_are_secure_when_the_public_url_is_https() {
-    let app = spawn_with(TestOptions {
-        public_url: Some("https://portal.example.com".into()),
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_https_app().await;
     let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let cookie = TestApp::session_cookie(&response).expect("session cookie");
     assert!(cookie.contains("; Secure"), "{cookie}");
@@ -152,19 +128,9 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer_and_no_sessio
         wrong_body.contains("Wrong email or password."),
         "{wrong_body}"
     );
-    let sessions: i64 = sqlx::query("select count(*) as n from sessions")
-        .fetch_one(app.state.store.pool())
-        .await
-        .expect("count")
-        .try_get("n")
-        .expect("n");
+    let sessions = app.count("select count(*) from sessions").await;
     assert_eq!(sessions, 0);
-    let admin = app
-        .client
-        .get(app.url("/admin"))
-        .send()
-        .await
-        .expect("admin");
+    let admin = app.get("/admin").await;
     assert_eq!(admin.status(), StatusCode::SEE_OTHER);
 }
 
@@ -204,12 +170,7 @@ async fn signing_in_again_rotates_the_session() {
     let second =
         TestApp::session_cookie(&app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await).expect("second");
     assert_ne!(first, second);
-    let sessions: i64 = sqlx::query("select count(*) as n from sessions")
-        .fetch_one(app.state.store.pool())
-        .await
-        .expect("count")
-        .try_get("n")
-        .expect("n");
+    let sessions = app.count("select count(*) from sessions").await;
     assert_eq!(
         sessions, 1,
         "the session the browser had was replaced, not kept"
@@ -250,12 +211,7 @@ async fn a_cross_site_post_to_a_server_function_is_refused() {
 #[tokio::test]
 async fn admin_pages_send_strangers_to_login_and_refuse_consumers() {
     let app = spawn_app().await;
-    let stranger = app
-        .client
-        .get(app.url("/admin/users"))
-        .send()
-        .await
-        .expect("admin");
+    let stranger = app.get("/admin/users").await;
     assert_eq!(stranger.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         stranger.headers()["location"],
@@ -268,12 +224,7 @@ async fn admin_pages_send_strangers_to_login_and_refuse_consumers() {
         .login("dev@example.com", "a consumer's long password")
         .await;
     assert_eq!(login.status(), StatusCode::OK);
-    let consumer = app
-        .client
-        .get(app.url("/admin"))
-        .send()
-        .await
-        .expect("admin");
+    let consumer = app.get("/admin").await;
     assert_eq!(consumer.status(), StatusCode::FORBIDDEN);
     let body = consumer.text().await.expect("body");
     assert!(!body.contains("API Consumers"));
@@ -285,15 +236,9 @@ async fn login_honours_a_local_next_path_only() {
     let html = |next: &'static str| {
         let app = &app;
         async move {
-            app.client
-                .post(app.url("/api/login"))
+            app.admin_login_form(&app.client, next)
                 .header(reqwest::header::ACCEPT, "text/html")
                 .header(reqwest::header::REFERER, app.url("/login"))
-                .form(&[
-                    ("email", ADMIN_EMAIL),
-                    ("password", ADMIN_PASSWORD),
-                    ("next", next),
-                ])
                 .send()
                 .await
                 .expect("login")
@@ -327,15 +272,7 @@ async fn without_javascript_a_wrong_password_returns_to_the_form_with_the_error(
         .expect("location")
         .to_owned();
     assert!(location.contains("__err="), "{location}");
-    let page = app
-        .client
-        .get(&location)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let page = text_at(&app.client, &location).await;
     assert!(
         page.contains("Wrong email or password."),
         "the re-rendered form shows the error"
@@ -386,14 +323,8 @@ async fn a_database_error_shows_a_reference_and_no_sql() {
 async fn starting_twice_at_once_creates_one_default_organization() {
     let url = fresh_database_url().await;
     let (a, b) = tokio::join!(
-        spawn_with(TestOptions {
-            database_url: Some(url.clone()),
-            ..Default::default()
-        }),
-        spawn_with(TestOptions {
-            database_url: Some(url.clone()),
-            ..Default::default()
-        }),
+        spawn_on_database(url.clone()),
+        spawn_on_database(url.clone())
     );
     let orgs = sqlx::query("select name from organizations")
         .fetch_all(a.state.store.pool())
@@ -413,12 +344,7 @@ async fn starting_twice_at_once_creates_one_default_organization() {
         teams[0].try_get::<String, _>("name").expect("name"),
         "Default Organization All users"
     );
-    let admins: i64 = sqlx::query("select count(*) as n from users")
-        .fetch_one(a.state.store.pool())
-        .await
-        .expect("count")
-        .try_get("n")
-        .expect("n");
+    let admins = a.count("select count(*) from users").await;
     assert_eq!(admins, 1, "one first admin from PORTICO_ADMIN_*");
 }
 
@@ -434,11 +360,7 @@ async fn postgres_has_statistics_for_the_search_indexes_once_users_exist() {
         .await;
     let url = first.database_url.clone();
     first.stop().await;
-    let again = spawn_with(TestOptions {
-        database_url: Some(url),
-        ..Default::default()
-    })
-    .await;
+    let again = spawn_on_database(url).await;
     assert!(
         again
             .count("select count(*) from pg_stats where tablename = 'users_search_full_name'")
@@ -501,11 +423,7 @@ async fn the_database_keeps_one_default_team_per_organization_and_teams_inside_i
 
 #[tokio::test]
 async fn a_fresh_install_prints_a_setup_link_that_creates_the_first_admin_once() {
-    let app = spawn_with(TestOptions {
-        admin: false,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_without_admin().await;
     let link = app.setup_link.clone().expect("setup link");
     assert!(link.starts_with(&format!("{}/setup?token=", app.base)));
     let token = link.split("token=").nth(1).expect("token").to_owned();
@@ -519,17 +437,7 @@ async fn a_fresh_install_prints_a_setup_link_that_creates_the_first_admin_once()
             .contains("Confirm password")
     );
     // Opening the page consumed nothing.
-    assert!(
-        app.client
-            .get(&link)
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("body")
-            .contains("Create admin")
-    );
+    assert!(text_at(&app.client, &link).await.contains("Create admin"));
 
     let bad = app
         .call(
@@ -558,15 +466,7 @@ async fn a_fresh_install_prints_a_setup_link_that_creates_the_first_admin_once()
     ];
     let ok = app.call("complete_setup", &form).await;
     assert_eq!(ok.status(), StatusCode::OK, "{:?}", ok.text().await);
-    assert_eq!(
-        app.client
-            .get(app.url("/admin"))
-            .send()
-            .await
-            .expect("admin")
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.get("/admin").await.status(), StatusCode::OK);
     let role: String = sqlx::query("select role from users where email = 'owner@example.com'")
         .fetch_one(app.state.store.pool())
         .await
@@ -588,15 +488,7 @@ async fn a_fresh_install_prints_a_setup_link_that_creates_the_first_admin_once()
         )
         .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
-    let page = app
-        .client
-        .get(&link)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let page = text_at(&app.client, &link).await;
     assert!(page.contains("This setup link is not valid"));
 }
 
@@ -604,11 +496,7 @@ async fn a_fresh_install_prints_a_setup_link_that_creates_the_first_admin_once()
 /// one that works (it used to start everything, and a new link revoked the old one).
 #[tokio::test]
 async fn portico_migrate_leaves_a_pending_setup_link_valid() {
-    let app = spawn_with(TestOptions {
-        admin: false,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_without_admin().await;
     let link = app.setup_link.clone().expect("setup link");
     let token = link.split("token=").nth(1).expect("token").to_owned();
     let hash = app::backend::auth::hash_secret(&token);
@@ -706,12 +594,7 @@ async fn every_page_keeps_its_nonce_policy_while_site_files_are_served_at_the_sa
         ..Default::default()
     })
     .await;
-    let css = app
-        .client
-        .get(app.url("/pkg/portico.css"))
-        .send()
-        .await
-        .expect("css");
+    let css = app.get("/pkg/portico.css").await;
     assert_eq!(css.status(), StatusCode::OK);
     let mut missing = Vec::new();
     for _ in 0..4 {
@@ -747,8 +630,7 @@ async fn every_page_keeps_its_nonce_policy_while_site_files_are_served_at_the_sa
 
 #[tokio::test]
 async fn server_functions_keep_their_own_context_while_pages_render_at_the_same_time() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let mut failures = Vec::new();
     for _ in 0..5 {
         let mut tasks = tokio::task::JoinSet::new();

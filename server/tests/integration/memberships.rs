@@ -9,46 +9,60 @@ use reqwest::StatusCode;
 
 /// Acme with its default team and a team "Devs"; answers (acme, devs).
 async fn acme_with_devs(app: &TestApp) -> (String, String) {
-    let acme: String = app
-        .call("create_organization", &[("name", "Acme")])
-        .await
-        .json()
-        .await
-        .expect("organization id");
-    let devs: String = app
-        .call(
-            "create_team",
-            &[("organization_id", acme.as_str()), ("name", "Devs")],
-        )
-        .await
-        .json()
-        .await
-        .expect("team id");
+    let acme = app.create_organization("Acme").await;
+    let devs = app.create_team(&acme, "Devs").await;
     (acme, devs)
 }
 
-fn field_message(body: &str) -> String {
-    let error: app::error::AppError = serde_json::from_str(body).expect("an AppError");
+/// Adds the user with `email` to `team` from the team page.
+async fn add_member(app: &TestApp, team: &str, email: &str) -> reqwest::Response {
+    app.call("add_team_member", &[("team_id", team), ("email", email)])
+        .await
+}
+
+/// Adds the user to `team` from the user page.
+async fn add_to_team(app: &TestApp, user: &str, team: &str) -> reqwest::Response {
+    app.call("add_user_to_team", &[("user_id", user), ("team_id", team)])
+        .await
+}
+
+/// Saves Ada's edit form as a browser without wasm posts it: in `organization`, with `team`
+/// still selected.
+async fn post_edit(app: &TestApp, ada: &str, organization: &str, team: &str) -> reqwest::Response {
+    app.call(
+        "update_user",
+        &[
+            ("id", ada),
+            ("form[first_name]", "Ada"),
+            ("form[last_name]", "Lovelace"),
+            ("form[email]", "ada@example.com"),
+            ("form[organization_id]", organization),
+            ("form[team_ids][]", team),
+            ("form[role]", "consumer-team-member"),
+        ],
+    )
+    .await
+}
+
+/// The message of a refusal: the response is asserted to be a 422.
+async fn refusal(response: reqwest::Response) -> String {
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.expect("body");
+    let error: app::error::AppError = serde_json::from_str(&body).expect("an AppError");
     error.to_string()
 }
 
 #[tokio::test]
 async fn a_team_page_adds_members_by_email_and_a_member_removed_from_its_last_team_returns_to_the_default_team()
  {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (acme, devs) = acme_with_devs(&app).await;
     let ada = app
         .create_user_ok(&[("organization_id", acme.as_str())])
         .await;
     assert_eq!(app.team_names(&ada).await, ["Acme All users"]);
 
-    let added = app
-        .call(
-            "add_team_member",
-            &[("team_id", devs.as_str()), ("email", " ADA@example.com ")],
-        )
-        .await;
+    let added = add_member(&app, &devs, " ADA@example.com ").await;
     assert_eq!(added.status(), StatusCode::OK, "{:?}", added.text().await);
     assert_eq!(app.team_names(&ada).await, ["Acme All users", "Devs"]);
     let team: TeamRow = app
@@ -59,28 +73,10 @@ async fn a_team_page_adds_members_by_email_and_a_member_removed_from_its_last_te
         .expect("team");
     assert_eq!((team.name.as_str(), team.members), ("Devs", 1));
 
-    let again = app
-        .call(
-            "add_team_member",
-            &[("team_id", devs.as_str()), ("email", "ada@example.com")],
-        )
-        .await;
-    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        field_message(&again.text().await.expect("body")),
-        "Already a member of this team."
-    );
-    let unknown = app
-        .call(
-            "add_team_member",
-            &[("team_id", devs.as_str()), ("email", "nobody@example.com")],
-        )
-        .await;
-    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        field_message(&unknown.text().await.expect("body")),
-        "No user has this email."
-    );
+    let again = add_member(&app, &devs, "ada@example.com").await;
+    assert_eq!(refusal(again).await, "Already a member of this team.");
+    let unknown = add_member(&app, &devs, "nobody@example.com").await;
+    assert_eq!(refusal(unknown).await, "No user has this email.");
 
     let acme_default = app
         .scalar_text(&format!(
@@ -125,27 +121,15 @@ async fn a_team_page_adds_members_by_email_and_a_member_removed_from_its_last_te
 
 #[tokio::test]
 async fn a_member_of_another_organization_is_refused_by_the_team_page_and_by_the_database() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (_, devs) = acme_with_devs(&app).await;
     let grace = app.create_user_ok(&[("email", "grace@example.com")]).await;
-    let refused = app
-        .call(
-            "add_team_member",
-            &[("team_id", devs.as_str()), ("email", "grace@example.com")],
-        )
-        .await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = add_member(&app, &devs, "grace@example.com").await;
     assert_eq!(
-        field_message(&refused.text().await.expect("body")),
+        refusal(refused).await,
         "This user belongs to another organization."
     );
-    let from_user_page = app
-        .call(
-            "add_user_to_team",
-            &[("user_id", grace.as_str()), ("team_id", devs.as_str())],
-        )
-        .await;
+    let from_user_page = add_to_team(&app, &grace, &devs).await;
     assert_eq!(from_user_page.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         app.team_names(&grace).await,
@@ -154,7 +138,7 @@ async fn a_member_of_another_organization_is_refused_by_the_team_page_and_by_the
     let direct = app
         .state
         .store
-        .add_team_member(&devs, &grace, "test", 1)
+        .add_team_member(&devs, &grace, app::backend::db::By::user("test", 1))
         .await;
     assert!(
         matches!(direct, Err(app::backend::db::StoreError::ForeignKey)),
@@ -164,25 +148,14 @@ async fn a_member_of_another_organization_is_refused_by_the_team_page_and_by_the
 
 #[tokio::test]
 async fn the_user_page_adds_a_team_of_the_users_organization() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (acme, devs) = acme_with_devs(&app).await;
     let ada = app
         .create_user_ok(&[("organization_id", acme.as_str())])
         .await;
-    let empty = app
-        .call(
-            "add_user_to_team",
-            &[("user_id", ada.as_str()), ("team_id", "")],
-        )
-        .await;
+    let empty = add_to_team(&app, &ada, "").await;
     assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let added = app
-        .call(
-            "add_user_to_team",
-            &[("user_id", ada.as_str()), ("team_id", devs.as_str())],
-        )
-        .await;
+    let added = add_to_team(&app, &ada, &devs).await;
     assert_eq!(added.status(), StatusCode::OK);
     assert_eq!(app.team_names(&ada).await, ["Acme All users", "Devs"]);
     let audit = app
@@ -195,32 +168,14 @@ async fn the_user_page_adds_a_team_of_the_users_organization() {
 
 #[tokio::test]
 async fn an_edit_posted_without_javascript_that_moves_a_user_drops_the_old_organizations_teams() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (acme, devs) = acme_with_devs(&app).await;
     let ada = app
         .create_user_ok(&[("organization_id", acme.as_str())])
         .await;
-    app.call(
-        "add_user_to_team",
-        &[("user_id", ada.as_str()), ("team_id", devs.as_str())],
-    )
-    .await;
+    add_to_team(&app, &ada, &devs).await;
     // The browser without wasm still shows Acme's teams, selected, after the organization changed.
-    let moved = app
-        .call(
-            "update_user",
-            &[
-                ("id", ada.as_str()),
-                ("form[first_name]", "Ada"),
-                ("form[last_name]", "Lovelace"),
-                ("form[email]", "ada@example.com"),
-                ("form[organization_id]", DEFAULT_ORGANIZATION_ID),
-                ("form[team_ids][]", devs.as_str()),
-                ("form[role]", "consumer-team-member"),
-            ],
-        )
-        .await;
+    let moved = post_edit(&app, &ada, DEFAULT_ORGANIZATION_ID, &devs).await;
     assert_eq!(moved.status(), StatusCode::OK, "{:?}", moved.text().await);
     assert_eq!(
         app.team_names(&ada).await,
@@ -228,35 +183,9 @@ async fn an_edit_posted_without_javascript_that_moves_a_user_drops_the_old_organ
     );
 
     // Back to Acme with a team of a third organization: refused, nothing changed.
-    let other: String = app
-        .call("create_organization", &[("name", "Other")])
-        .await
-        .json()
-        .await
-        .expect("id");
-    let other_team: String = app
-        .call(
-            "create_team",
-            &[("organization_id", other.as_str()), ("name", "Elsewhere")],
-        )
-        .await
-        .json()
-        .await
-        .expect("id");
-    let refused = app
-        .call(
-            "update_user",
-            &[
-                ("id", ada.as_str()),
-                ("form[first_name]", "Ada"),
-                ("form[last_name]", "Lovelace"),
-                ("form[email]", "ada@example.com"),
-                ("form[organization_id]", acme.as_str()),
-                ("form[team_ids][]", other_team.as_str()),
-                ("form[role]", "consumer-team-member"),
-            ],
-        )
-        .await;
+    let other = app.create_organization("Other").await;
+    let other_team = app.create_team(&other, "Elsewhere").await;
+    let refused = post_edit(&app, &ada, &acme, &other_team).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         app.team_names(&ada).await,
@@ -273,8 +202,7 @@ async fn an_edit_posted_without_javascript_that_moves_a_user_drops_the_old_organ
 
 #[tokio::test]
 async fn an_organization_page_shows_its_counts() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (acme, _) = acme_with_devs(&app).await;
     app.create_user_ok(&[("organization_id", acme.as_str())])
         .await;

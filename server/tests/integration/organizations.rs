@@ -17,8 +17,7 @@ async fn create(app: &TestApp, name: &str) -> reqwest::Response {
 
 #[tokio::test]
 async fn a_new_organization_comes_with_its_default_team_and_names_are_unique_case_insensitively() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let fresh = organizations(&app).await;
     assert_eq!(fresh.len(), 1);
     assert!(fresh[0].is_default && fresh[0].name == "Default Organization");
@@ -54,8 +53,7 @@ async fn a_new_organization_comes_with_its_default_team_and_names_are_unique_cas
 
 #[tokio::test]
 async fn twenty_concurrent_creates_of_one_name_make_one_organization() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let mut handles = Vec::new();
     for i in 0..20 {
         let client = app.client.clone();
@@ -96,9 +94,8 @@ async fn twenty_concurrent_creates_of_one_name_make_one_organization() {
 
 #[tokio::test]
 async fn deleting_an_organization_moves_its_users_to_the_default_team() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    let acme: String = create(&app, "Acme").await.json().await.expect("id");
+    let app = spawn_as_admin().await;
+    let acme = app.create_organization("Acme").await;
     for n in 0..3 {
         let email = format!("acme{n}@example.com");
         app.create_user_ok(&[
@@ -146,9 +143,8 @@ async fn deleting_an_organization_moves_its_users_to_the_default_team() {
 
 #[tokio::test]
 async fn renaming_keeps_the_default_team_and_refuses_a_taken_name() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    let acme: String = create(&app, "Acme").await.json().await.expect("id");
+    let app = spawn_as_admin().await;
+    let acme = app.create_organization("Acme").await;
     create(&app, "Initech").await;
     let taken = app
         .call("rename_organization", &[("id", &acme), ("name", "initech")])
@@ -211,8 +207,7 @@ async fn organization_functions_refuse_strangers_and_consumers() {
 /// users alike (organizations and teams used to drop them, so "100%" found "100 Acme").
 #[tokio::test]
 async fn searches_take_percent_and_underscore_literally() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     for name in ["100% Acme", "100 Acme", "a_b Labs", "axb Labs"] {
         assert_eq!(create(&app, name).await.status(), StatusCode::OK);
     }

@@ -12,34 +12,8 @@ const PASSWORD: &str = "a security test's long password";
 
 /// Signs a new client in as a fresh provider admin.
 async fn provider_admin(app: &TestApp) -> reqwest::Client {
-    let added = app
-        .call(
-            "add_admin",
-            &[
-                ("form[first_name]", "Pro"),
-                ("form[last_name]", "Vider"),
-                ("form[email]", "provider@example.com"),
-                ("form[organization_id]", ""),
-                ("form[role]", "provider-admin"),
-                ("form[password]", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(added.status(), StatusCode::OK);
-    signed_in_client(app, "provider@example.com", PASSWORD).await
-}
-
-async fn signed_in_client(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
-    let client = client(&app.base);
-    let login = app
-        .call_with(
-            &client,
-            "login",
-            &[("email", email), ("password", password)],
-        )
-        .await;
-    assert_eq!(login.status(), StatusCode::OK, "{email}");
-    client
+    app.add_provider_admin(PASSWORD).await;
+    app.signed_in_client("provider@example.com", PASSWORD).await
 }
 
 async fn outbox_of(app: &TestApp, client: &reqwest::Client) -> Vec<OutboxMessage> {
@@ -87,8 +61,7 @@ async fn bodies_containing(app: &TestApp, needle: &str) -> i64 {
 
 #[tokio::test]
 async fn a_provider_admin_cannot_read_a_super_admins_reset_link_in_the_outbox() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let provider = provider_admin(&app).await;
     // The provider admin asks for the super admin's password reset, as anyone may.
     let asked = app
@@ -132,8 +105,7 @@ async fn a_provider_admin_cannot_read_a_super_admins_reset_link_in_the_outbox() 
 
 #[tokio::test]
 async fn without_smtp_a_consumers_invitation_link_shows_while_it_is_live_and_not_after() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let provider = provider_admin(&app).await;
     let id = app.create_user_ok(&[]).await;
     assert_eq!(
@@ -166,11 +138,7 @@ async fn without_smtp_a_consumers_invitation_link_shows_while_it_is_live_and_not
 #[tokio::test]
 async fn a_delivered_email_keeps_no_usable_link_and_is_pruned_after_the_retention_period() {
     let smtp = SmtpServer::start().await;
-    let app = spawn_with(TestOptions {
-        smtp_url: Some(smtp.url()),
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_with_smtp(smtp.url()).await;
     app.login_admin().await;
     let id = app.create_user_ok(&[]).await;
     assert_eq!(
@@ -215,8 +183,7 @@ async fn a_delivered_email_keeps_no_usable_link_and_is_pruned_after_the_retentio
 
 #[tokio::test]
 async fn the_retention_period_and_idle_timeouts_are_settings_only_a_super_admin_changes() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let provider = provider_admin(&app).await;
     let form = [
         ("admin_idle_minutes", "30"),
@@ -340,8 +307,7 @@ async fn two_workers_against_a_slow_smtp_server_deliver_each_of_200_messages_exa
 
 #[tokio::test]
 async fn only_a_super_admin_edits_templates_and_no_template_sends_a_link_to_another_server() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let provider = provider_admin(&app).await;
     let evil = [
         ("kind", "password_reset"),
@@ -382,8 +348,7 @@ async fn only_a_super_admin_edits_templates_and_no_template_sends_a_link_to_anot
 
 #[tokio::test]
 async fn a_session_cannot_set_a_new_password_without_the_current_one() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let changed = app
         .call(
             "change_password",
@@ -395,15 +360,7 @@ async fn a_session_cannot_set_a_new_password_without_the_current_one() {
         .await;
     assert_eq!(changed.status(), StatusCode::FORBIDDEN);
     // The password is what it was, and the session still works.
-    let other = client(&app.base);
-    let login = app
-        .call_with(
-            &other,
-            "login",
-            &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)],
-        )
-        .await;
-    assert_eq!(login.status(), StatusCode::OK);
+    app.signed_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
 }
 
 // Item 4: open redirect after sign-in.
@@ -421,43 +378,12 @@ async fn sign_in_never_redirects_to_another_site() {
         "//user@evil.example",
         "/\r\n/evil.example",
     ] {
-        let client = client(&app.base);
-        let response = client
-            .post(app.url("/api/login"))
-            .form(&[
-                ("email", ADMIN_EMAIL),
-                ("password", ADMIN_PASSWORD),
-                ("next", next),
-            ])
-            .send()
-            .await
-            .expect("login");
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+        let location = app.admin_login_redirect(next).await;
         assert_eq!(location, "/admin", "next={next:?}");
     }
     // Escapes that a browser keeps as they are stay paths on the portal.
     for next in ["/%09/evil.example", "/%2F/evil.example", "/%5Cevil.example"] {
-        let response = client(&app.base)
-            .post(app.url("/api/login"))
-            .form(&[
-                ("email", ADMIN_EMAIL),
-                ("password", ADMIN_PASSWORD),
-                ("next", next),
-            ])
-            .send()
-            .await
-            .expect("login");
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+        let location = app.admin_login_redirect(next).await;
         let base = url::Url::parse(&app.base).expect("base");
         let target = base.join(&location).expect("location");
         assert_eq!(
@@ -467,23 +393,10 @@ async fn sign_in_never_redirects_to_another_site() {
         );
         assert!(!location.starts_with("//"), "{location}");
     }
-    let client = client(&app.base);
-    let response = client
-        .post(app.url("/api/login"))
-        .form(&[
-            ("email", ADMIN_EMAIL),
-            ("password", ADMIN_PASSWORD),
-            ("next", "/admin/users?status=invited"),
-        ])
-        .send()
-        .await
-        .expect("login");
     assert_eq!(
-        response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok()),
-        Some("/admin/users?status=invited")
+        app.admin_login_redirect("/admin/users?status=invited")
+            .await,
+        "/admin/users?status=invited"
     );
 }
 
@@ -491,8 +404,7 @@ async fn sign_in_never_redirects_to_another_site() {
 
 #[tokio::test]
 async fn a_provider_admin_cannot_revoke_a_super_admins_invitation() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let added = app
         .call(
             "add_admin",
@@ -533,13 +445,12 @@ async fn a_provider_admin_cannot_revoke_a_super_admins_invitation() {
 
 #[tokio::test]
 async fn an_email_change_revokes_links_to_the_old_address_and_ends_sessions() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     // A consumer with a password, signed in, with a reset link mailed to the old address.
     let signed_in = app
         .create_user_ok(&[("email", "old@example.com"), ("password", PASSWORD)])
         .await;
-    let consumer = signed_in_client(&app, "old@example.com", PASSWORD).await;
+    let consumer = app.signed_in_client("old@example.com", PASSWORD).await;
     assert_eq!(
         app.call("send_password_reset", &[("id", &signed_in)])
             .await
@@ -625,18 +536,14 @@ async fn an_email_change_revokes_links_to_the_old_address_and_ends_sessions() {
         "the invitation is dead"
     );
     // The owner of the new address signs in with the password as before.
-    signed_in_client(&app, "new@example.com", PASSWORD).await;
+    app.signed_in_client("new@example.com", PASSWORD).await;
 }
 
 // Item 7: setup hashes before it checks.
 
 #[tokio::test]
 async fn setup_checks_the_link_before_anything_costly_and_is_rate_limited() {
-    let app = spawn_with(TestOptions {
-        admin: false,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_without_admin().await;
     // A wrong link is refused before the form is even read (a bad password would be a 422).
     let post = |password: &'static str| {
         let app = &app;
@@ -671,13 +578,9 @@ async fn setup_checks_the_link_before_anything_costly_and_is_rate_limited() {
 
 #[tokio::test]
 async fn an_attacker_hammering_an_account_does_not_stop_its_owner_signing_in_from_their_browser() {
-    let app = spawn_with(TestOptions {
-        trust_forwarded_for: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_trusting_forwarded_for().await;
     // The owner signed in from this browser before.
-    let owner = signed_in_client(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let owner = app.signed_in_client(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(
         app.call_with(&owner, "logout", &[]).await.status(),
         StatusCode::OK
@@ -722,11 +625,7 @@ async fn an_attacker_hammering_an_account_does_not_stop_its_owner_signing_in_fro
 
 #[tokio::test]
 async fn ipv6_addresses_of_one_64_share_one_limit() {
-    let app = spawn_with(TestOptions {
-        trust_forwarded_for: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_trusting_forwarded_for().await;
     let ask = |i: usize, prefix: &'static str| {
         let app = &app;
         async move {
@@ -764,8 +663,7 @@ async fn ipv6_addresses_of_one_64_share_one_limit() {
 
 #[tokio::test]
 async fn an_admin_session_ends_after_an_hour_without_use_and_lives_on_while_used() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let me = |app: &TestApp| {
         let client = app.client.clone();
         let url = app.url("/api/me");
@@ -789,7 +687,7 @@ async fn an_admin_session_ends_after_an_hour_without_use_and_lives_on_while_used
     assert!(me(&app).await.is_none(), "idle for more than an hour");
     // A consumer's session lasts a week of idleness by default.
     let consumer = app.insert_consumer("idle@example.com", PASSWORD).await;
-    let client = signed_in_client(&app, "idle@example.com", PASSWORD).await;
+    let client = app.signed_in_client("idle@example.com", PASSWORD).await;
     app.state.clock.advance(Duration::from_secs(2 * 24 * 3600));
     let me: Option<app::domain::CurrentUser> = app
         .call_with(&client, "me", &[])
@@ -802,11 +700,7 @@ async fn an_admin_session_ends_after_an_hour_without_use_and_lives_on_while_used
 
 #[tokio::test]
 async fn on_https_the_session_cookie_is_host_prefixed_and_hsts_is_sent() {
-    let app = spawn_with(TestOptions {
-        public_url: Some("https://portal.example.com".into()),
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_https_app().await;
     let response = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let cookie = TestApp::session_cookie(&response).expect("session cookie");
     assert!(cookie.starts_with("__Host-portico_session="), "{cookie}");
@@ -824,8 +718,7 @@ async fn on_https_the_session_cookie_is_host_prefixed_and_hsts_is_sent() {
 
 #[tokio::test]
 async fn admin_account_token_pages_and_server_functions_are_never_cached() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     for path in [
         "/admin",
         "/admin/users",
@@ -834,7 +727,7 @@ async fn admin_account_token_pages_and_server_functions_are_never_cached() {
         "/reset-password?token=x",
         "/setup?token=x",
     ] {
-        let response = app.client.get(app.url(path)).send().await.expect("page");
+        let response = app.get(path).await;
         assert_eq!(
             response
                 .headers()
@@ -852,12 +745,7 @@ async fn admin_account_token_pages_and_server_functions_are_never_cached() {
             .and_then(|v| v.to_str().ok()),
         Some("no-store")
     );
-    let plain = app
-        .client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("ok");
+    let plain = app.get("/healthz").await;
     assert!(plain.headers().get("strict-transport-security").is_none());
 }
 
@@ -866,8 +754,7 @@ async fn admin_account_token_pages_and_server_functions_are_never_cached() {
 #[tokio::test]
 async fn a_common_password_is_refused_plainly_and_failed_sign_ins_are_audited_without_the_password()
 {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let refused = app
         .create_user(&[
             ("email", "common@example.com"),
@@ -882,11 +769,7 @@ async fn a_common_password_is_refused_plainly_and_failed_sign_ins_are_audited_wi
             "This password is one of the most common passwords, which attackers try first. Choose another."
         )
     );
-    assert_eq!(
-        app.count("select count(*) from users where email = 'common@example.com'")
-            .await,
-        0
-    );
+    assert_eq!(app.users_with_email("common@example.com").await, 0);
 
     let wrong = "not the admin password at all";
     assert_eq!(
@@ -939,8 +822,7 @@ async fn a_common_password_is_refused_plainly_and_failed_sign_ins_are_audited_wi
 
 #[tokio::test]
 async fn an_organization_name_too_long_for_its_default_team_is_a_field_error() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let long = "o".repeat(95);
     let created = app.call("create_organization", &[("name", &long)]).await;
     assert_eq!(created.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -963,8 +845,7 @@ async fn an_organization_name_too_long_for_its_default_team_is_a_field_error() {
 
 #[tokio::test]
 async fn a_flood_of_registrations_and_invitation_requests_sends_the_admins_one_email_a_window() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let register = |i: usize| {
         let app = &app;
         async move {
@@ -1061,8 +942,7 @@ async fn register_as(app: &TestApp, email: &str, password: &str) -> reqwest::Res
 
 #[tokio::test]
 async fn a_self_registered_address_is_usable_only_once_its_owner_confirms_it() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     app.call(
         "set_registration_settings",
         &[("auto_approve", "on"), ("allow_registration", "on")],
@@ -1080,14 +960,7 @@ async fn a_self_registered_address_is_usable_only_once_its_owner_confirms_it() {
     // Approved at once, yet unusable: no sign-in, no reset link.
     let squatter = client(&app.base);
     let login = app
-        .call_with(
-            &squatter,
-            "login",
-            &[
-                ("email", "ceo@partner.example"),
-                ("password", squatter_password),
-            ],
-        )
+        .login_as(&squatter, "ceo@partner.example", squatter_password)
         .await;
     assert_eq!(login.status(), StatusCode::UNAUTHORIZED);
     app.call_with(
@@ -1146,13 +1019,7 @@ async fn a_self_registered_address_is_usable_only_once_its_owner_confirms_it() {
             &[("token", owner_link.as_str()), ("password", owner_password)],
         )
         .await;
-    assert_eq!(
-        confirmed
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok()),
-        Some("/account?welcome=1")
-    );
+    assert_eq!(location(&confirmed), "/account?welcome=1");
     let me: Option<app::domain::CurrentUser> = app
         .call_with(&owner, "me", &[])
         .await
@@ -1161,22 +1028,14 @@ async fn a_self_registered_address_is_usable_only_once_its_owner_confirms_it() {
         .expect("me");
     assert_eq!(me.map(|m| m.email).as_deref(), Some("ceo@partner.example"));
     let old = app
-        .call_with(
-            &client(&app.base),
-            "login",
-            &[
-                ("email", "ceo@partner.example"),
-                ("password", squatter_password),
-            ],
-        )
+        .login_as(&client(&app.base), "ceo@partner.example", squatter_password)
         .await;
     assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn ten_concurrent_confirmations_of_one_link_confirm_once() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     app.call(
         "set_registration_settings",
         &[("auto_approve", "on"), ("allow_registration", "on")],

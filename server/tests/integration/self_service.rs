@@ -6,7 +6,6 @@ use app::api::account::ResetLinkView;
 use app::domain::account::AccountView;
 use app::domain::invite_code::InviteCodeRow;
 use app::domain::outbox::OutboxMessage;
-use app::error::AppError;
 use reqwest::StatusCode;
 use std::time::Duration;
 
@@ -31,15 +30,6 @@ async fn register_with(
 ) -> reqwest::Response {
     app.call_with(client, "register", &registration(email, code))
         .await
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 async fn outbox(app: &TestApp) -> Vec<OutboxMessage> {
@@ -78,19 +68,27 @@ fn token_of(link: &str) -> String {
     link.split("token=").nth(1).expect("token").to_owned()
 }
 
-async fn error_of(response: reqwest::Response) -> (StatusCode, AppError) {
-    let status = response.status();
-    (status, response.json::<AppError>().await.expect("AppError"))
+/// The account page's view for the person signed in on `client`.
+async fn account_of(app: &TestApp, client: &reqwest::Client) -> AccountView {
+    app.call_with(client, "account", &[])
+        .await
+        .json()
+        .await
+        .expect("account")
 }
 
-async fn login_as(
+/// The messages that signing `client` in as `email` answers with the registrant's password (a
+/// 401, asserted) and with the `wrong` one.
+async fn sign_in_refusals(
     app: &TestApp,
     client: &reqwest::Client,
     email: &str,
-    password: &str,
-) -> reqwest::Response {
-    app.call_with(client, "login", &[("email", email), ("password", password)])
-        .await
+    wrong: &str,
+) -> (String, String) {
+    let (status, right) = app.login_error(client, email, PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{email}");
+    let (_, wrong) = app.login_error(client, email, wrong).await;
+    (right.to_string(), wrong.to_string())
 }
 
 async fn signed_in(app: &TestApp, client: &reqwest::Client) -> bool {
@@ -103,8 +101,7 @@ async fn signed_in(app: &TestApp, client: &reqwest::Client) -> bool {
 
 #[tokio::test]
 async fn a_registrant_awaits_approval_and_signs_in_once_an_admin_approves() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let stranger = client(&app.base);
     let response = register_with(&app, &stranger, "grace@example.com", "").await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -121,8 +118,9 @@ async fn a_registrant_awaits_approval_and_signs_in_once_an_admin_approves() {
             .await,
         0
     );
-    let (status, error) =
-        error_of(login_as(&app, &stranger, "grace@example.com", PASSWORD).await).await;
+    let (status, error) = app
+        .login_error(&stranger, "grace@example.com", PASSWORD)
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(
         error
@@ -145,21 +143,15 @@ async fn a_registrant_awaits_approval_and_signs_in_once_an_admin_approves() {
     assert!(to_admins[0].text_body.contains("/admin/approvals"));
 
     // Right password: told it awaits approval. Wrong one: the ordinary answer.
-    let (status, error) =
-        error_of(login_as(&app, &stranger, "grace@example.com", PASSWORD).await).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(error.to_string(), "Your registration is awaiting approval.");
-    let (_, error) = error_of(
-        login_as(
-            &app,
-            &stranger,
-            "grace@example.com",
-            "a wrong long password",
-        )
-        .await,
+    let (right, wrong) = sign_in_refusals(
+        &app,
+        &stranger,
+        "grace@example.com",
+        "a wrong long password",
     )
     .await;
-    assert_eq!(error.to_string(), app::api::auth::WRONG_CREDENTIALS);
+    assert_eq!(right, "Your registration is awaiting approval.");
+    assert_eq!(wrong, app::api::auth::WRONG_CREDENTIALS);
 
     let pending: Vec<app::domain::account::Registrant> = app
         .call("registrants", &[])
@@ -186,14 +178,9 @@ async fn a_registrant_awaits_approval_and_signs_in_once_an_admin_approves() {
             .status(),
         StatusCode::CONFLICT
     );
-    let login = login_as(&app, &stranger, "grace@example.com", PASSWORD).await;
+    let login = app.login_as(&stranger, "grace@example.com", PASSWORD).await;
     assert_eq!(login.status(), StatusCode::OK);
-    let account: AccountView = app
-        .call_with(&stranger, "account", &[])
-        .await
-        .json()
-        .await
-        .expect("account");
+    let account = account_of(&app, &stranger).await;
     assert_eq!(
         account.organization.as_deref(),
         Some("Default Organization")
@@ -206,8 +193,7 @@ async fn a_registrant_awaits_approval_and_signs_in_once_an_admin_approves() {
 
 #[tokio::test]
 async fn a_declined_registrant_cannot_sign_in_and_can_be_deleted() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let stranger = client(&app.base);
     register_with(&app, &stranger, "mallory@example.com", "").await;
     app.confirm_registration(&stranger, "mallory@example.com", PASSWORD)
@@ -222,21 +208,15 @@ async fn a_declined_registrant_cannot_sign_in_and_can_be_deleted() {
         StatusCode::OK
     );
     mail_to(&app, "registration_rejected", "mallory@example.com", 1).await;
-    let (status, error) =
-        error_of(login_as(&app, &stranger, "mallory@example.com", PASSWORD).await).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(error.to_string(), "Your registration was declined.");
-    let (_, error) = error_of(
-        login_as(
-            &app,
-            &stranger,
-            "mallory@example.com",
-            "not the password at all",
-        )
-        .await,
+    let (right, wrong) = sign_in_refusals(
+        &app,
+        &stranger,
+        "mallory@example.com",
+        "not the password at all",
     )
     .await;
-    assert_eq!(error.to_string(), app::api::auth::WRONG_CREDENTIALS);
+    assert_eq!(right, "Your registration was declined.");
+    assert_eq!(wrong, app::api::auth::WRONG_CREDENTIALS);
     // Shown as inactive in the users list, listed as declined on the approvals page.
     assert_eq!(
         app.scalar_text("select list_status from users where email = 'mallory@example.com'")
@@ -254,11 +234,7 @@ async fn a_declined_registrant_cannot_sign_in_and_can_be_deleted() {
         app.call("delete_user", &[("id", &id)]).await.status(),
         StatusCode::OK
     );
-    assert_eq!(
-        app.count("select count(*) from users where email = 'mallory@example.com'")
-            .await,
-        0
-    );
+    assert_eq!(app.users_with_email("mallory@example.com").await, 0);
 }
 
 #[tokio::test]
@@ -328,11 +304,7 @@ async fn bad_registrations_are_field_errors_and_store_nothing() {
         (vec![("form[invite_code]", "no-such-code")], "invite_code"),
     ];
     for (overrides, field) in cases {
-        let mut form = registration("bad@example.com", "");
-        for (k, v) in overrides {
-            form.retain(|(key, _)| *key != k);
-            form.push((k, v));
-        }
+        let form = with_fields(&registration("bad@example.com", ""), &overrides);
         let (status, error) = error_of(app.call_with(&stranger, "register", &form).await).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
         assert!(error.field_message(field).is_some(), "{field}: {error:?}");
@@ -370,28 +342,14 @@ async fn invite_code(app: &TestApp, team_id: &str, quota: &str) -> String {
 }
 
 async fn partner_team(app: &TestApp) -> (String, String) {
-    let org: String = app
-        .call("create_organization", &[("name", "Partner Co")])
-        .await
-        .json()
-        .await
-        .expect("org");
-    let team: String = app
-        .call(
-            "create_team",
-            &[("organization_id", &org), ("name", "Beta testers")],
-        )
-        .await
-        .json()
-        .await
-        .expect("team");
+    let org = app.create_organization("Partner Co").await;
+    let team = app.create_team(&org, "Beta testers").await;
     (org, team)
 }
 
 #[tokio::test]
 async fn an_invite_code_places_the_registrant_in_its_team_and_signs_them_in_at_once() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (org, team) = partner_team(&app).await;
     let code = invite_code(&app, &team, "2").await;
     let stranger = client(&app.base);
@@ -404,12 +362,7 @@ async fn an_invite_code_places_the_registrant_in_its_team_and_signs_them_in_at_o
         .await;
     assert_eq!(location(&response), "/account?welcome=1");
     assert!(TestApp::session_cookie(&response).is_some());
-    let account: AccountView = app
-        .call_with(&stranger, "account", &[])
-        .await
-        .json()
-        .await
-        .expect("account");
+    let account = account_of(&app, &stranger).await;
     assert_eq!(account.organization.as_deref(), Some("Partner Co"));
     assert_eq!(account.teams, vec!["Beta testers".to_owned()]);
     assert_eq!(
@@ -442,11 +395,7 @@ async fn an_invite_code_places_the_registrant_in_its_team_and_signs_them_in_at_o
         error.field_message("invite_code").as_deref(),
         Some("This invite code has been used as often as it may be.")
     );
-    assert_eq!(
-        app.count("select count(*) from users where email = 'third@example.com'")
-            .await,
-        0
-    );
+    assert_eq!(app.users_with_email("third@example.com").await, 0);
 
     // An inactive code, then an expired one.
     let other = invite_code(&app, &team, "10").await;
@@ -497,8 +446,7 @@ async fn an_invite_code_places_the_registrant_in_its_team_and_signs_them_in_at_o
 
 #[tokio::test]
 async fn the_registration_settings_close_registration_or_approve_at_once() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let saved = app
         .call(
             "set_registration_settings",
@@ -554,8 +502,7 @@ async fn the_registration_settings_close_registration_or_approve_at_once() {
 
 #[tokio::test]
 async fn a_quota_of_five_holds_against_twenty_concurrent_registrations() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (org, team) = partner_team(&app).await;
     let code = invite_code(&app, &team, "5").await;
     let mut tasks = tokio::task::JoinSet::new();
@@ -577,16 +524,9 @@ async fn a_quota_of_five_holds_against_twenty_concurrent_registrations() {
     while let Some(status) = tasks.join_next().await {
         statuses.push(status.expect("task"));
     }
+    assert_eq!(count_of(&statuses, StatusCode::OK), 5, "{statuses:?}");
     assert_eq!(
-        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
-        5,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses
-            .iter()
-            .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
-            .count(),
+        count_of(&statuses, StatusCode::UNPROCESSABLE_ENTITY),
         15,
         "{statuses:?}"
     );
@@ -613,13 +553,12 @@ async fn forgot(app: &TestApp, client: &reqwest::Client, email: &str) -> reqwest
 
 #[tokio::test]
 async fn forgot_password_mails_a_single_use_link_that_ends_every_session() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let old = "the old long password";
     app.insert_consumer("known@example.com", old).await;
     let elsewhere = client(&app.base);
     assert_eq!(
-        login_as(&app, &elsewhere, "known@example.com", old)
+        app.login_as(&elsewhere, "known@example.com", old)
             .await
             .status(),
         StatusCode::OK
@@ -688,13 +627,13 @@ async fn forgot_password_mails_a_single_use_link_that_ends_every_session() {
     assert!(!signed_in(&app, &elsewhere).await, "the old session ended");
     mail_to(&app, "password_changed", "known@example.com", 1).await;
     assert_eq!(
-        login_as(&app, &stranger, "known@example.com", old)
+        app.login_as(&stranger, "known@example.com", old)
             .await
             .status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        login_as(&app, &stranger, "known@example.com", "a brand new password")
+        app.login_as(&stranger, "known@example.com", "a brand new password")
             .await
             .status(),
         StatusCode::OK
@@ -707,8 +646,7 @@ async fn forgot_password_mails_a_single_use_link_that_ends_every_session() {
 
 #[tokio::test]
 async fn a_reset_link_dies_after_an_hour_or_when_a_newer_one_is_sent_and_requests_are_throttled() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     app.insert_consumer("known@example.com", "the old long password")
         .await;
     let stranger = client(&app.base);
@@ -784,8 +722,7 @@ async fn a_reset_link_dies_after_an_hour_or_when_a_newer_one_is_sent_and_request
 
 #[tokio::test]
 async fn an_admin_sends_a_password_reset_from_the_users_page() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let id = app
         .insert_consumer("known@example.com", "the old long password")
         .await;
@@ -810,11 +747,7 @@ async fn an_admin_sends_a_password_reset_from_the_users_page() {
 #[tokio::test]
 async fn two_hundred_wrong_passwords_from_rotating_addresses_are_refused_and_the_right_one_works_later()
  {
-    let app = spawn_with(TestOptions {
-        trust_forwarded_for: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_trusting_forwarded_for().await;
     let right = "the consumer's right password";
     app.insert_consumer("target@example.com", right).await;
     let attacker = client(&app.base);
@@ -839,33 +772,20 @@ async fn two_hundred_wrong_passwords_from_rotating_addresses_are_refused_and_the
     for i in 0..200 {
         statuses.push(attempt(i, "a wrong guess of a password").await);
     }
-    let wrong = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::UNAUTHORIZED)
-        .count();
-    let limited = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
-        .count();
+    let wrong = count_of(&statuses, StatusCode::UNAUTHORIZED);
+    let limited = count_of(&statuses, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!((wrong, limited), (10, 190), "{statuses:?}");
     // The right password waits for the window to pass; then it works, and nothing is locked.
     assert_eq!(attempt(500, right).await, StatusCode::TOO_MANY_REQUESTS);
     app.state.clock.advance(Duration::from_secs(16 * 60));
     assert_eq!(attempt(501, right).await, StatusCode::OK);
     // Another account was never affected.
-    assert_eq!(
-        app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    app.login_admin().await;
 }
 
 #[tokio::test]
 async fn one_address_trying_many_accounts_is_refused_after_its_limit() {
-    let app = spawn_with(TestOptions {
-        trust_forwarded_for: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_trusting_forwarded_for().await;
     let from = |i: usize| {
         let app = &app;
         async move {
@@ -889,10 +809,7 @@ async fn one_address_trying_many_accounts_is_refused_after_its_limit() {
     }
     assert_eq!(from(limit).await, StatusCode::TOO_MANY_REQUESTS);
     // Another address is not affected.
-    assert_eq!(
-        app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
-        StatusCode::OK
-    );
+    app.login_admin().await;
 }
 
 #[tokio::test]
@@ -904,16 +821,11 @@ async fn the_account_page_changes_the_name_and_password_and_signs_out_everywhere
     let there = client(&app.base);
     for c in [&here, &there] {
         assert_eq!(
-            login_as(&app, c, "me@example.com", old).await.status(),
+            app.login_as(c, "me@example.com", old).await.status(),
             StatusCode::OK
         );
     }
-    let account: AccountView = app
-        .call_with(&here, "account", &[])
-        .await
-        .json()
-        .await
-        .expect("account");
+    let account = account_of(&app, &here).await;
     assert_eq!(account.email, "me@example.com");
     assert_eq!(
         account.organization.as_deref(),
@@ -941,12 +853,7 @@ async fn the_account_page_changes_the_name_and_password_and_signs_out_everywhere
         .status(),
         StatusCode::OK
     );
-    let account: AccountView = app
-        .call_with(&here, "account", &[])
-        .await
-        .json()
-        .await
-        .expect("account");
+    let account = account_of(&app, &here).await;
     assert_eq!(
         (account.first_name.as_str(), account.last_name.as_str()),
         ("Ada", "Lovelace")
@@ -977,14 +884,9 @@ async fn the_account_page_changes_the_name_and_password_and_signs_out_everywhere
     mail_to(&app, "password_changed", "me@example.com", 1).await;
 
     assert_eq!(
-        login_as(
-            &app,
-            &there,
-            "me@example.com",
-            "the consumer's new password"
-        )
-        .await
-        .status(),
+        app.login_as(&there, "me@example.com", "the consumer's new password")
+            .await
+            .status(),
         StatusCode::OK
     );
     let out = app.call_with(&here, "sign_out_everywhere", &[]).await;
@@ -1081,13 +983,9 @@ async fn an_admin_resets_their_password_the_same_way() {
         !signed_in(&app, &app.client).await,
         "the admin's session ended"
     );
-    let login = login_as(
-        &app,
-        &stranger,
-        ADMIN_EMAIL,
-        "the admin's new long password",
-    )
-    .await;
+    let login = app
+        .login_as(&stranger, ADMIN_EMAIL, "the admin's new long password")
+        .await;
     assert_eq!(location(&login), "/admin");
 }
 
@@ -1116,8 +1014,7 @@ async fn concurrent_reset_requests_leave_exactly_one_live_link() {
                             related_token_id: Some(token_id.to_owned()),
                             link_secret: None,
                         },
-                        None,
-                        1,
+                        app::backend::db::By::system(1),
                     )
                     .await
                     .expect("issue")

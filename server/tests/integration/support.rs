@@ -132,6 +132,58 @@ pub async fn spawn_app() -> TestApp {
     spawn_with(TestOptions::default()).await
 }
 
+/// Starts Portico (as `spawn_app` does) with the app's client signed in as the admin.
+pub async fn spawn_as_admin() -> TestApp {
+    let app = spawn_app().await;
+    app.login_admin().await;
+    app
+}
+
+/// Starts Portico whose public URL is https://portal.example.com.
+pub async fn spawn_https_app() -> TestApp {
+    spawn_with(TestOptions {
+        public_url: Some("https://portal.example.com".into()),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Starts Portico with no admin from the environment (a fresh install, with a setup link).
+pub async fn spawn_without_admin() -> TestApp {
+    spawn_with(TestOptions {
+        admin: false,
+        ..Default::default()
+    })
+    .await
+}
+
+/// Starts Portico that counts rate limits per the last X-Forwarded-For address.
+pub async fn spawn_trusting_forwarded_for() -> TestApp {
+    spawn_with(TestOptions {
+        trust_forwarded_for: true,
+        ..Default::default()
+    })
+    .await
+}
+
+/// Starts Portico that sends its email to the SMTP server at `smtp_url`.
+pub async fn spawn_with_smtp(smtp_url: String) -> TestApp {
+    spawn_with(TestOptions {
+        smtp_url: Some(smtp_url),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Starts Portico on the database at `database_url` (fresh or used before).
+pub async fn spawn_on_database(database_url: String) -> TestApp {
+    spawn_with(TestOptions {
+        database_url: Some(database_url),
+        ..Default::default()
+    })
+    .await
+}
+
 pub async fn spawn_with(options: TestOptions) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -215,8 +267,27 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
-        self.call("login", &[("email", email), ("password", password)])
+        self.login_as(&self.client, email, password).await
+    }
+
+    /// Signs `client` in with the login server function; answers the response.
+    pub async fn login_as(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.call_with(client, "login", &[("email", email), ("password", password)])
             .await
+    }
+
+    /// GETs `path` with the app's client (its session).
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
     /// Stops the server gracefully and waits for it.
@@ -293,24 +364,25 @@ impl TestApp {
 
     /// Creates a consumer through the "Add user" server function; answers the response.
     pub async fn create_user(&self, fields: &[(&str, &str)]) -> reqwest::Response {
-        let mut form: Vec<(String, String)> = vec![
-            ("form[first_name]".into(), "Ada".into()),
-            ("form[last_name]".into(), "Lovelace".into()),
-            ("form[email]".into(), "ada@example.com".into()),
+        let defaults = [
+            ("form[first_name]", "Ada"),
+            ("form[last_name]", "Lovelace"),
+            ("form[email]", "ada@example.com"),
             (
-                "form[organization_id]".into(),
-                app::backend::db::DEFAULT_ORGANIZATION_ID.into(),
+                "form[organization_id]",
+                app::backend::db::DEFAULT_ORGANIZATION_ID,
             ),
-            ("form[role]".into(), "consumer-team-member".into()),
-            ("form[password]".into(), String::new()),
+            ("form[role]", "consumer-team-member"),
+            ("form[password]", ""),
         ];
-        for (key, value) in fields {
-            let key = format!("form[{key}]");
-            form.retain(|(k, _)| *k != key);
-            form.push((key, (*value).to_owned()));
-        }
+        self.call_form("create_user", &dialog_form(&defaults, fields))
+            .await
+    }
+
+    /// Calls a server function with a form of owned fields.
+    pub async fn call_form(&self, function: &str, form: &[(String, String)]) -> reqwest::Response {
         let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        self.call("create_user", &pairs).await
+        self.call(function, &pairs).await
     }
 
     /// Creates a consumer and answers their id.
@@ -327,14 +399,7 @@ impl TestApp {
 
     /// The HTML of a page fetched with the app's client (its session, no JavaScript).
     pub async fn page_text(&self, path: &str) -> String {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html")
+        self.get(path).await.text().await.expect("html")
     }
 
     /// The text in the first column of the first row `sql` answers.
@@ -346,6 +411,14 @@ impl TestApp {
             .expect("row")
             .try_get::<String, _>(0)
             .expect("text")
+    }
+
+    /// How many users have exactly the address `email`.
+    pub async fn users_with_email(&self, email: &str) -> i64 {
+        self.count(&format!(
+            "select count(*) from users where email = '{email}'"
+        ))
+        .await
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
@@ -365,18 +438,9 @@ impl TestApp {
     pub async fn assert_admin_only(&self, calls: &[(&str, &[(&str, &str)])]) {
         self.insert_consumer("refused@example.com", "a consumer's long password")
             .await;
-        let consumer = client(&self.base);
-        let login = self
-            .call_with(
-                &consumer,
-                "login",
-                &[
-                    ("email", "refused@example.com"),
-                    ("password", "a consumer's long password"),
-                ],
-            )
+        let consumer = self
+            .signed_in_client("refused@example.com", "a consumer's long password")
             .await;
-        assert_eq!(login.status(), reqwest::StatusCode::OK);
         let stranger = client(&self.base);
         for (function, form) in calls {
             let status = self.call_with(&stranger, function, form).await.status();
@@ -445,6 +509,176 @@ impl TestApp {
         .map(|r| r.try_get::<String, _>("name").expect("name"))
         .collect()
     }
+}
+
+impl TestApp {
+    /// A new client signed in as `email` (the sign-in asserted to answer 200).
+    pub async fn signed_in_client(&self, email: &str, password: &str) -> reqwest::Client {
+        let client = client(&self.base);
+        let login = self.login_as(&client, email, password).await;
+        assert_eq!(login.status(), reqwest::StatusCode::OK, "{email}");
+        client
+    }
+
+    /// The status and error of signing `client` in as `email` (for a sign-in that is refused).
+    pub async fn login_error(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> (reqwest::StatusCode, app::error::AppError) {
+        error_of(self.login_as(client, email, password).await).await
+    }
+
+    /// A form post (no JavaScript) from `client` that signs in as the admin and asks to go on to
+    /// `next`, ready to send.
+    pub fn admin_login_form(
+        &self,
+        client: &reqwest::Client,
+        next: &str,
+    ) -> reqwest::RequestBuilder {
+        client.post(self.url("/api/login")).form(&[
+            ("email", ADMIN_EMAIL),
+            ("password", ADMIN_PASSWORD),
+            ("next", next),
+        ])
+    }
+
+    /// Signs a new client in as the admin by a plain form post that asks to go on to `next`;
+    /// answers where the answer redirects to ("" when it does not).
+    pub async fn admin_login_redirect(&self, next: &str) -> String {
+        let response = self
+            .admin_login_form(&client(&self.base), next)
+            .send()
+            .await
+            .expect("login");
+        location(&response)
+    }
+
+    /// Creates an organization with the app's client; answers its id.
+    pub async fn create_organization(&self, name: &str) -> String {
+        self.call("create_organization", &[("name", name)])
+            .await
+            .json()
+            .await
+            .expect("organization id")
+    }
+
+    /// Creates a team in `organization` with the app's client; answers its id.
+    pub async fn create_team(&self, organization: &str, name: &str) -> String {
+        self.call(
+            "create_team",
+            &[("organization_id", organization), ("name", name)],
+        )
+        .await
+        .json()
+        .await
+        .expect("team id")
+    }
+
+    /// Adds the provider admin Pro Vider, provider@example.com, with `password` (asserted 200).
+    pub async fn add_provider_admin(&self, password: &str) {
+        let added = self
+            .call(
+                "add_admin",
+                &[
+                    ("form[first_name]", "Pro"),
+                    ("form[last_name]", "Vider"),
+                    ("form[email]", "provider@example.com"),
+                    ("form[organization_id]", ""),
+                    ("form[role]", "provider-admin"),
+                    ("form[password]", password),
+                ],
+            )
+            .await;
+        assert_eq!(added.status(), reqwest::StatusCode::OK);
+    }
+}
+
+/// The filters of the users table (`count_users`), all empty.
+pub const USERS_FILTER: [(&str, &str); 4] = [
+    ("search", ""),
+    ("organization_id", ""),
+    ("team_id", ""),
+    ("status", ""),
+];
+
+/// The fields of the users table's query (`list_users`), all empty.
+pub const USERS_QUERY: [(&str, &str); 6] = [
+    ("search", ""),
+    ("organization_id", ""),
+    ("team_id", ""),
+    ("status", ""),
+    ("sort", ""),
+    ("cursor", ""),
+];
+
+/// `defaults` with each of `fields` in place of the default of the same name (added at the end).
+pub fn with_fields<'a>(
+    defaults: &[(&'a str, &'a str)],
+    fields: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut form = defaults.to_vec();
+    for &(name, value) in fields {
+        form.retain(|&(key, _)| key != name);
+        form.push((name, value));
+    }
+    form
+}
+
+/// A dialog's form: `defaults`, with each of `fields` put in as `form[name]` in place of the
+/// default of that name (added at the end).
+pub fn dialog_form(defaults: &[(&str, &str)], fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut form: Vec<(String, String)> = defaults
+        .iter()
+        .map(|&(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    for (key, value) in fields {
+        let key = format!("form[{key}]");
+        form.retain(|(k, _)| *k != key);
+        form.push((key, (*value).to_owned()));
+    }
+    form
+}
+
+/// How many of `statuses` are `status`.
+pub fn count_of(statuses: &[reqwest::StatusCode], status: reqwest::StatusCode) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
+}
+
+/// The `Location` a response redirects to, or "" when it has none.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The status of an error response and the `AppError` in its body.
+pub async fn error_of(response: reqwest::Response) -> (reqwest::StatusCode, app::error::AppError) {
+    let status = response.status();
+    (
+        status,
+        response
+            .json::<app::error::AppError>()
+            .await
+            .expect("AppError"),
+    )
+}
+
+/// The body of the page at the full `url` (a link from an email or a redirect), fetched with
+/// `client`.
+pub async fn text_at(client: &reqwest::Client, url: &str) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body")
 }
 
 /// Runs the futures concurrently (on this task) and answers their outputs in order.

@@ -18,14 +18,8 @@ async fn teams(app: &TestApp, organization: &str) -> Vec<TeamRow> {
 
 #[tokio::test]
 async fn teams_are_added_renamed_filtered_and_unique_within_their_organization() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    let acme: String = app
-        .call("create_organization", &[("name", "Acme")])
-        .await
-        .json()
-        .await
-        .expect("id");
+    let app = spawn_as_admin().await;
+    let acme = app.create_organization("Acme").await;
     let devs = app
         .call(
             "create_team",
@@ -90,32 +84,10 @@ async fn teams_are_added_renamed_filtered_and_unique_within_their_organization()
 
 #[tokio::test]
 async fn deleting_a_team_moves_members_with_no_other_team_to_the_default_team() {
-    let app = spawn_app().await;
-    app.login_admin().await;
-    let acme: String = app
-        .call("create_organization", &[("name", "Acme")])
-        .await
-        .json()
-        .await
-        .expect("id");
-    let devs: String = app
-        .call(
-            "create_team",
-            &[("organization_id", acme.as_str()), ("name", "Developers")],
-        )
-        .await
-        .json()
-        .await
-        .expect("id");
-    let ops: String = app
-        .call(
-            "create_team",
-            &[("organization_id", acme.as_str()), ("name", "Ops")],
-        )
-        .await
-        .json()
-        .await
-        .expect("id");
+    let app = spawn_as_admin().await;
+    let acme = app.create_organization("Acme").await;
+    let devs = app.create_team(&acme, "Developers").await;
+    let ops = app.create_team(&acme, "Ops").await;
     let only_devs = app
         .create_user_ok(&[
             ("email", "dev@example.com"),

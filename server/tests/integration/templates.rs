@@ -44,8 +44,7 @@ async fn edited(app: &TestApp, kind: &str) -> bool {
 
 #[tokio::test]
 async fn an_edited_template_is_used_by_the_next_email_and_reset_brings_back_the_default() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let saved = save(
         &app,
         "invitation",
@@ -95,8 +94,7 @@ async fn an_edited_template_is_used_by_the_next_email_and_reset_brings_back_the_
 
 #[tokio::test]
 async fn unknown_variables_and_empty_bodies_are_field_errors_and_nothing_is_saved() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let response = save(&app, "welcome", "Hi {{ user.firstname }}", "", "<p>Hi</p>").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let error: AppError = response.json().await.expect("error");
@@ -124,8 +122,7 @@ async fn unknown_variables_and_empty_bodies_are_field_errors_and_nothing_is_save
 
 #[tokio::test]
 async fn the_preview_and_the_test_send_use_sample_values_and_go_to_the_admin() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let view: TemplateView = app
         .call("email_template", &[("kind", "password_reset")])
         .await

@@ -9,11 +9,7 @@ use std::time::Duration;
 
 async fn app_with_smtp() -> (TestApp, SmtpServer) {
     let smtp = SmtpServer::start().await;
-    let app = spawn_with(TestOptions {
-        smtp_url: Some(smtp.url()),
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_with_smtp(smtp.url()).await;
     app.login_admin().await;
     (app, smtp)
 }
@@ -25,19 +21,9 @@ async fn detail(app: &TestApp, id: &str) -> UserDetail {
 }
 
 async fn list(app: &TestApp, fields: &[(&str, &str)]) -> UserPage {
-    let mut form = vec![
-        ("search", ""),
-        ("organization_id", ""),
-        ("team_id", ""),
-        ("status", ""),
-        ("sort", ""),
-        ("cursor", ""),
-    ];
-    for (k, v) in fields {
-        form.retain(|(key, _)| key != k);
-        form.push((k, v));
-    }
-    let response = app.call("list_users", &form).await;
+    let response = app
+        .call("list_users", &with_fields(&USERS_QUERY, fields))
+        .await;
     assert_eq!(
         response.status(),
         StatusCode::OK,
@@ -85,17 +71,7 @@ async fn an_invited_user_sets_a_password_from_the_emailed_link_and_signs_in() {
     let html = page.text().await.expect("html");
     assert!(html.contains("Welcome, Ada Lovelace") && html.contains("ada@example.com"));
     // Opening the page twice (a mail scanner, then the person) consumes nothing.
-    assert!(
-        consumer
-            .get(&link)
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html")
-            .contains("Confirm password")
-    );
+    assert!(text_at(&consumer, &link).await.contains("Confirm password"));
 
     let token = link.split("token=").nth(1).expect("token");
     let accepted = app
@@ -128,18 +104,8 @@ async fn an_invited_user_sets_a_password_from_the_emailed_link_and_signs_in() {
         app.call_with(&consumer, "logout", &[]).await.status(),
         StatusCode::OK
     );
-    let again = client(&app.base);
-    let login = app
-        .call_with(
-            &again,
-            "login",
-            &[
-                ("email", "ada@example.com"),
-                ("password", "ada's long password"),
-            ],
-        )
+    app.signed_in_client("ada@example.com", "ada's long password")
         .await;
-    assert_eq!(login.status(), StatusCode::OK);
 
     // The link is spent.
     let reuse = app
@@ -155,14 +121,8 @@ async fn an_invited_user_sets_a_password_from_the_emailed_link_and_signs_in() {
         .await;
     assert_eq!(reuse.status(), StatusCode::CONFLICT);
     assert!(
-        consumer
-            .get(&link)
-            .send()
+        text_at(&consumer, &link)
             .await
-            .expect("page")
-            .text()
-            .await
-            .expect("html")
             .contains("This invitation was already used.")
     );
     let history = detail(&app, &id).await;
@@ -180,8 +140,7 @@ async fn an_invited_user_sets_a_password_from_the_emailed_link_and_signs_in() {
 
 #[tokio::test]
 async fn bad_input_is_a_field_error_and_stores_nothing() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let long = "x".repeat(101);
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (vec![("first_name", "  ")], "first_name"),
@@ -226,8 +185,7 @@ async fn bad_input_is_a_field_error_and_stores_nothing() {
 
 #[tokio::test]
 async fn a_user_with_a_password_is_active_and_can_never_be_invited() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let id = app
         .create_user_ok(&[("password", "a long enough password")])
         .await;
@@ -244,8 +202,7 @@ async fn a_user_with_a_password_is_active_and_can_never_be_invited() {
 
 #[tokio::test]
 async fn html_in_names_renders_as_text() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let id = app
         .create_user_ok(&[
             ("first_name", "<script>alert(1)</script>"),
@@ -271,8 +228,7 @@ async fn html_in_names_renders_as_text() {
 
 #[tokio::test]
 async fn twenty_concurrent_creates_of_one_email_make_one_user() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let attempts = (0..20).map(|i| {
         let app = &app;
         async move {
@@ -283,41 +239,25 @@ async fn twenty_concurrent_creates_of_one_email_make_one_user() {
         }
     });
     let statuses = futures_join_all(attempts).await;
-    assert_eq!(
-        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
-        1,
-        "{statuses:?}"
-    );
+    assert_eq!(count_of(&statuses, StatusCode::OK), 1, "{statuses:?}");
     assert!(
         statuses
             .iter()
             .all(|s| *s == StatusCode::OK || *s == StatusCode::UNPROCESSABLE_ENTITY),
         "{statuses:?}"
     );
-    assert_eq!(
-        app.count("select count(*) from users where email = 'race@example.com'")
-            .await,
-        1
-    );
+    assert_eq!(app.users_with_email("race@example.com").await, 1);
     assert_eq!(app.count("select count(*) from team_memberships").await, 1);
 }
 
+/// Ada, the default new user, invited; answers (id, token).
 async fn invited_user(app: &TestApp) -> (String, String) {
-    let id = app.create_user_ok(&[]).await;
-    assert_eq!(
-        app.call("send_invite", &[("id", &id)]).await.status(),
-        StatusCode::OK
-    );
-    let outbox: Vec<app::domain::outbox::OutboxMessage> =
-        app.call("outbox", &[]).await.json().await.expect("outbox");
-    let link = invite_link(&outbox[0].text_body);
-    (id, link.split("token=").nth(1).expect("token").to_owned())
+    invited_user_named(app, "ada@example.com").await
 }
 
 #[tokio::test]
 async fn sixteen_concurrent_redemptions_of_one_token_succeed_once() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (id, token) = invited_user(&app).await;
     let attempts = (0..16).map(|i| {
         let app = &app;
@@ -338,11 +278,7 @@ async fn sixteen_concurrent_redemptions_of_one_token_succeed_once() {
         }
     });
     let statuses = futures_join_all(attempts).await;
-    assert_eq!(
-        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
-        1,
-        "{statuses:?}"
-    );
+    assert_eq!(count_of(&statuses, StatusCode::OK), 1, "{statuses:?}");
     assert_eq!(
         app.count("select count(*) from sessions").await,
         2,
@@ -353,8 +289,7 @@ async fn sixteen_concurrent_redemptions_of_one_token_succeed_once() {
 
 #[tokio::test]
 async fn expired_used_and_revoked_links_are_refused_each_with_its_own_message() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let accept = |token: String| {
         let app = &app;
         async move {
@@ -376,14 +311,8 @@ async fn expired_used_and_revoked_links_are_refused_each_with_its_own_message() 
     let page = |token: String| {
         let app = &app;
         async move {
-            app.client
-                .get(app.url(&format!("/invite?token={token}")))
-                .send()
-                .await
-                .expect("page")
-                .text()
-                .await
-                .expect("html")
+            let path = format!("/invite?token={token}");
+            app.page_text(&path).await
         }
     };
 
@@ -467,11 +396,7 @@ async fn invited_user_named(app: &TestApp, email: &str) -> (String, String) {
 
 #[tokio::test]
 async fn without_smtp_the_email_waits_in_the_outbox_with_its_link_built_from_the_public_url() {
-    let app = spawn_with(TestOptions {
-        public_url: Some("https://portal.example.com".into()),
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_https_app().await;
     app.login_admin().await;
     let id = app.create_user_ok(&[]).await;
     assert_eq!(
@@ -578,8 +503,7 @@ async fn when_smtp_is_down_invitations_wait_and_are_delivered_exactly_once_after
 
 #[tokio::test]
 async fn a_failed_email_can_be_retried_by_hand() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (_, _) = invited_user(&app).await;
     sqlx::query(
         "update email_outbox set status = 'failed', attempts = 8, last_error = 'relay refused'",
@@ -605,8 +529,7 @@ async fn a_failed_email_can_be_retried_by_hand() {
 
 #[tokio::test]
 async fn the_users_table_searches_filters_sorts_and_pages_by_keyset() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     for n in 0..30 {
         let email = format!("user{n:02}@example.com");
         let last = format!("Zed{n:02}");
@@ -714,8 +637,7 @@ async fn the_users_table_searches_filters_sorts_and_pages_by_keyset() {
 
 #[tokio::test]
 async fn deactivating_ends_sessions_and_invitations_and_deleting_removes_the_user() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let (id, token) = invited_user(&app).await;
     assert_eq!(
         app.call("set_user_active", &[("id", &id), ("active", "false")])
@@ -753,18 +675,9 @@ async fn deactivating_ends_sessions_and_invitations_and_deleting_removes_the_use
             ("password", "a long enough password"),
         ])
         .await;
-    let member_client = client(&app.base);
-    let login = app
-        .call_with(
-            &member_client,
-            "login",
-            &[
-                ("email", "member@example.com"),
-                ("password", "a long enough password"),
-            ],
-        )
+    let member_client = app
+        .signed_in_client("member@example.com", "a long enough password")
         .await;
-    assert_eq!(login.status(), StatusCode::OK);
     assert_eq!(
         app.call("set_user_active", &[("id", &member), ("active", "false")])
             .await
@@ -844,8 +757,7 @@ async fn activating_and_deactivating_a_user_who_signs_in_emails_them_once_per_ch
 
 #[tokio::test]
 async fn a_user_who_must_change_their_password_can_do_nothing_else() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     app.create_user_ok(&[
         ("email", "temp@example.com"),
         ("password", "a temporary password"),
@@ -854,14 +766,7 @@ async fn a_user_who_must_change_their_password_can_do_nothing_else() {
     .await;
     let user = client(&app.base);
     let login = app
-        .call_with(
-            &user,
-            "login",
-            &[
-                ("email", "temp@example.com"),
-                ("password", "a temporary password"),
-            ],
-        )
+        .login_as(&user, "temp@example.com", "a temporary password")
         .await;
     assert_eq!(login.status(), StatusCode::OK);
     assert_eq!(login.headers()["location"], "/change-password");
@@ -894,13 +799,10 @@ async fn a_user_who_must_change_their_password_can_do_nothing_else() {
         .await;
     assert_eq!(changed.status(), StatusCode::OK);
     let again = app
-        .call_with(
+        .login_as(
             &client(&app.base),
-            "login",
-            &[
-                ("email", "temp@example.com"),
-                ("password", "my very own password"),
-            ],
+            "temp@example.com",
+            "my very own password",
         )
         .await;
     assert_eq!(again.status(), StatusCode::OK);
@@ -911,26 +813,8 @@ async fn a_user_who_must_change_their_password_can_do_nothing_else() {
 async fn every_users_menu_function_refuses_strangers_and_consumers() {
     let app = spawn_app().await;
     let calls: [(&str, &[(&str, &str)]); 11] = [
-        (
-            "list_users",
-            &[
-                ("search", ""),
-                ("organization_id", ""),
-                ("team_id", ""),
-                ("status", ""),
-                ("sort", ""),
-                ("cursor", ""),
-            ],
-        ),
-        (
-            "count_users",
-            &[
-                ("search", ""),
-                ("organization_id", ""),
-                ("team_id", ""),
-                ("status", ""),
-            ],
-        ),
+        ("list_users", &USERS_QUERY),
+        ("count_users", &USERS_FILTER),
         ("user_choices", &[]),
         (
             "create_user",
@@ -954,42 +838,31 @@ async fn every_users_menu_function_refuses_strangers_and_consumers() {
         ("retry_email", &[("id", "x")]),
     ];
     app.assert_admin_only(&calls).await;
-    assert_eq!(
-        app.count("select count(*) from users where email = 'x@example.com'")
-            .await,
-        0
-    );
+    assert_eq!(app.users_with_email("x@example.com").await, 0);
 }
 
 #[tokio::test]
 async fn editing_a_user_changes_every_field_with_the_same_rules() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let id = app.create_user_ok(&[]).await;
     app.create_user_ok(&[("email", "taken@example.com")]).await;
     let edit = |fields: Vec<(&'static str, &'static str)>| {
         let app = &app;
         let id = id.clone();
         async move {
-            let mut form: Vec<(String, String)> = vec![
-                ("id".into(), id),
-                ("form[first_name]".into(), "Augusta".into()),
-                ("form[last_name]".into(), "King".into()),
-                ("form[email]".into(), "augusta@example.com".into()),
+            let defaults = [
+                ("id", id.as_str()),
+                ("form[first_name]", "Augusta"),
+                ("form[last_name]", "King"),
+                ("form[email]", "augusta@example.com"),
                 (
-                    "form[organization_id]".into(),
-                    app::backend::db::DEFAULT_ORGANIZATION_ID.into(),
+                    "form[organization_id]",
+                    app::backend::db::DEFAULT_ORGANIZATION_ID,
                 ),
-                ("form[role]".into(), "consumer-admin".into()),
+                ("form[role]", "consumer-admin"),
             ];
-            for (k, v) in fields {
-                let key = format!("form[{k}]");
-                form.retain(|(f, _)| *f != key);
-                form.push((key, v.to_owned()));
-            }
-            let pairs: Vec<(&str, &str)> =
-                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            app.call("update_user", &pairs).await
+            app.call_form("update_user", &dialog_form(&defaults, &fields))
+                .await
         }
     };
     let (field, message) = field_error(edit(vec![("email", "TAKEN@example.com")]).await).await;
@@ -1023,8 +896,7 @@ async fn editing_a_user_changes_every_field_with_the_same_rules() {
 
 #[tokio::test]
 async fn the_invitation_lifetime_setting_sets_new_invitations_expiry() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let bad = app.call("set_invitation_lifetime", &[("days", "0")]).await;
     assert_eq!(field_error(bad).await.0, "days");
     assert_eq!(
@@ -1066,8 +938,7 @@ async fn the_invitation_lifetime_setting_sets_new_invitations_expiry() {
 
 #[tokio::test]
 async fn past_a_thousand_matches_a_page_counts_to_the_cap_and_the_table_shows_the_exact_total() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let values: Vec<String> = (0..1001)
         .map(|i| {
             format!(
@@ -1092,19 +963,13 @@ async fn past_a_thousand_matches_a_page_counts_to_the_cap_and_the_table_shows_th
         "bulk100 and bulk1000"
     );
     let count = |fields: &[(&str, &str)]| {
-        let mut form: Vec<(String, String)> = ["search", "organization_id", "team_id", "status"]
-            .iter()
-            .map(|k| (k.to_string(), String::new()))
+        let form: Vec<(String, String)> = with_fields(&USERS_FILTER, fields)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
-        for (k, v) in fields {
-            form.retain(|(key, _)| key != k);
-            form.push((k.to_string(), v.to_string()));
-        }
         let app = &app;
         async move {
-            let form: Vec<(&str, &str)> =
-                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let response = app.call("count_users", &form).await;
+            let response = app.call_form("count_users", &form).await;
             assert_eq!(response.status(), StatusCode::OK);
             response.json::<i64>().await.expect("count")
         }
@@ -1251,11 +1116,7 @@ async fn a_search_finds_exactly_the_names_that_start_with_it_whatever_the_databa
         "template template0 locale_provider icu icu_locale 'en-US' locale 'C.UTF-8'",
     )
     .await;
-    let app = spawn_with(TestOptions {
-        database_url: Some(database_url),
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_on_database(database_url).await;
     app.login_admin().await;
     for (n, first) in ["Grace", "grab", "Gra", "Gräce", "Gr-ace", "Agra", "Élodie"]
         .iter()
@@ -1280,8 +1141,7 @@ async fn a_search_finds_exactly_the_names_that_start_with_it_whatever_the_databa
 
 #[tokio::test]
 async fn paging_by_name_keeps_every_user_whose_name_starts_beyond_ascii() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     let last_names = [
         "Ökland", "Ökland", "Ülker", "Zed", "Adams", "östberg", "Çelik", "Ökland",
     ];
@@ -1348,8 +1208,7 @@ async fn a_broad_search_takes_percent_and_underscore_as_themselves() {
 /// not a silent first page.
 #[tokio::test]
 async fn a_cursor_that_does_not_decode_is_a_400_with_a_plain_message() {
-    let app = spawn_app().await;
-    app.login_admin().await;
+    let app = spawn_as_admin().await;
     for n in 0..3 {
         app.create_user_ok(&[("email", &format!("reader{n}@example.com"))])
             .await;
@@ -1372,19 +1231,8 @@ async fn a_cursor_that_does_not_decode_is_a_400_with_a_plain_message() {
         ("email", name_cursor.as_str()),
         ("name", "W10"),
     ] {
-        let response = app
-            .call(
-                "list_users",
-                &[
-                    ("search", ""),
-                    ("organization_id", ""),
-                    ("team_id", ""),
-                    ("status", ""),
-                    ("sort", sort),
-                    ("cursor", cursor),
-                ],
-            )
-            .await;
+        let query = with_fields(&USERS_QUERY, &[("sort", sort), ("cursor", cursor)]);
+        let response = app.call("list_users", &query).await;
         assert_eq!(
             response.status(),
             StatusCode::BAD_REQUEST,

@@ -3,7 +3,7 @@
 use super::outbox::{NewEmail, insert_email};
 use super::tokens::{Purpose, revoke_live};
 use super::users::{Person, commit_user_change, person_of};
-use super::{Millis, Store, StoreError, StoreResult, Tx};
+use super::{By, Millis, Store, StoreError, StoreResult, Tx};
 use crate::domain::account::AccountView;
 use sqlx::Row as _;
 
@@ -28,7 +28,7 @@ impl Store {
         set_password(&mut tx, user_id, password_hash, Some(keep_session), now).await?;
         revoke_live(&mut tx, Purpose::PasswordReset, Some(user_id), now).await?;
         insert_email(&mut tx, &changed(&person), now).await?;
-        commit_user_change(tx, user_id, Some(user_id), "password.changed", "", now).await?;
+        commit_user_change(tx, By::user(user_id, now), "password.changed", user_id, "").await?;
         Ok(())
     }
 
@@ -82,7 +82,7 @@ impl Store {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        commit_user_change(tx, user_id, Some(user_id), "user.renamed_self", "", now).await
+        commit_user_change(tx, By::user(user_id, now), "user.renamed_self", user_id, "").await
     }
 }
 

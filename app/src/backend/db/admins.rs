@@ -5,8 +5,9 @@
 use super::Audience;
 use super::outbox::NewEmail;
 use super::users::{Person, commit_user_change, set_status, status_of};
-use super::{ADMIN_ROLE, Millis, Store, StoreError, StoreResult, Tx, audit, new_id};
+use super::{ADMIN_ROLE, By, Millis, Store, StoreError, StoreResult, Subject, Tx, decoded, new_id};
 use crate::domain::Role;
+use crate::domain::account::AccountStatus;
 use crate::domain::admin::AdminRow;
 use sqlx::Row as _;
 
@@ -28,14 +29,13 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let role: String = r.try_get("role")?;
                 let list_status: String = r.try_get("list_status")?;
                 Ok(AdminRow {
                     id: r.try_get("id")?,
                     first_name: r.try_get("first_name")?,
                     last_name: r.try_get("last_name")?,
                     email: r.try_get("email")?,
-                    role: Role::parse(&role).unwrap_or(Role::ProviderAdmin),
+                    role: decoded(r, "role", Role::parse)?,
                     status: status_of(&list_status, r.try_get("invite_expires_at")?, now),
                     created_at: r.try_get("created_at")?,
                 })
@@ -50,12 +50,13 @@ impl Store {
         actor: (&str, Role),
         now: Millis,
     ) -> StoreResult<String> {
-        if admin.role == Role::SuperAdmin.as_str() && actor.1 != Role::SuperAdmin {
+        if admin.role == Role::SuperAdmin && actor.1 != Role::SuperAdmin {
             return Err(StoreError::Forbidden);
         }
         let mut tx = self.begin_write().await?;
         let id = insert_admin(&mut tx, admin, now).await?;
-        commit_user_change(tx, &id, Some(actor.0), "admin.created", admin.role, now).await?;
+        let by = By::user(actor.0, now);
+        commit_user_change(tx, by, "admin.created", &id, admin.role.as_str()).await?;
         Ok(id)
     }
 
@@ -67,9 +68,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| Ok(Role::parse(&r.try_get::<String, _>("role")?)))
-            .transpose()
-            .map(Option::flatten)
+        row.map(|r| decoded(&r, "role", Role::parse)).transpose()
     }
 
     /// Activates, deactivates (ending sessions and invitations) or deletes an admin.
@@ -92,10 +91,10 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let role: String = row.try_get("role")?;
-        let active = row.try_get::<String, _>("status")? == "active";
+        let role = decoded(&row, "role", Role::parse)?;
+        let active = decoded(&row, "status", AccountStatus::parse)? == AccountStatus::Active;
         let email: String = row.try_get("email")?;
-        if role == Role::SuperAdmin.as_str() {
+        if role == Role::SuperAdmin {
             if actor.1 != Role::SuperAdmin {
                 return Err(StoreError::Forbidden);
             }
@@ -118,13 +117,10 @@ impl Store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                audit(
-                    &mut tx,
-                    now,
-                    Some(actor.0),
+                tx.audit(
+                    By::user(actor.0, now),
                     "admin.deleted",
-                    "user",
-                    Some(id),
+                    Subject::User(id),
                     &email,
                 )
                 .await?;
@@ -139,7 +135,7 @@ impl Store {
                 } else {
                     "admin.deactivated"
                 };
-                commit_user_change(tx, id, Some(actor.0), action, "", now).await
+                commit_user_change(tx, By::user(actor.0, now), action, id, "").await
             }
         }
     }
@@ -150,7 +146,7 @@ pub struct NewAdmin<'a> {
     pub email: &'a str,
     pub first_name: &'a str,
     pub last_name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub password_hash: Option<&'a str>,
     pub must_change_password: bool,
 }
@@ -165,13 +161,10 @@ impl Store {
     pub async fn create_admin(&self, admin: &NewAdmin<'_>, now: Millis) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
         let id = insert_admin(&mut tx, admin, now).await?;
-        audit(
-            &mut tx,
-            now,
-            None,
+        tx.audit(
+            By::system(now),
             "admin.created",
-            "user",
-            Some(&id),
+            Subject::User(&id),
             admin.email,
         )
         .await?;
@@ -197,7 +190,7 @@ pub(super) async fn insert_admin(
         .await?
         .try_get("n")?;
     let role = if admins == 0 {
-        "super-admin"
+        Role::SuperAdmin
     } else {
         admin.role
     };
@@ -211,7 +204,7 @@ pub(super) async fn insert_admin(
     .bind(admin.email)
     .bind(admin.first_name)
     .bind(admin.last_name)
-    .bind(role)
+    .bind(role.as_str())
     .bind(admin.password_hash)
     .bind(i64::from(admin.must_change_password))
     .bind(now)

@@ -1,6 +1,6 @@
 //! Invite codes: created by admins for a team, used by registrations up to their quota.
 
-use super::{Millis, Store, StoreError, StoreResult, audit, new_id};
+use super::{By, Millis, Store, StoreError, StoreResult, Subject, new_id};
 use crate::domain::invite_code::InviteCodeRow;
 use sqlx::Row as _;
 
@@ -46,8 +46,7 @@ impl Store {
     pub async fn create_invite_code(
         &self,
         code: &NewInviteCode<'_>,
-        actor_id: &str,
-        now: Millis,
+        by: By<'_>,
     ) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
         let organization_id: String =
@@ -69,20 +68,12 @@ impl Store {
         .bind(code.quota)
         .bind(code.expires_at)
         .bind(i64::from(code.active))
-        .bind(actor_id)
-        .bind(now)
+        .bind(by.actor)
+        .bind(by.now)
         .execute(&mut *tx)
         .await?;
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "invite_code.created",
-            "invite_code",
-            Some(&id),
-            "",
-        )
-        .await?;
+        tx.audit(by, "invite_code.created", Subject::InviteCode(&id), "")
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -92,8 +83,7 @@ impl Store {
         &self,
         id: &str,
         active: bool,
-        actor_id: &str,
-        now: Millis,
+        by: By<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let changed = sqlx::query("update invite_codes set active = $1 where id = $2")
@@ -110,27 +100,13 @@ impl Store {
         } else {
             "invite_code.deactivated"
         };
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            action,
-            "invite_code",
-            Some(id),
-            "",
-        )
-        .await?;
+        tx.audit(by, action, Subject::InviteCode(id), "").await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Deletes a code; accounts made with it stay.
-    pub async fn delete_invite_code(
-        &self,
-        id: &str,
-        actor_id: &str,
-        now: Millis,
-    ) -> StoreResult<()> {
+    pub async fn delete_invite_code(&self, id: &str, by: By<'_>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let deleted = sqlx::query("delete from invite_codes where id = $1")
             .bind(id)
@@ -140,16 +116,8 @@ impl Store {
         if deleted == 0 {
             return Err(StoreError::NotFound);
         }
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "invite_code.deleted",
-            "invite_code",
-            Some(id),
-            "",
-        )
-        .await?;
+        tx.audit(by, "invite_code.deleted", Subject::InviteCode(id), "")
+            .await?;
         tx.commit().await?;
         Ok(())
     }

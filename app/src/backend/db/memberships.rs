@@ -2,7 +2,7 @@
 //! one, which puts a user left without a team back in its organization's default team.
 
 use super::users::commit_user_change;
-use super::{CONSUMER_ROLE, Millis, Store, StoreError, StoreResult};
+use super::{By, CONSUMER_ROLE, Store, StoreError, StoreResult};
 use sqlx::Row as _;
 
 impl Store {
@@ -23,8 +23,7 @@ impl Store {
         &self,
         team_id: &str,
         user_id: &str,
-        actor_id: &str,
-        now: Millis,
+        by: By<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let team: String = sqlx::query("select name from teams where id = $1")
@@ -39,7 +38,7 @@ impl Store {
         ))
         .bind(user_id)
         .bind(team_id)
-        .bind(now)
+        .bind(by.now)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -47,7 +46,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let detail = format!("added to team {team}");
-        commit_user_change(tx, user_id, Some(actor_id), "user.team_added", &detail, now).await
+        commit_user_change(tx, by, "user.team_added", user_id, &detail).await
     }
 
     /// Removes a consumer from a team; one left with no team goes back to its organization's
@@ -56,8 +55,7 @@ impl Store {
         &self,
         team_id: &str,
         user_id: &str,
-        actor_id: &str,
-        now: Millis,
+        by: By<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let team = sqlx::query("select name, is_default from teams where id = $1")
@@ -97,19 +95,11 @@ impl Store {
                  where u.id = $1",
             )
             .bind(user_id)
-            .bind(now)
+            .bind(by.now)
             .execute(&mut *tx)
             .await?;
             format!("removed from team {name}, its last: back in the default team")
         };
-        commit_user_change(
-            tx,
-            user_id,
-            Some(actor_id),
-            "user.team_removed",
-            &detail,
-            now,
-        )
-        .await
+        commit_user_change(tx, by, "user.team_removed", user_id, &detail).await
     }
 }

@@ -1,11 +1,10 @@
 //! Organizations: each created with its default team in one transaction; deleting one moves its
 //! users to the default organization's default team.
 
-use super::names::Named;
+use super::names::{Named, deletable};
 use super::query::contains_pattern;
-use super::{
-    DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID, Millis, Store, StoreError, StoreResult, audit, new_id,
-};
+use super::teams::insert_team;
+use super::{By, DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID, Store, StoreResult, Subject, new_id};
 use crate::domain::organization::OrganizationRow;
 use crate::domain::user::Choice;
 use sqlx::Row as _;
@@ -47,74 +46,27 @@ impl Store {
     }
 
     /// Creates an organization and its default team "<name> All users".
-    pub async fn create_organization(
-        &self,
-        name: &str,
-        actor_id: &str,
-        now: Millis,
-    ) -> StoreResult<String> {
+    pub async fn create_organization(&self, name: &str, by: By<'_>) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
         let id = new_id();
         sqlx::query("insert into organizations (id, name, is_default, created_at, updated_at) values ($1, $2, 0, $3, $3)")
             .bind(&id)
             .bind(name)
-            .bind(now)
+            .bind(by.now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "insert into teams (id, organization_id, name, is_default, created_at, updated_at) values ($1, $2, $3, 1, $4, $4)",
-        )
-        .bind(new_id())
-        .bind(&id)
-        .bind(format!("{name} All users"))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "organization.created",
-            "organization",
-            Some(&id),
-            name,
-        )
-        .await?;
+        insert_team(&mut tx, &id, &format!("{name} All users"), true, by.now).await?;
+        tx.audit(by, "organization.created", Subject::Organization(&id), name)
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    /// Renames an organization; its default team keeps its own name.
-    pub async fn rename_organization(
-        &self,
-        id: &str,
-        name: &str,
-        actor_id: &str,
-        now: Millis,
-    ) -> StoreResult<()> {
-        self.rename(Named::Organization, id, name, actor_id, now)
-            .await
-    }
-
     /// Deletes an organization with its teams; its users move to the default organization's
     /// default team. Answers how many users moved. The default organization cannot be deleted.
-    pub async fn delete_organization(
-        &self,
-        id: &str,
-        actor_id: &str,
-        now: Millis,
-    ) -> StoreResult<i64> {
+    pub async fn delete_organization(&self, id: &str, by: By<'_>) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("select name, is_default from organizations where id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if row.try_get::<i64, _>("is_default")? == 1 {
-            return Err(StoreError::Conflict(
-                "The default organization cannot be deleted.",
-            ));
-        }
+        let row = deletable(&mut tx, Named::Organization, id).await?;
         let name: String = row.try_get("name")?;
         sqlx::query("delete from team_memberships where organization_id = $1")
             .bind(id)
@@ -124,7 +76,7 @@ impl Store {
             "update users set organization_id = $1, updated_at = $2 where organization_id = $3",
         )
         .bind(DEFAULT_ORGANIZATION_ID)
-        .bind(now)
+        .bind(by.now)
         .bind(id)
         .execute(&mut *tx)
         .await?
@@ -137,7 +89,7 @@ impl Store {
         )
         .bind(DEFAULT_TEAM_ID)
         .bind(DEFAULT_ORGANIZATION_ID)
-        .bind(now)
+        .bind(by.now)
         .execute(&mut *tx)
         .await?;
         sqlx::query("delete from organizations where id = $1")
@@ -145,13 +97,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let detail = format!("{name}; {moved} users moved to the default organization");
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
+        tx.audit(
+            by,
             "organization.deleted",
-            "organization",
-            Some(id),
+            Subject::Organization(id),
             &detail,
         )
         .await?;

@@ -7,7 +7,7 @@
 //! while the link is live and only to an admin who may act for the recipient
 //! ([`may_see_link`]).
 
-use super::{CONSUMER_ROLE, Millis, Store, StoreResult, Tx, audit, new_id};
+use super::{By, CONSUMER_ROLE, Millis, Store, StoreResult, Subject, Tx, new_id};
 use crate::domain::Role;
 pub use crate::domain::outbox::OutboxMessage;
 use sqlx::Row as _;
@@ -414,7 +414,8 @@ impl Store {
         } else {
             "admins already emailed in this window"
         };
-        audit(&mut tx, now, None, action, "user", Some(user_id), detail).await?;
+        tx.audit(By::system(now), action, Subject::User(user_id), detail)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -4,7 +4,7 @@
 use super::outbox::{NewEmail, insert_email, queue_to_admins};
 use super::users::{Person, commit_user_change, person_of};
 use super::{
-    CONSUMER_ROLE, DEFAULT_ORGANIZATION_ID, Millis, Store, StoreError, StoreResult, Tx, new_id,
+    By, CONSUMER_ROLE, DEFAULT_ORGANIZATION_ID, Millis, Store, StoreError, StoreResult, Tx, new_id,
 };
 use crate::domain::account::Registrant;
 use sqlx::Row as _;
@@ -144,7 +144,7 @@ impl Store {
             (false, true) => "approved automatically; email to confirm",
             (false, false) => "awaiting approval; email to confirm",
         };
-        commit_user_change(tx, &id, Some(&id), "user.registered", detail, now).await?;
+        commit_user_change(tx, By::user(&id, now), "user.registered", &id, detail).await?;
         Ok(Registered::Created {
             user_id: id,
             approved,
@@ -189,13 +189,13 @@ impl Store {
         .await?;
         forget_confirmation_links(&mut tx, reg.email).await?;
         insert_email(&mut tx, confirmation, now).await?;
+        let by = By::user(&user_id, now);
         commit_user_change(
             tx,
-            &user_id,
-            Some(&user_id),
+            by,
             "user.registered_again",
+            &user_id,
             "email to confirm",
-            now,
         )
         .await?;
         Ok(true)
@@ -267,7 +267,7 @@ impl Store {
             insert_email(&mut tx, &emails.received, now).await?;
             queue_to_admins(&mut tx, &emails.to_admins, now).await?;
         }
-        commit_user_change(tx, &user_id, Some(&user_id), "email.confirmed", "", now).await?;
+        commit_user_change(tx, By::user(&user_id, now), "email.confirmed", &user_id, "").await?;
         Ok(Confirmed { user_id, approved })
     }
 
@@ -301,8 +301,7 @@ impl Store {
         user_id: &str,
         approve: bool,
         email: impl FnOnce(&Person) -> NewEmail,
-        actor_id: &str,
-        now: Millis,
+        by: By<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let from = if approve {
@@ -323,7 +322,7 @@ impl Store {
         let person = person_of(&row)?;
         sqlx::query("update users set approval = $1, updated_at = $2 where id = $3")
             .bind(if approve { "approved" } else { "rejected" })
-            .bind(now)
+            .bind(by.now)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
@@ -333,13 +332,13 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        insert_email(&mut tx, &email(&person), now).await?;
+        insert_email(&mut tx, &email(&person), by.now).await?;
         let action = if approve {
             "registration.approved"
         } else {
             "registration.rejected"
         };
-        commit_user_change(tx, user_id, Some(actor_id), action, "", now).await?;
+        commit_user_change(tx, by, action, user_id, "").await?;
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! Sign-in in the store: the account behind an email or a session, sessions with their idle and
 //! absolute limits, device tokens and failed sign-ins.
 
-use super::{ADMIN_ROLE, Millis, Store, StoreResult, audit};
+use super::{ADMIN_ROLE, By, Millis, Store, StoreResult, Subject, Tx, decoded};
 use crate::domain::Role;
 use crate::domain::account::{AccountStatus, Approval};
 use sqlx::Row as _;
@@ -26,19 +26,14 @@ pub struct AccountRow {
 /// Decodes the `ACCOUNT_COLUMNS` of a row; a role, status or approval the code does not know is
 /// a decoding error, not a guess.
 fn account_row(row: &AnyRow) -> StoreResult<AccountRow> {
-    fn known<T>(column: &str, value: String, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
-        parse(&value).ok_or_else(|| {
-            sqlx::Error::Decode(format!("users.{column}: unknown value {value:?}").into()).into()
-        })
-    }
     Ok(AccountRow {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         first_name: row.try_get("first_name")?,
         last_name: row.try_get("last_name")?,
-        role: known("role", row.try_get("role")?, Role::parse)?,
-        status: known("status", row.try_get("status")?, AccountStatus::parse)?,
-        approval: known("approval", row.try_get("approval")?, Approval::parse)?,
+        role: decoded(row, "role", Role::parse)?,
+        status: decoded(row, "status", AccountStatus::parse)?,
+        approval: decoded(row, "approval", Approval::parse)?,
         password_hash: row.try_get("password_hash")?,
         must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
         email_confirmed: row.try_get::<i64, _>("email_confirmed")? != 0,
@@ -47,6 +42,32 @@ fn account_row(row: &AnyRow) -> StoreResult<AccountRow> {
 
 const ACCOUNT_COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.role, u.status, \
      u.approval, u.password_hash, u.must_change_password, u.email_confirmed";
+
+/// What a browser holds after a sign-in: a session, and a device token, on which its later
+/// failed sign-ins are counted apart from an attacker's guesses at the same account.
+#[derive(Clone, Copy)]
+enum Held {
+    Session,
+    Device,
+}
+
+impl Held {
+    /// Deleting one by its hash, and inserting one ($1 hash, $2 user, $3 now, $4 expiry).
+    fn statements(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Session => (
+                "delete from sessions where id_hash = $1",
+                "insert into sessions (id_hash, user_id, created_at, expires_at, last_seen_at) \
+                 values ($1, $2, $3, $4, $3)",
+            ),
+            Self::Device => (
+                "delete from device_tokens where token_hash = $1",
+                "insert into device_tokens (token_hash, user_id, created_at, expires_at) \
+                 values ($1, $2, $3, $4)",
+            ),
+        }
+    }
+}
 
 impl Store {
     pub async fn account_by_email(&self, email: &str) -> StoreResult<Option<AccountRow>> {
@@ -69,30 +90,14 @@ impl Store {
         now: Millis,
         expires_at: Millis,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        if let Some(old) = replaces {
-            sqlx::query("delete from sessions where id_hash = $1")
-                .bind(old)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(
-            "insert into sessions (id_hash, user_id, created_at, expires_at, last_seen_at) \
-             values ($1, $2, $3, $4, $3)",
-        )
-        .bind(id_hash)
-        .bind(user_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            now,
-            Some(user_id),
+        let held = Held::Session;
+        let mut tx = self
+            .replace(held, id_hash, user_id, replaces, now, expires_at)
+            .await?;
+        tx.audit(
+            By::user(user_id, now),
             "session.login",
-            "user",
-            Some(user_id),
+            Subject::User(user_id),
             "",
         )
         .await?;
@@ -110,19 +115,14 @@ impl Store {
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let (subject, detail) = match user_id {
-            Some(_) => ("user", format!("from {address}")),
-            None => ("login", format!("unknown email, from {address}")),
+            Some(id) => (Subject::User(id), format!("from {address}")),
+            None => (
+                Subject::UnknownLogin,
+                format!("unknown email, from {address}"),
+            ),
         };
-        audit(
-            &mut tx,
-            now,
-            None,
-            "session.login_failed",
-            subject,
-            user_id,
-            &detail,
-        )
-        .await?;
+        tx.audit(By::system(now), "session.login_failed", subject, &detail)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -149,24 +149,37 @@ impl Store {
         now: Millis,
         expires_at: Millis,
     ) -> StoreResult<()> {
+        let held = Held::Device;
+        let tx = self
+            .replace(held, token_hash, user_id, replaces, now, expires_at)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Stores a new session or device token in a transaction that also deletes the one it
+    /// replaces, and hands the transaction back uncommitted.
+    async fn replace(
+        &self,
+        held: Held,
+        hash: &str,
+        user_id: &str,
+        replaces: Option<&str>,
+        now: Millis,
+        expires_at: Millis,
+    ) -> StoreResult<Tx> {
+        let (delete, insert) = held.statements();
         let mut tx = self.begin_write().await?;
         if let Some(old) = replaces {
-            sqlx::query("delete from device_tokens where token_hash = $1")
-                .bind(old)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(delete).bind(old).execute(&mut *tx).await?;
         }
-        sqlx::query(
-            "insert into device_tokens (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)",
-        )
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        sqlx::query(insert)
+            .bind(hash)
+            .bind(user_id)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {

@@ -1,17 +1,11 @@
 //! Settings an admin changes at run time, as key and value.
 
-use super::{Millis, Store, StoreResult, audit};
+use super::{By, Store, StoreResult, Subject};
 use sqlx::Row as _;
 
 impl Store {
     /// Stores a setting, noting who changed it in the audit log.
-    pub async fn set_setting(
-        &self,
-        key: &str,
-        value: &str,
-        actor_id: &str,
-        now: Millis,
-    ) -> StoreResult<()> {
+    pub async fn set_setting(&self, key: &str, value: &str, by: By<'_>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "insert into settings (key, value, updated_at) values ($1, $2, $3) \
@@ -19,19 +13,11 @@ impl Store {
         )
         .bind(key)
         .bind(value)
-        .bind(now)
+        .bind(by.now)
         .execute(&mut *tx)
         .await?;
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "setting.changed",
-            "setting",
-            Some(key),
-            value,
-        )
-        .await?;
+        tx.audit(by, "setting.changed", Subject::Setting(key), value)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

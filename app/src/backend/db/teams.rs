@@ -1,9 +1,9 @@
 //! Teams: created in an organization, renamed, deleted (never the default one) with their members
 //! moved to the organization's default team.
 
-use super::names::Named;
+use super::names::{Named, deletable};
 use super::query::contains_pattern;
-use super::{Millis, Store, StoreError, StoreResult, audit, new_id};
+use super::{By, Millis, Store, StoreResult, Subject, Tx, new_id};
 use crate::domain::team::TeamRow;
 use crate::domain::user::TeamChoice;
 use sqlx::Row as _;
@@ -58,62 +58,26 @@ impl Store {
             .collect()
     }
 
+    /// Adds a team to an organization; `ForeignKey` when there is no such organization.
     pub async fn create_team(
         &self,
         organization_id: &str,
         name: &str,
-        actor_id: &str,
-        now: Millis,
+        by: By<'_>,
     ) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
-        let id = new_id();
-        sqlx::query(
-            "insert into teams (id, organization_id, name, is_default, created_at, updated_at) values ($1, $2, $3, 0, $4, $4)",
-        )
-        .bind(&id)
-        .bind(organization_id)
-        .bind(name)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "team.created",
-            "team",
-            Some(&id),
-            name,
-        )
-        .await?;
+        let id = insert_team(&mut tx, organization_id, name, false, by.now).await?;
+        tx.audit(by, "team.created", Subject::Team(&id), name)
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    pub async fn rename_team(
-        &self,
-        id: &str,
-        name: &str,
-        actor_id: &str,
-        now: Millis,
-    ) -> StoreResult<()> {
-        self.rename(Named::Team, id, name, actor_id, now).await
-    }
-
     /// Deletes a team that is not its organization's default; members left with no team go to
     /// the default team. Answers how many members it had.
-    pub async fn delete_team(&self, id: &str, actor_id: &str, now: Millis) -> StoreResult<i64> {
+    pub async fn delete_team(&self, id: &str, by: By<'_>) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("select organization_id, name, is_default from teams where id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if row.try_get::<i64, _>("is_default")? == 1 {
-            return Err(StoreError::Conflict(
-                "An organization's default team cannot be deleted.",
-            ));
-        }
+        let row = deletable(&mut tx, Named::Team, id).await?;
         let organization_id: String = row.try_get("organization_id")?;
         let name: String = row.try_get("name")?;
         let members: i64 =
@@ -133,7 +97,7 @@ impl Store {
              where u.organization_id = $1 and not exists (select 1 from team_memberships m where m.user_id = u.id)",
         )
         .bind(&organization_id)
-        .bind(now)
+        .bind(by.now)
         .execute(&mut *tx)
         .await?;
         sqlx::query("delete from teams where id = $1")
@@ -141,19 +105,34 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let detail = format!("{name}; {members} members");
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "team.deleted",
-            "team",
-            Some(id),
-            &detail,
-        )
-        .await?;
+        tx.audit(by, "team.deleted", Subject::Team(id), &detail)
+            .await?;
         tx.commit().await?;
         Ok(members)
     }
+}
+
+/// Inserts a team in the caller's transaction.
+pub(super) async fn insert_team(
+    tx: &mut Tx,
+    organization_id: &str,
+    name: &str,
+    is_default: bool,
+    now: Millis,
+) -> StoreResult<String> {
+    let id = new_id();
+    sqlx::query(
+        "insert into teams (id, organization_id, name, is_default, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(&id)
+    .bind(organization_id)
+    .bind(name)
+    .bind(i64::from(is_default))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
 }
 
 impl Store {

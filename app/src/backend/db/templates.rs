@@ -1,6 +1,6 @@
 //! Email templates that admins edited; the defaults live in `backend::mail`, which the store does not import.
 
-use super::{Millis, Store, StoreResult, audit};
+use super::{By, Store, StoreResult, Subject};
 use crate::domain::email_template::MailTemplate;
 use sqlx::Row as _;
 
@@ -29,8 +29,7 @@ impl Store {
     pub async fn save_email_template(
         &self,
         template: &MailTemplate,
-        actor_id: &str,
-        now: Millis,
+        by: By<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -43,17 +42,14 @@ impl Store {
         .bind(&template.subject)
         .bind(&template.text)
         .bind(&template.html)
-        .bind(actor_id)
-        .bind(now)
+        .bind(by.actor)
+        .bind(by.now)
         .execute(&mut *tx)
         .await?;
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
+        tx.audit(
+            by,
             "email_template.saved",
-            "email_template",
-            Some(&template.kind),
+            Subject::EmailTemplate(&template.kind),
             "",
         )
         .await?;
@@ -62,27 +58,14 @@ impl Store {
     }
 
     /// Goes back to the default template of `kind`.
-    pub async fn reset_email_template(
-        &self,
-        kind: &str,
-        actor_id: &str,
-        now: Millis,
-    ) -> StoreResult<()> {
+    pub async fn reset_email_template(&self, kind: &str, by: By<'_>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         sqlx::query("delete from email_templates where kind = $1")
             .bind(kind)
             .execute(&mut *tx)
             .await?;
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "email_template.reset",
-            "email_template",
-            Some(kind),
-            "",
-        )
-        .await?;
+        tx.audit(by, "email_template.reset", Subject::EmailTemplate(kind), "")
+            .await?;
         tx.commit().await?;
         Ok(())
     }

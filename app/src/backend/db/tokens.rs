@@ -10,7 +10,7 @@ pub use invitations::InvitationLookup;
 pub use resets::ResetLookup;
 
 use super::admins::{count_admins, insert_admin};
-use super::{Millis, NewAdmin, Store, StoreError, StoreResult, Tx, audit, new_id};
+use super::{By, Millis, NewAdmin, Store, StoreError, StoreResult, Subject, Tx, new_id};
 use sqlx::Row as _;
 
 /// What a one-time link is for; the `purpose` column.
@@ -159,13 +159,10 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let id = insert_admin(&mut tx, admin, now).await?;
-        audit(
-            &mut tx,
-            now,
-            Some(&id),
+        tx.audit(
+            By::user(&id, now),
             "admin.setup",
-            "user",
-            Some(&id),
+            Subject::User(&id),
             admin.email,
         )
         .await?;

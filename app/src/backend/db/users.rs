@@ -3,7 +3,10 @@
 
 use super::outbox::{NewEmail, insert_email};
 use super::tokens::{Purpose, revoke_live};
-use super::{Audience, CONSUMER_ROLE, Millis, Store, StoreError, StoreResult, Tx, audit, new_id};
+use super::{
+    Audience, By, CONSUMER_ROLE, Millis, Store, StoreError, StoreResult, Subject, Tx, decoded,
+    new_id,
+};
 use crate::domain::Role;
 use crate::domain::user::{
     AuditRecord, Choice, InvitationRecord, UserDetail, UserListItem, UserStatus,
@@ -50,23 +53,13 @@ pub(super) fn status_of(
 /// commits. Every change to a user's password, status, approval or invitations ends here.
 pub(super) async fn commit_user_change(
     mut tx: Tx,
-    user_id: &str,
-    actor_id: Option<&str>,
+    by: By<'_>,
     action: &str,
+    user_id: &str,
     detail: &str,
-    now: Millis,
 ) -> StoreResult<()> {
     refresh_list_status(&mut tx, user_id).await?;
-    audit(
-        &mut tx,
-        now,
-        actor_id,
-        action,
-        "user",
-        Some(user_id),
-        detail,
-    )
-    .await?;
+    tx.audit(by, action, Subject::User(user_id), detail).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -97,12 +90,7 @@ async fn refresh_list_status(tx: &mut Tx, user_id: &str) -> StoreResult<()> {
 
 impl Store {
     /// Creates a consumer in its organization's chosen teams (the default team when none).
-    pub async fn create_user(
-        &self,
-        user: &NewUser<'_>,
-        actor_id: &str,
-        now: Millis,
-    ) -> StoreResult<String> {
+    pub async fn create_user(&self, user: &NewUser<'_>, by: By<'_>) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
         let id = new_id();
         sqlx::query(
@@ -118,28 +106,22 @@ impl Store {
         .bind(user.organization_id)
         .bind(user.password_hash)
         .bind(i64::from(user.must_change_password))
-        .bind(now)
+        .bind(by.now)
         .execute(&mut *tx)
         .await?;
-        set_teams(&mut tx, &id, user.organization_id, user.team_ids, now).await?;
+        set_teams(&mut tx, &id, user.organization_id, user.team_ids, by.now).await?;
         let how = if user.password_hash.is_some() {
             "with a password"
         } else {
             "without a password"
         };
-        commit_user_change(tx, &id, Some(actor_id), "user.created", how, now).await?;
+        commit_user_change(tx, by, "user.created", &id, how).await?;
         Ok(id)
     }
 
     /// Changes a consumer's names, email, role, organization and teams. A move to another
     /// organization drops the old teams; no teams chosen means the organization's default team.
-    pub async fn update_user(
-        &self,
-        id: &str,
-        user: &NewUser<'_>,
-        actor_id: &str,
-        now: Millis,
-    ) -> StoreResult<()> {
+    pub async fn update_user(&self, id: &str, user: &NewUser<'_>, by: By<'_>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
             "select u.organization_id, u.email from users u where u.id = $1 and {CONSUMER_ROLE}{}",
@@ -164,7 +146,7 @@ impl Store {
         .bind(user.email)
         .bind(user.role.as_str())
         .bind(user.organization_id)
-        .bind(now)
+        .bind(by.now)
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -187,13 +169,13 @@ impl Store {
         } else {
             user.team_ids.to_vec()
         };
-        set_teams(&mut tx, id, user.organization_id, &team_ids, now).await?;
+        set_teams(&mut tx, id, user.organization_id, &team_ids, by.now).await?;
         // The old address loses every power it had: links mailed to it and sessions signed in
         // with it. (The acting admin is an admin, never this consumer, so their session stays.)
         let email_changed = email_before.to_lowercase() != user.email.to_lowercase();
         if email_changed {
-            revoke_live(&mut tx, Purpose::Invitation, Some(id), now).await?;
-            revoke_live(&mut tx, Purpose::PasswordReset, Some(id), now).await?;
+            revoke_live(&mut tx, Purpose::Invitation, Some(id), by.now).await?;
+            revoke_live(&mut tx, Purpose::PasswordReset, Some(id), by.now).await?;
             sqlx::query("delete from sessions where user_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -208,7 +190,7 @@ impl Store {
                  sessions ended"
             }
         };
-        commit_user_change(tx, id, Some(actor_id), "user.updated", detail, now).await
+        commit_user_change(tx, by, "user.updated", id, detail).await
     }
 
     /// Everything the overview page shows of one consumer.
@@ -275,9 +257,8 @@ impl Store {
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-        let role: String = row.try_get("role")?;
         Ok(Some(UserDetail {
-            role: Role::parse(&role).unwrap_or(Role::ConsumerTeamMember),
+            role: decoded(&row, "role", Role::parse)?,
             organization_id: row.try_get("organization_id")?,
             must_change_password: row.try_get::<i64, _>("must_change_password")? == 1,
             has_password: row.try_get::<i64, _>("has_password")? == 1,
@@ -315,27 +296,29 @@ impl Store {
         user_id: &str,
         active: bool,
         notice: impl FnOnce(&Person) -> NewEmail,
-        actor_id: &str,
-        now: Millis,
+        by: By<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        set_status(&mut tx, user_id, Audience::Consumers, active, notice, now).await?;
+        set_status(
+            &mut tx,
+            user_id,
+            Audience::Consumers,
+            active,
+            notice,
+            by.now,
+        )
+        .await?;
         let action = if active {
             "user.activated"
         } else {
             "user.deactivated"
         };
-        commit_user_change(tx, user_id, Some(actor_id), action, "", now).await?;
+        commit_user_change(tx, by, action, user_id, "").await?;
         Ok(())
     }
 
     /// Deletes a consumer with their sessions, memberships and links; answers their email.
-    pub async fn delete_user(
-        &self,
-        user_id: &str,
-        actor_id: &str,
-        now: Millis,
-    ) -> StoreResult<String> {
+    pub async fn delete_user(&self, user_id: &str, by: By<'_>) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
         let email: String = sqlx::query(&format!(
             "select u.email from users u where u.id = $1 and {CONSUMER_ROLE}"
@@ -349,16 +332,8 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        audit(
-            &mut tx,
-            now,
-            Some(actor_id),
-            "user.deleted",
-            "user",
-            Some(user_id),
-            &email,
-        )
-        .await?;
+        tx.audit(by, "user.deleted", Subject::User(user_id), &email)
+            .await?;
         tx.commit().await?;
         Ok(email)
     }

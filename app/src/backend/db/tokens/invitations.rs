@@ -3,8 +3,9 @@
 
 use super::super::outbox::{NewEmail, insert_email};
 use super::super::users::commit_user_change;
-use super::super::{Audience, Millis, Store, StoreError, StoreResult};
+use super::super::{Audience, By, Millis, Store, StoreError, StoreResult, decoded};
 use super::{Purpose, consume_token, insert_token, revoke_live};
+use crate::domain::account::AccountStatus;
 use sqlx::Row as _;
 
 /// Whom an invitation token was made for.
@@ -41,8 +42,7 @@ impl Store {
         token_hash: &str,
         expires_at: Millis,
         email: impl FnOnce(&str) -> NewEmail,
-        actor_id: &str,
-        now: Millis,
+        by: By<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
@@ -59,29 +59,29 @@ impl Store {
                 "This user already has a password: send a password reset instead.",
             ));
         }
-        if row.try_get::<String, _>("status")? != "active" {
+        if decoded(&row, "status", AccountStatus::parse)? != AccountStatus::Active {
             return Err(StoreError::Conflict(
                 "This user is deactivated: activate them before inviting them.",
             ));
         }
-        let revoked = revoke_live(&mut tx, Purpose::Invitation, Some(user_id), now).await?;
+        let revoked = revoke_live(&mut tx, Purpose::Invitation, Some(user_id), by.now).await?;
         let token_id = insert_token(
             &mut tx,
             token_hash,
             Purpose::Invitation,
             Some(user_id),
-            Some(actor_id),
-            now,
+            by.actor,
+            by.now,
             expires_at,
         )
         .await?;
-        insert_email(&mut tx, &email(&token_id), now).await?;
+        insert_email(&mut tx, &email(&token_id), by.now).await?;
         let action = if revoked > 0 {
             "invitation.resent"
         } else {
             "invitation.sent"
         };
-        commit_user_change(tx, user_id, Some(actor_id), action, "", now).await?;
+        commit_user_change(tx, by, action, user_id, "").await?;
         Ok(())
     }
 
@@ -92,8 +92,7 @@ impl Store {
         &self,
         user_id: &str,
         audience: Audience,
-        actor_id: &str,
-        now: Millis,
+        by: By<'_>,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         sqlx::query(&format!(
@@ -104,9 +103,9 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let revoked = revoke_live(&mut tx, Purpose::Invitation, Some(user_id), now).await?;
+        let revoked = revoke_live(&mut tx, Purpose::Invitation, Some(user_id), by.now).await?;
         if revoked > 0 {
-            commit_user_change(tx, user_id, Some(actor_id), "invitation.revoked", "", now).await?;
+            commit_user_change(tx, by, "invitation.revoked", user_id, "").await?;
         }
         Ok(revoked > 0)
     }
@@ -177,7 +176,14 @@ impl Store {
         if updated != 1 {
             return Err(StoreError::NotFound);
         }
-        commit_user_change(tx, &user_id, Some(&user_id), "invitation.accepted", "", now).await?;
+        commit_user_change(
+            tx,
+            By::user(&user_id, now),
+            "invitation.accepted",
+            &user_id,
+            "",
+        )
+        .await?;
         Ok(user_id)
     }
 

@@ -4,7 +4,7 @@
 use super::super::accounts::set_password;
 use super::super::outbox::{NewEmail, insert_email};
 use super::super::users::{Person, commit_user_change, person_of};
-use super::super::{CAN_SIGN_IN, Millis, Store, StoreError, StoreResult};
+use super::super::{By, CAN_SIGN_IN, Millis, Store, StoreError, StoreResult};
 use super::{Purpose, consume_token, insert_token, revoke_live};
 use sqlx::Row as _;
 
@@ -30,9 +30,9 @@ impl Store {
         token_hash: &str,
         expires_at: Millis,
         compose: impl FnOnce(&Person, &str) -> NewEmail,
-        actor_id: Option<&str>,
-        now: Millis,
+        by: By<'_>,
     ) -> StoreResult<bool> {
+        let now = by.now;
         let mut tx = self.begin_write().await?;
         let Some(row) = sqlx::query(&format!(
             "select u.id, u.first_name, u.last_name, u.email from users u \
@@ -53,18 +53,18 @@ impl Store {
             token_hash,
             Purpose::PasswordReset,
             Some(&user_id),
-            actor_id,
+            by.actor,
             now,
             expires_at,
         )
         .await?;
         insert_email(&mut tx, &compose(&person, &token_id), now).await?;
-        let detail = if actor_id.is_some() {
+        let detail = if by.actor.is_some() {
             "sent by an admin"
         } else {
             "requested"
         };
-        commit_user_change(tx, &user_id, actor_id, "password_reset.sent", detail, now).await?;
+        commit_user_change(tx, by, "password_reset.sent", &user_id, detail).await?;
         Ok(true)
     }
 
@@ -123,7 +123,7 @@ impl Store {
         revoke_live(&mut tx, Purpose::PasswordReset, Some(&user_id), now).await?;
         revoke_live(&mut tx, Purpose::Invitation, Some(&user_id), now).await?;
         insert_email(&mut tx, &changed(&person), now).await?;
-        commit_user_change(tx, &user_id, Some(&user_id), "password.reset", "", now).await?;
+        commit_user_change(tx, By::user(&user_id, now), "password.reset", &user_id, "").await?;
         Ok(user_id)
     }
 }

@@ -1,0 +1,86 @@
+//! The audit log: who changed what, and when. Every audited write takes a [`By`] (the actor and
+//! the time) and names its [`Subject`]; [`Tx::audit`] writes the entry in the change's own
+//! transaction, so a change and its entry commit together or not at all.
+
+use super::{Millis, StoreResult, Tx, new_id};
+
+/// Who makes a change, and when. `actor` is `None` for what the system does by itself (the
+/// first admin's creation, a sign-in attempt by someone unknown) and for a person acting on
+/// their own account before they have one (a registration).
+#[derive(Debug, Clone, Copy)]
+pub struct By<'a> {
+    pub actor: Option<&'a str>,
+    pub now: Millis,
+}
+
+impl<'a> By<'a> {
+    /// A change made by the signed-in user `actor_id`.
+    pub fn user(actor_id: &'a str, now: Millis) -> Self {
+        Self {
+            actor: Some(actor_id),
+            now,
+        }
+    }
+
+    /// A change with no one signed in behind it.
+    pub fn system(now: Millis) -> Self {
+        Self { actor: None, now }
+    }
+}
+
+/// What an audit entry is about: the kind of thing and its id.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    User(&'a str),
+    /// A sign-in attempt with an address that is no account's.
+    UnknownLogin,
+    Organization(&'a str),
+    Team(&'a str),
+    InviteCode(&'a str),
+    /// An email template, by its kind.
+    EmailTemplate(&'a str),
+    /// A setting, by its key.
+    Setting(&'a str),
+}
+
+impl Subject<'_> {
+    /// The stored `subject_type` and `subject_id`.
+    fn parts(&self) -> (&'static str, Option<&str>) {
+        match *self {
+            Self::User(id) => ("user", Some(id)),
+            Self::UnknownLogin => ("login", None),
+            Self::Organization(id) => ("organization", Some(id)),
+            Self::Team(id) => ("team", Some(id)),
+            Self::InviteCode(id) => ("invite_code", Some(id)),
+            Self::EmailTemplate(kind) => ("email_template", Some(kind)),
+            Self::Setting(key) => ("setting", Some(key)),
+        }
+    }
+}
+
+impl Tx {
+    /// Appends an entry to the audit log in this transaction.
+    pub async fn audit(
+        &mut self,
+        by: By<'_>,
+        action: &str,
+        subject: Subject<'_>,
+        detail: &str,
+    ) -> StoreResult<()> {
+        let (subject_type, subject_id) = subject.parts();
+        sqlx::query(
+            "insert into audit_log (id, at, actor_id, action, subject_type, subject_id, detail) \
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(by.now)
+        .bind(by.actor)
+        .bind(action)
+        .bind(subject_type)
+        .bind(subject_id)
+        .bind(detail)
+        .execute(&mut **self)
+        .await?;
+        Ok(())
+    }
+}
