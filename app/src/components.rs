@@ -1,8 +1,20 @@
 //! Reusable pieces of UI.
 
+mod actions;
 mod dialog;
+mod loaded;
+mod password;
+mod rows;
+mod user_fields;
 
-pub use dialog::{ConfirmDialog, query_href, query_param};
+pub use actions::{ActionButton, ConfirmAction, FormAction};
+pub use dialog::{ConfirmDialog, query_href, query_param, show_as_modal};
+pub use loaded::Loaded;
+pub use password::NewPasswordFields;
+pub use rows::RenamableName;
+pub use user_fields::{
+    ConsumerPlacement, FieldChecks, InitialPassword, PersonFields, StoredPerson,
+};
 
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -37,29 +37,20 @@ pub fn query_param(key: &'static str) -> Memo<String> {
 pub fn ConfirmDialog(
     label: String,
     text: String,
-    cancel: &'static str,
+    #[prop(into)] cancel: String,
     children: Children,
 ) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
     let navigate = use_navigate();
+    let back = cancel.clone();
     let close = move || {
         if let Some(dialog) = dialog.get_untracked() {
             dialog.close();
         }
-        navigate(cancel, Default::default());
+        navigate(&back, Default::default());
     };
     let on_cancel = close.clone();
-    // Only in the browser: `cargo test --workspace` builds this crate with both features, and an
-    // effect made while the server renders would be scheduled outside any local task set.
-    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
-    Effect::new(move || {
-        if let Some(dialog) = dialog.get() {
-            if dialog.open() {
-                dialog.close();
-            }
-            let _ = dialog.show_modal();
-        }
-    });
+    show_as_modal(dialog);
     view! {
         <dialog
             node_ref=dialog
@@ -87,6 +78,24 @@ pub fn ConfirmDialog(
             </div>
         </dialog>
     }
+}
+
+/// With wasm running, shows `dialog` as a modal once it is mounted (focus moves in, Escape
+/// cancels, the page behind is inert); without, the dialog stays open in the page.
+pub fn show_as_modal(dialog: NodeRef<Dialog>) {
+    // Only in the browser: `cargo test --workspace` builds this crate with both features, and an
+    // effect made while the server renders would be scheduled outside any local task set.
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    Effect::new(move || {
+        if let Some(dialog) = dialog.get() {
+            if dialog.open() {
+                dialog.close();
+            }
+            let _ = dialog.show_modal();
+        }
+    });
+    #[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
+    let _ = dialog;
 }
 
 #[cfg(all(test, feature = "ssr"))]

@@ -2,7 +2,7 @@
 
 use crate::api::account::{ChangeOwnPassword, SignOutEverywhere, UpdateProfile, account};
 use crate::api::auth::Logout;
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{FieldError, FormError, NewPasswordFields, action_error};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -69,10 +69,7 @@ pub fn AccountPage() -> impl IntoView {
                 <FormError error=password_error/>
                 <label>"Current password" <input type="password" name="current_password" autocomplete="current-password" required/></label>
                 <FieldError error=password_error field="current_password"/>
-                <label>"New password" <input type="password" name="new_password" autocomplete="new-password" required/></label>
-                <FieldError error=password_error field="new_password"/>
-                <label>"Confirm new password" <input type="password" name="confirm_new_password" autocomplete="new-password" required/></label>
-                <FieldError error=password_error field="confirm_new_password"/>
+                <NewPasswordFields error=password_error/>
                 <button type="submit">"Change password"</button>
             </ActionForm>
             <h2>"Sessions"</h2>

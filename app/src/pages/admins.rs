@@ -4,7 +4,8 @@
 
 use crate::api::admins::{AddAdmin, ChangeAdmin, SendAdminInvite, list_admins};
 use crate::components::{
-    ConfirmDialog, FieldError, FormError, action_error, query_href, query_param,
+    ConfirmDialog, FieldChecks, FieldError, FormError, InitialPassword, PersonFields, action_error,
+    query_href, query_param,
 };
 use crate::domain::admin::{AdminRow, role_label};
 use crate::domain::user::UserStatus;
@@ -64,42 +65,24 @@ pub fn AdminsPage() -> impl IntoView {
 #[component]
 fn AddAdminForm(add: ServerAction<AddAdmin>, viewer: Role) -> impl IntoView {
     let error = action_error(add);
-    let echoed = move |field: &'static str| {
-        move || {
-            error
-                .get()
-                .and_then(|e| e.echoed(field))
-                .unwrap_or_default()
-        }
-    };
+    let checks = FieldChecks::new(error);
+    let super_admin_chosen = checks.echoed("role").as_deref() == Some("super-admin");
     view! {
         <section class="panel" aria-labelledby="add-admin-title">
             <h2 id="add-admin-title">"Add new admin user"</h2>
             <ActionForm action=add attr:class="stack narrow-form" attr:novalidate=true>
                 <FormError error/>
-                <label>"First name" <input name="form[first_name]" autocomplete="off" value=echoed("first_name")/></label>
-                <FieldError error field="first_name"/>
-                <label>"Last name" <input name="form[last_name]" autocomplete="off" value=echoed("last_name")/></label>
-                <FieldError error field="last_name"/>
-                <label>"Email" <input name="form[email]" type="email" autocomplete="off" value=echoed("email")/></label>
-                <FieldError error field="email"/>
+                <PersonFields checks/>
                 <label for="add-admin-role">"Role"</label>
                 <select id="add-admin-role" name="form[role]">
                     <option value="provider-admin">"Provider admin"</option>
                     {(viewer == Role::SuperAdmin).then(|| view! {
-                        <option value="super-admin" selected=move || echoed("role")() == "super-admin">"Super admin"</option>
+                        <option value="super-admin" selected=super_admin_chosen>"Super admin"</option>
                     })}
                 </select>
                 <FieldError error field="role"/>
                 <input type="hidden" name="form[organization_id]" value=""/>
-                <label>"Set password" <input name="form[password]" type="password" autocomplete="new-password"/></label>
-                <p class="hint">"Leave empty to send an invitation from the list instead."</p>
-                <FieldError error field="password"/>
-                <label class="check">
-                    <input type="checkbox" name="form[must_change_password]"/>
-                    "User must change password at the next login"
-                </label>
-                <FieldError error field="must_change_password"/>
+                <InitialPassword checks hint="Leave empty to send an invitation from the list instead."/>
                 <div class="actions">
                     <button type="submit">"Save"</button>
                     <a class="button secondary" href="/admin/settings/admins">"Cancel"</a>

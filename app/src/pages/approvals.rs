@@ -2,12 +2,15 @@
 
 use crate::api::approvals::{ApproveRegistration, RejectRegistration, registrants};
 use crate::api::users::DeleteUser;
-use crate::components::{FormError, action_error};
+use crate::components::{ActionButton, ConfirmAction, FormError, Loaded, action_error, query_href};
 use crate::domain::account::Registrant;
 use crate::domain::format_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+
+/// The page, where the confirmations' "Cancel" goes back to.
+const LIST: &str = "/admin/approvals";
 
 #[component]
 pub fn ApprovalsPage() -> impl IntoView {
@@ -40,29 +43,24 @@ pub fn ApprovalsPage() -> impl IntoView {
            <a href="/admin/users?status=pending">"See them in Users"</a></p>
         <FormError error=last_error/>
         {move || done().map(|m| view! { <p class="notice" role="status">{m}</p> })}
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(all) => {
-                        let (declined, pending): (Vec<Registrant>, Vec<Registrant>) =
-                            all.into_iter().partition(|r| r.rejected);
-                        view! {
-                            {if pending.is_empty() {
-                                view! { <p class="empty">"No registrations are waiting for approval."</p> }.into_any()
-                            } else {
-                                view! { <RegistrantTable rows=pending approve reject delete=None/> }.into_any()
-                            }}
-                            {(!declined.is_empty()).then(|| view! {
-                                <h2>"Declined"</h2>
-                                <p>"They cannot sign in. Approve one to let them in after all, or delete them."</p>
-                                <RegistrantTable rows=declined approve reject delete=Some(delete)/>
-                            })}
-                        }.into_any()
-                    }
-                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+        <Loaded resource=list let:all>
+            {
+                let (declined, pending): (Vec<Registrant>, Vec<Registrant>) =
+                    all.into_iter().partition(|r| r.rejected);
+                view! {
+                    {if pending.is_empty() {
+                        view! { <p class="empty">"No registrations are waiting for approval."</p> }.into_any()
+                    } else {
+                        view! { <RegistrantTable rows=pending approve reject delete=None/> }.into_any()
+                    }}
+                    {(!declined.is_empty()).then(|| view! {
+                        <h2>"Declined"</h2>
+                        <p>"They cannot sign in. Approve one to let them in after all, or delete them."</p>
+                        <RegistrantTable rows=declined approve reject delete=Some(delete)/>
+                    })}
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 
@@ -80,31 +78,33 @@ fn RegistrantTable(
             <tbody>
                 {rows.into_iter().map(|r| {
                     let name = format!("{} {}", r.first_name, r.last_name);
-                    let (a, b, c) = (r.id.clone(), r.id.clone(), r.id.clone());
-                    let approve_label = format!("Approve {name}");
                     let reject_label = format!("Reject {name}");
                     let delete_label = format!("Delete {name}");
+                    let confirm_reject = (!r.rejected).then(|| view! {
+                        <ConfirmAction action=reject key="reject" id=r.id.clone() label=reject_label.clone()
+                            text=format!("Reject {name}'s registration? They are emailed that it was declined.")
+                            cancel=LIST/>
+                    });
+                    let confirm_delete = delete.map(|delete| view! {
+                        <ConfirmAction action=delete key="delete" id=r.id.clone() label=delete_label.clone()
+                            text=format!("Delete {name}? Their account is removed. This cannot be undone.")
+                            cancel=LIST/>
+                    });
                     view! {
                         <tr>
-                            <td><a href=format!("/admin/users/{}", r.id)>{name}</a></td>
+                            <td><a href=format!("/admin/users/{}", r.id)>{name.clone()}</a>{confirm_reject}{confirm_delete}</td>
                             <td>{r.email.clone()}</td>
                             <td>{format_time(r.created_at)}</td>
                             <td class="actions">
-                                <ActionForm action=approve>
-                                    <input type="hidden" name="id" value=a/>
-                                    <button type="submit" aria-label=approve_label>"Approve"</button>
-                                </ActionForm>
+                                <ActionButton action=approve id=r.id.clone() label="Approve".to_owned()
+                                    aria_label=format!("Approve {name}")/>
                                 {(!r.rejected).then(|| view! {
-                                    <ActionForm action=reject>
-                                        <input type="hidden" name="id" value=b/>
-                                        <button type="submit" class="secondary" aria-label=reject_label>"Reject"</button>
-                                    </ActionForm>
+                                    <a class="button secondary" role="button" aria-label=reject_label
+                                        href=query_href(LIST, &[("reject", &r.id)])>"Reject"</a>
                                 })}
-                                {delete.map(|delete| view! {
-                                    <ActionForm action=delete>
-                                        <input type="hidden" name="id" value=c/>
-                                        <button type="submit" class="danger" aria-label=delete_label>"Delete"</button>
-                                    </ActionForm>
+                                {delete.is_some().then(|| view! {
+                                    <a class="button danger" role="button" aria-label=delete_label
+                                        href=query_href(LIST, &[("delete", &r.id)])>"Delete"</a>
                                 })}
                             </td>
                         </tr>

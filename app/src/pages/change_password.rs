@@ -1,7 +1,7 @@
 //! `/change-password`: a user who must change their password can do only this.
 
 use crate::api::auth::ChangePassword;
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{FormError, NewPasswordFields, action_error};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,10 +16,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
             <p>"Your administrator asks you to choose a new password before you continue."</p>
             <ActionForm action=action attr:class="stack">
                 <FormError error/>
-                <label>"New password" <input type="password" name="new_password" autocomplete="new-password" required/></label>
-                <FieldError error field="new_password"/>
-                <label>"Confirm new password" <input type="password" name="confirm_new_password" autocomplete="new-password" required/></label>
-                <FieldError error field="confirm_new_password"/>
+                <NewPasswordFields error/>
                 <button type="submit">"Change password"</button>
             </ActionForm>
         </main>

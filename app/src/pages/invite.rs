@@ -1,7 +1,7 @@
 //! `/invite?token=…`: the invited consumer chooses a password. Opening the page consumes nothing.
 
 use crate::api::invitations::{AcceptInvitation, InvitationView, RequestNewInvitation, invitation};
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{FormError, NewPasswordFields, action_error};
 use crate::domain::format_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,10 +26,7 @@ pub fn InvitePage() -> impl IntoView {
                             <ActionForm action=accept attr:class="stack">
                                 <FormError error/>
                                 <input type="hidden" name="token" value=token/>
-                                <label>"Password" <input type="password" name="password" autocomplete="new-password" required/></label>
-                                <FieldError error field="password"/>
-                                <label>"Confirm password" <input type="password" name="confirm_password" autocomplete="new-password" required/></label>
-                                <FieldError error field="confirm_password"/>
+                                <NewPasswordFields error first=true/>
                                 <button type="submit">"Accept invitation"</button>
                             </ActionForm>
                             <p class="hint">{format!("This link expires on {}.", format_time(expires_at))}</p>

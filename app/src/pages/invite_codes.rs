@@ -3,7 +3,7 @@
 use crate::api::invite_codes::{
     CreateInviteCode, DeleteInviteCode, InviteCodesView, SetInviteCodeActive, invite_codes,
 };
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{ConfirmAction, FieldError, FormError, Loaded, action_error, query_href};
 use crate::domain::format_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,17 +40,10 @@ pub fn InviteCodesPage() -> impl IntoView {
             </div>
         })}
         <FormError error=last_error/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(view_data) => view! {
-                        <AddInviteCode data=view_data.clone() action=create error=create_error/>
-                        <CodesTable data=view_data toggle delete/>
-                    }.into_any(),
-                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data let:view_data>
+            <AddInviteCode data=view_data.clone() action=create error=create_error/>
+            <CodesTable data=view_data toggle delete/>
+        </Loaded>
     }
 }
 
@@ -151,12 +144,17 @@ fn CodesTable(
             <tbody>
                 {data.codes.into_iter().map(|c| {
                     let state = c.state(now);
-                    let (a, b) = (c.id.clone(), c.id.clone());
+                    let a = c.id.clone();
                     let toggle_label = format!("{} {}", if c.active { "Deactivate" } else { "Activate" }, c.code);
                     let delete_label = format!("Delete {}", c.code);
                     view! {
                         <tr>
-                            <td><CodeField code=c.code.clone()/></td>
+                            <td>
+                                <CodeField code=c.code.clone()/>
+                                <ConfirmAction action=delete key="delete" id=c.id.clone() label=delete_label.clone()
+                                    text=format!("Delete the code {}? Accounts made with it stay; the code stops working.", c.code)
+                                    cancel="/admin/invite-codes"/>
+                            </td>
                             <td>{c.team.clone()}</td>
                             <td>{c.organization.clone()}</td>
                             <td>{format!("{} / {}", c.used, c.quota)}</td>
@@ -170,10 +168,8 @@ fn CodesTable(
                                         {if c.active { "Deactivate" } else { "Activate" }}
                                     </button>
                                 </ActionForm>
-                                <ActionForm action=delete>
-                                    <input type="hidden" name="id" value=b/>
-                                    <button type="submit" class="danger" aria-label=delete_label>"Delete"</button>
-                                </ActionForm>
+                                <a class="button danger" role="button" aria-label=delete_label
+                                    href=query_href("/admin/invite-codes", &[("delete", &c.id)])>"Delete"</a>
                             </td>
                         </tr>
                     }

@@ -3,9 +3,7 @@
 use crate::api::organizations::{
     CreateOrganization, DeleteOrganization, RenameOrganization, list_organizations,
 };
-use crate::components::{
-    ConfirmDialog, FieldError, FormError, action_error, query_href, query_param,
-};
+use crate::components::{FieldError, FormError, Loaded, RenamableName, action_error, query_href};
 use crate::domain::organization::OrganizationRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -48,14 +46,9 @@ pub fn OrganizationsPage() -> impl IntoView {
         <FormError error=create_error/>
         <FormError error=action_error(rename)/>
         <FormError error=action_error(delete)/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match rows.await {
-                    Ok(rows) => view! { <OrganizationsTable rows rename delete/> }.into_any(),
-                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=rows let:rows>
+            <OrganizationsTable rows rename delete/>
+        </Loaded>
     }
 }
 
@@ -65,55 +58,22 @@ fn OrganizationsTable(
     rename: ServerAction<RenameOrganization>,
     delete: ServerAction<DeleteOrganization>,
 ) -> impl IntoView {
-    let renaming = query_param("rename");
-    let deleting = query_param("delete");
-    let rename_error = action_error(rename);
     view! {
         <table class="data">
             <thead><tr><th>"Name"</th><th>"Teams"</th><th>"Users"</th><th></th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|o| {
-                    let name_cell = {
-                        let (id, name, is_default) = (o.id.clone(), o.name.clone(), o.is_default);
-                        move || if renaming.get() == id {
-                            let (id, name) = (id.clone(), name.clone());
-                            view! {
-                                <ActionForm action=rename attr:class="filters">
-                                    <input type="hidden" name="id" value=id/>
-                                    <label>"New name" <input name="name" value=name/></label>
-                                    <button type="submit">"Rename"</button>
-                                    <a href="/admin/organizations">"Cancel"</a>
-                                </ActionForm>
-                                <FieldError error=rename_error field="name"/>
-                            }.into_any()
-                        } else {
-                            view! {
-                                <a href=format!("/admin/organizations/{id}")>{name.clone()}</a>
-                                {is_default.then(|| view! { " " <span class="status">"Default"</span> })}
-                            }.into_any()
-                        }
-                    };
-                    let confirm = {
-                        let (id, name, is_default) = (o.id.clone(), o.name.clone(), o.is_default);
-                        let text = format!(
-                            "Delete {}? Its {} users move to “Default Organization All users”; its teams are deleted.",
-                            o.name, o.users
-                        );
-                        move || (deleting.get() == id && !is_default).then(|| {
-                            let (id, label, text) = (id.clone(), format!("Delete {name}"), text.clone());
-                            view! {
-                                <ConfirmDialog label=label.clone() text cancel="/admin/organizations">
-                                    <ActionForm action=delete>
-                                        <input type="hidden" name="id" value=id/>
-                                        <button type="submit" class="danger">{label}</button>
-                                    </ActionForm>
-                                </ConfirmDialog>
-                            }
-                        })
-                    };
+                    let delete_text = format!(
+                        "Delete {}? Its {} users move to “Default Organization All users”; its teams are deleted.",
+                        o.name, o.users
+                    );
                     view! {
                         <tr>
-                            <td>{name_cell}{confirm}</td>
+                            <td>
+                                <RenamableName rename delete id=o.id.clone() name=o.name.clone()
+                                    is_default=o.is_default href=format!("/admin/organizations/{}", o.id)
+                                    list="/admin/organizations" delete_text/>
+                            </td>
                             <td>{o.teams}</td>
                             <td><a href=query_href("/admin/users", &[("organization", &o.id)]) aria-label=format!("{} users of {}", o.users, o.name)>{o.users}</a></td>
                             <td class="row-actions">

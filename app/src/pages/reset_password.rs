@@ -1,7 +1,7 @@
 //! `/reset-password?token=…`: chooses a new password from a reset link. Opening it consumes nothing.
 
 use crate::api::account::{ResetLinkView, ResetPassword, reset_link};
-use crate::components::{FieldError, FormError, action_error};
+use crate::components::{FormError, NewPasswordFields, action_error};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -24,10 +24,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                             <ActionForm action=action attr:class="stack">
                                 <FormError error/>
                                 <input type="hidden" name="token" value=token/>
-                                <label>"New password" <input type="password" name="new_password" autocomplete="new-password" required/></label>
-                                <FieldError error field="new_password"/>
-                                <label>"Confirm new password" <input type="password" name="confirm_new_password" autocomplete="new-password" required/></label>
-                                <FieldError error field="confirm_new_password"/>
+                                <NewPasswordFields error/>
                                 <button type="submit">"Change password"</button>
                             </ActionForm>
                         }.into_any(),

@@ -2,9 +2,7 @@
 
 use crate::api::teams::{CreateTeam, DeleteTeam, RenameTeam, list_teams};
 use crate::api::users::user_choices;
-use crate::components::{
-    ConfirmDialog, FieldError, FormError, action_error, query_href, query_param,
-};
+use crate::components::{FieldError, FormError, Loaded, RenamableName, action_error, query_href};
 use crate::domain::team::TeamRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -71,14 +69,9 @@ pub fn TeamsPage() -> impl IntoView {
         <FormError error=create_error/>
         <FormError error=action_error(rename)/>
         <FormError error=action_error(delete)/>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match rows.await {
-                    Ok(rows) => view! { <TeamsTable rows rename delete/> }.into_any(),
-                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=rows let:rows>
+            <TeamsTable rows rename delete/>
+        </Loaded>
     }
 }
 
@@ -88,9 +81,6 @@ fn TeamsTable(
     rename: ServerAction<RenameTeam>,
     delete: ServerAction<DeleteTeam>,
 ) -> impl IntoView {
-    let renaming = query_param("rename");
-    let deleting = query_param("delete");
-    let rename_error = action_error(rename);
     if rows.is_empty() {
         return view! { <p class="empty">"No teams match."</p> }.into_any();
     }
@@ -99,47 +89,17 @@ fn TeamsTable(
             <thead><tr><th>"Team"</th><th>"Organization"</th><th>"Members"</th><th></th></tr></thead>
             <tbody>
                 {rows.into_iter().map(|t| {
-                    let name_cell = {
-                        let (id, name, is_default) = (t.id.clone(), t.name.clone(), t.is_default);
-                        move || if renaming.get() == id {
-                            let (id, name) = (id.clone(), name.clone());
-                            view! {
-                                <ActionForm action=rename attr:class="filters">
-                                    <input type="hidden" name="id" value=id/>
-                                    <label>"New name" <input name="name" value=name/></label>
-                                    <button type="submit">"Rename"</button>
-                                    <a href="/admin/teams">"Cancel"</a>
-                                </ActionForm>
-                                <FieldError error=rename_error field="name"/>
-                            }.into_any()
-                        } else {
-                            view! {
-                                <a href=format!("/admin/teams/{id}")>{name.clone()}</a>
-                                {is_default.then(|| view! { " " <span class="status">"Default"</span> })}
-                            }.into_any()
-                        }
-                    };
-                    let confirm = {
-                        let (id, name, is_default) = (t.id.clone(), t.name.clone(), t.is_default);
-                        let text = format!(
-                            "Delete {}? Its {} members stay in {}; those with no other team join its default team.",
-                            t.name, t.members, t.organization
-                        );
-                        move || (deleting.get() == id && !is_default).then(|| {
-                            let (id, label, text) = (id.clone(), format!("Delete {name}"), text.clone());
-                            view! {
-                                <ConfirmDialog label=label.clone() text cancel="/admin/teams">
-                                    <ActionForm action=delete>
-                                        <input type="hidden" name="id" value=id/>
-                                        <button type="submit" class="danger">{label}</button>
-                                    </ActionForm>
-                                </ConfirmDialog>
-                            }
-                        })
-                    };
+                    let delete_text = format!(
+                        "Delete {}? Its {} members stay in {}; those with no other team join its default team.",
+                        t.name, t.members, t.organization
+                    );
                     view! {
                         <tr>
-                            <td>{name_cell}{confirm}</td>
+                            <td>
+                                <RenamableName rename delete id=t.id.clone() name=t.name.clone()
+                                    is_default=t.is_default href=format!("/admin/teams/{}", t.id)
+                                    list="/admin/teams" delete_text/>
+                            </td>
                             <td><a href=format!("/admin/organizations/{}", t.organization_id)>{t.organization.clone()}</a></td>
                             <td><a href=query_href("/admin/users", &[("team", &t.id)]) aria-label=format!("{} members of {}", t.members, t.name)>{t.members}</a></td>
                             <td class="row-actions">

@@ -6,7 +6,9 @@ use crate::api::teams::{AddUserToTeam, RemoveTeamMember};
 use crate::api::users::{
     DeleteUser, RevokeInvite, SendInvite, SendPasswordReset, SetUserActive, get_user, user_choices,
 };
-use crate::components::{FieldError, FormError, action_error, query_href};
+use crate::components::{
+    ActionButton, ConfirmAction, FieldError, FormError, action_error, query_href,
+};
 use crate::domain::format_time;
 use crate::domain::user::{Choice, UserDetail, UserStatus};
 use leptos::prelude::*;
@@ -101,13 +103,11 @@ fn UserView(
     reset: ServerAction<SendPasswordReset>,
     decide: Decisions,
 ) -> impl IntoView {
-    let query = use_query_map();
     let (user_id, organization_id, teams) = (
         user.id.clone(),
         user.organization_id.clone(),
         user.teams.clone(),
     );
-    let confirming = move || query.with(|q| q.get("confirm")).as_deref() == Some("delete");
     let name = format!("{} {}", user.first_name, user.last_name);
     let status_text = match (user.status, user.invitation_expires_at) {
         (UserStatus::Invited, Some(expires)) => {
@@ -121,11 +121,10 @@ fn UserView(
     let can_reset = user.has_password && user.status == UserStatus::Active;
     let pending = user.status == UserStatus::PendingApproval;
     let id = user.id.clone();
-    let (id2, id3, id4) = (id.clone(), id.clone(), id.clone());
-    let (id5, id6) = (id.clone(), id.clone());
-    let delete_name = name.clone();
     let self_href = format!("/admin/users/{id}");
-    let confirm_href = query_href(&format!("/admin/users/{id}"), &[("confirm", "delete")]);
+    let confirm_href = query_href(&self_href, &[("delete", &id)]);
+    let button = |show: bool, label: &str| show.then(|| (id.clone(), label.to_owned()));
+    let active_id = id.clone();
     view! {
         <Title text="User · Portico"/>
         <div class="page-head">
@@ -135,42 +134,19 @@ fn UserView(
             <details class="menu" on:submit=close_menu>
                 <summary>"More Options"</summary>
                 <div class="menu-items">
-                    {can_invite.then(|| view! {
-                        <ActionForm action=send>
-                            <input type="hidden" name="id" value=id.clone()/>
-                            <button type="submit">{if pending_invite { "Resend invite" } else { "Send invite" }}</button>
-                        </ActionForm>
+                    {button(can_invite, if pending_invite { "Resend invite" } else { "Send invite" })
+                        .map(|(id, label)| view! { <ActionButton action=send id label/> })}
+                    {button(can_reset, "Send password reset")
+                        .map(|(id, label)| view! { <ActionButton action=reset id label/> })}
+                    {button(pending, "Approve")
+                        .map(|(id, label)| view! { <ActionButton action=decide.approve id label/> })}
+                    {pending.then(|| view! {
+                        <a href=query_href(&self_href, &[("reject", &id)]) role="button">"Reject"</a>
                     })}
-                    {can_reset.then(|| {
-                        let id = id5.clone();
-                        view! {
-                            <ActionForm action=reset>
-                                <input type="hidden" name="id" value=id/>
-                                <button type="submit">"Send password reset"</button>
-                            </ActionForm>
-                        }
-                    })}
-                    {pending.then(|| {
-                        let (a, b) = (id6.clone(), id6.clone());
-                        view! {
-                            <ActionForm action=decide.approve>
-                                <input type="hidden" name="id" value=a/>
-                                <button type="submit">"Approve"</button>
-                            </ActionForm>
-                            <ActionForm action=decide.reject>
-                                <input type="hidden" name="id" value=b/>
-                                <button type="submit">"Reject"</button>
-                            </ActionForm>
-                        }
-                    })}
-                    {pending_invite.then(|| view! {
-                        <ActionForm action=revoke>
-                            <input type="hidden" name="id" value=id2.clone()/>
-                            <button type="submit">"Revoke invite"</button>
-                        </ActionForm>
-                    })}
+                    {button(pending_invite, "Revoke invite")
+                        .map(|(id, label)| view! { <ActionButton action=revoke id label/> })}
                     <ActionForm action=set_active>
-                        <input type="hidden" name="id" value=id3.clone()/>
+                        <input type="hidden" name="id" value=active_id/>
                         <input type="hidden" name="active" value=if inactive { "true" } else { "false" }/>
                         <button type="submit">{if inactive { "Activate" } else { "Deactivate" }}</button>
                     </ActionForm>
@@ -178,22 +154,12 @@ fn UserView(
                 </div>
             </details>
         </div>
-        <Show when=confirming>
-            {
-                let (id, name, back) = (id4.clone(), delete_name.clone(), self_href.clone());
-                view! {
-                    <section class="confirm" role="alertdialog" aria-labelledby="confirm-delete-title">
-                        <h2 id="confirm-delete-title">{format!("Delete {name}?")}</h2>
-                        <p>"Their account, sessions and pending invitations are removed. This cannot be undone."</p>
-                        <ActionForm action=delete>
-                            <input type="hidden" name="id" value=id/>
-                            <button type="submit" class="danger">{format!("Delete {name}")}</button>
-                            <a class="button secondary" href=back>"Cancel"</a>
-                        </ActionForm>
-                    </section>
-                }
-            }
-        </Show>
+        <ConfirmAction action=delete key="delete" id=id.clone() label=format!("Delete {name}")
+            text=format!("Delete {name}? Their account, sessions and pending invitations are removed. This cannot be undone.")
+            cancel=self_href.clone()/>
+        <ConfirmAction action=decide.reject key="reject" id=id.clone() label=format!("Reject {name}")
+            text=format!("Reject {name}'s registration? They are emailed that it was declined, and cannot sign in unless an admin approves them later.")
+            cancel=self_href.clone()/>
         <dl class="details">
             <dt>"Email"</dt><dd>{user.email.clone()}</dd>
             <dt>"Organization"</dt>

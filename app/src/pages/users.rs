@@ -2,9 +2,12 @@
 //! "Add user" dialog (a native `<dialog>` around an `ActionForm`, open when `?add=1`).
 
 use crate::api::users::{CreateUser, PAGE_SIZE, count_users, list_users, user_choices};
-use crate::components::{FieldError, FormError, action_error, query_href};
-use crate::domain::user::{TeamChoice, UserPage, UserStatus};
-use crate::domain::{Email, Password, PersonName, format_time};
+use crate::components::{
+    ConsumerPlacement, FieldChecks, FormError, InitialPassword, PersonFields, action_error,
+    query_href, show_as_modal,
+};
+use crate::domain::user::{Choice, TeamChoice, UserPage, UserStatus};
+use crate::domain::{Role, format_time};
 use crate::error::AppError;
 use leptos::html::Dialog;
 use leptos::prelude::*;
@@ -229,68 +232,20 @@ fn group_thousands(n: i64) -> String {
     out
 }
 
-/// The browser-side check of one field, with the same domain parsers the server uses.
-fn check_field(field: &str, value: &str) -> Option<String> {
-    match field {
-        "first_name" | "last_name" => PersonName::parse(value).err().map(|e| e.to_string()),
-        "email" => Email::parse(value).err().map(|e| e.to_string()),
-        "password" if !value.is_empty() => Password::parse(value, "").err().map(|e| e.to_string()),
-        _ => None,
-    }
-}
-
 #[component]
 fn AddUserDialog(
     action: ServerAction<CreateUser>,
-    organizations: Vec<crate::domain::user::Choice>,
+    organizations: Vec<Choice>,
     teams: Vec<TeamChoice>,
     opener: NodeRef<leptos::html::A>,
 ) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
     let error = action_error(action);
-    let echoed = move |field: &'static str| {
-        error
-            .get()
-            .and_then(|e| e.echoed(field))
-            .unwrap_or_default()
-    };
+    let checks = FieldChecks::new(error);
     let default_org = organizations
         .first()
         .map(|o| o.id.clone())
         .unwrap_or_default();
-    let chosen_org = RwSignal::new({
-        let echoed_org = error
-            .get_untracked()
-            .and_then(|e| e.echoed("organization_id"));
-        echoed_org.filter(|o| !o.is_empty()).unwrap_or(default_org)
-    });
-    let chosen_teams: Vec<String> = error
-        .get_untracked()
-        .and_then(|e| e.echoed("team_ids"))
-        .map(|t| t.split(',').map(str::to_owned).collect())
-        .unwrap_or_default();
-    let client_errors = RwSignal::new(Vec::<(String, String)>::new());
-    let shown_error = move |field: &'static str| {
-        Signal::derive(move || {
-            client_errors
-                .get()
-                .into_iter()
-                .find(|(f, _)| f == field)
-                .map(|(f, m)| AppError::validation(&f, m))
-                .or_else(|| error.get())
-        })
-    };
-    let on_check = move |field: &'static str| {
-        move |ev: leptos::ev::Event| {
-            let value = event_target_value(&ev);
-            client_errors.update(|errors| {
-                errors.retain(|(f, _)| f != field);
-                if let Some(message) = check_field(field, &value) {
-                    errors.push((field.to_owned(), message));
-                }
-            });
-        }
-    };
     let navigate = use_navigate();
     let close = move || {
         // Close first: while the modal is open the rest of the page is inert and cannot take focus.
@@ -302,92 +257,19 @@ fn AddUserDialog(
         }
         navigate("/admin/users", Default::default());
     };
-    // With wasm running, show it as a modal (focus moves in, Escape cancels); without, it is
-    // rendered open in the page.
-    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
-    Effect::new(move || {
-        if let Some(dialog) = dialog.get() {
-            if dialog.open() {
-                dialog.close();
-            }
-            let _ = dialog.show_modal();
-        }
-    });
+    show_as_modal(dialog);
     // On success the server redirects to `?created=…`, which closes the dialog.
-    let teams_of_org = move || {
-        let org = chosen_org.get();
-        teams
-            .iter()
-            .filter(|t| t.organization_id == org)
-            .cloned()
-            .collect::<Vec<_>>()
-    };
-    let field_invalid = move |field: &'static str| {
-        move || {
-            shown_error(field)
-                .get()
-                .and_then(|e| e.field_message(field))
-                .is_some()
-        }
-    };
-    let close_on_cancel = close.clone();
     view! {
         <dialog node_ref=dialog open=true aria-labelledby="add-user-title" class="modal"
-            on:cancel=move |ev: leptos::ev::Event| { ev.prevent_default(); close_on_cancel(); }>
+            on:cancel=move |ev: leptos::ev::Event| { ev.prevent_default(); close(); }>
             <h2 id="add-user-title">"Add user"</h2>
             <ActionForm action=action attr:class="stack" attr:novalidate=true>
                 <FormError error/>
-                <label>"First name"
-                    <input name="form[first_name]" autocomplete="off" autofocus value=move || echoed("first_name")
-                        aria-invalid=move || field_invalid("first_name")().to_string() aria-describedby="first_name-error"
-                        on:change=on_check("first_name")/>
-                </label>
-                <FieldError error=shown_error("first_name") field="first_name"/>
-                <label>"Last name"
-                    <input name="form[last_name]" autocomplete="off" value=move || echoed("last_name")
-                        aria-invalid=move || field_invalid("last_name")().to_string() aria-describedby="last_name-error"
-                        on:change=on_check("last_name")/>
-                </label>
-                <FieldError error=shown_error("last_name") field="last_name"/>
-                <label>"Email"
-                    <input name="form[email]" type="email" autocomplete="off" value=move || echoed("email")
-                        aria-invalid=move || field_invalid("email")().to_string() aria-describedby="email-error"
-                        on:change=on_check("email")/>
-                </label>
-                <FieldError error=shown_error("email") field="email"/>
-                <label for="add-user-organization">"Organization"</label>
-                    <select id="add-user-organization" name="form[organization_id]" on:change=move |ev| chosen_org.set(event_target_value(&ev))>
-                        {organizations.into_iter().map(|o| {
-                            let selected = o.id == chosen_org.get_untracked();
-                            view! { <option value=o.id selected=selected>{o.name}</option> }
-                        }).collect_view()}
-                    </select>
-                <FieldError error field="organization_id"/>
-                <label for="add-user-teams">"Teams"</label>
-                    <select id="add-user-teams" name="form[team_ids][]" multiple=true aria-describedby="teams-hint">
-                        {move || teams_of_org().into_iter().map(|t| {
-                            let selected = chosen_teams.contains(&t.id);
-                            view! { <option value=t.id selected=selected>{t.name}</option> }
-                        }).collect_view()}
-                    </select>
-                <p class="hint" id="teams-hint">"None chosen: the organization's default team."</p>
-                <FieldError error field="team_ids"/>
-                <label for="add-user-role">"Role"</label>
-                    <select id="add-user-role" name="form[role]">
-                        <option value="consumer-team-member" selected=move || echoed("role") != "consumer-admin">"Team member"</option>
-                        <option value="consumer-admin" selected=move || echoed("role") == "consumer-admin">"Consumer admin"</option>
-                    </select>
-                <label>"Set password"
-                    <input name="form[password]" type="password" autocomplete="new-password"
-                        aria-describedby="password-hint password-error" on:change=on_check("password")/>
-                </label>
-                <p class="hint" id="password-hint">"Optional. Leave empty to send an invitation later. At least 12 characters."</p>
-                <FieldError error=shown_error("password") field="password"/>
-                <label class="check">
-                    <input type="checkbox" name="form[must_change_password]"/>
-                    "User must change password at the next login"
-                </label>
-                <FieldError error field="must_change_password"/>
+                <PersonFields checks autofocus=true/>
+                <ConsumerPlacement checks prefix="add-user" organizations teams organization_id=default_org
+                    member_of=Vec::new() role=Role::ConsumerTeamMember
+                    teams_hint="None chosen: the organization's default team."/>
+                <InitialPassword checks hint="Optional. Leave empty to send an invitation later. At least 12 characters."/>
                 <div class="actions">
                     <button type="submit">"Save"</button>
                     <a class="button secondary" href="/admin/users" role="button">"Cancel"</a>
