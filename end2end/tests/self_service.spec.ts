@@ -55,6 +55,35 @@ test("a registrant waits for approval, is emailed when approved, then signs in",
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
 });
 
+test("an admin rejects a registrant only after confirming, and the registrant is emailed", async ({ page, javaScriptEnabled }, testInfo) => {
+  const email = `rej-${testInfo.project.name}-${Date.now()}@example.com`;
+  await register(page, email, javaScriptEnabled);
+  await expect(page.getByRole("status").filter({ hasText: "Thank you for registering." })).toBeVisible();
+  await confirmEmail(page, email, javaScriptEnabled);
+  await expect(page.getByRole("status").filter({ hasText: "Your email address is confirmed." })).toBeVisible();
+
+  await logIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, javaScriptEnabled);
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.getByRole("link", { name: "Approvals" }).click();
+  await expect(page.getByRole("heading", { name: "Approvals", exact: true })).toBeVisible();
+  const row = page.getByRole("row").filter({ hasText: email });
+  const dialog = page.getByRole("alertdialog", { name: "Reject Grace Hopper" });
+  // "Cancel" decides nothing.
+  await row.getByRole("button", { name: "Reject Grace Hopper" }).click();
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("link", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole("row").filter({ hasText: email })).toHaveCount(1);
+
+  await row.getByRole("button", { name: "Reject Grace Hopper" }).click();
+  await dialog.getByRole("button", { name: "Reject Grace Hopper" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Registration declined." })).toBeVisible();
+  const declined = page.getByRole("row").filter({ hasText: email });
+  await expect(declined.getByRole("button", { name: "Delete Grace Hopper" })).toBeVisible();
+  const mail = await waitForMail(email, /Your registration to/);
+  expect(mail.text.length).toBeGreaterThan(0);
+});
+
 test("a registrant with an invite code confirms the address and is signed in, in the code's team", async ({ page, javaScriptEnabled }, testInfo) => {
   const tag = `${testInfo.project.name}-${Date.now()}`;
   const team = `Beta ${tag}`;
