@@ -30,6 +30,10 @@ struct Args {
     /// How many organizations to create, fill and delete for that measure.
     #[arg(long, default_value_t = 5)]
     org_delete_rounds: usize,
+    /// Also sign in this many times, 50 at a time (each checks a password with argon2), and
+    /// print the process's resident memory before, just after, and 5 s after (0: skip).
+    #[arg(long, default_value_t = 0)]
+    login_storm: usize,
 }
 
 /// Far in the future, so seeded invitations stay pending.
@@ -122,6 +126,10 @@ async fn main() -> anyhow::Result<()> {
         "admin login failed: {}",
         login.status()
     );
+
+    if args.login_storm > 0 {
+        login_storm(&base, args.login_storm).await?;
+    }
 
     if args.org_delete_users > 0 {
         let mut times = Vec::new();
@@ -256,6 +264,56 @@ async fn main() -> anyhow::Result<()> {
         print_percentiles(&format!("{name}, exact count"), &mut times);
     }
     Ok(())
+}
+
+/// `n` sign-ins, 50 at a time, each with an address that is no account's (so no rate limit per
+/// account applies, and each still checks a password, against the dummy hash), with the
+/// resident memory of this process (the server runs in it) around them.
+async fn login_storm(base: &str, n: usize) -> anyhow::Result<()> {
+    let before = resident_mib()?;
+    let client = reqwest::Client::new();
+    let began = Instant::now();
+    let mut refused = 0;
+    for chunk in (0..n).collect::<Vec<_>>().chunks(50) {
+        let mut attempts = tokio::task::JoinSet::new();
+        for i in chunk {
+            let request = client
+                .post(format!("{base}/api/login"))
+                .header("origin", base)
+                .header("accept", "application/json")
+                .form(&[
+                    ("email", format!("storm-{i}@example.com")),
+                    ("password", "not the password at all".to_owned()),
+                ]);
+            attempts.spawn(request.send());
+        }
+        while let Some(answer) = attempts.join_next().await {
+            if answer??.status() != reqwest::StatusCode::UNAUTHORIZED {
+                refused += 1;
+            }
+        }
+    }
+    let elapsed = began.elapsed();
+    let after = resident_mib()?;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let settled = resident_mib()?;
+    println!(
+        "login storm: {n} sign-ins in {:.1} s ({refused} not answered 401); RSS {before:.0} MiB \
+         before, {after:.0} MiB after, {settled:.0} MiB 5 s later",
+        elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// This process's resident memory (`VmRSS` in /proc/self/status), in MiB.
+fn resident_mib() -> anyhow::Result<f64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .context("no VmRSS in /proc/self/status")?;
+    Ok(kib / 1024.0)
 }
 
 fn print_percentiles(name: &str, times: &mut [Duration]) {
