@@ -34,6 +34,13 @@ struct Args {
     /// print the process's resident memory before, just after, and 5 s after (0: skip).
     #[arg(long, default_value_t = 0)]
     login_storm: usize,
+    /// Also queue this many emails at once and deliver them to `--smtp-url` with the outbox's
+    /// own delivery pass, printing the time and the rate (0: skip).
+    #[arg(long, default_value_t = 0)]
+    emails: usize,
+    /// The SMTP listener for `--emails` (for example end2end/smtp-sink.mjs on port 2525).
+    #[arg(long, default_value = "smtp://127.0.0.1:2525?tls=none")]
+    smtp_url: String,
 }
 
 /// Far in the future, so seeded invitations stay pending.
@@ -126,6 +133,10 @@ async fn main() -> anyhow::Result<()> {
         "admin login failed: {}",
         login.status()
     );
+
+    if args.emails > 0 {
+        email_throughput(&started.state, args.emails, &args.smtp_url).await?;
+    }
 
     if args.login_storm > 0 {
         login_storm(&base, args.login_storm).await?;
@@ -301,6 +312,55 @@ async fn login_storm(base: &str, n: usize) -> anyhow::Result<()> {
         "login storm: {n} sign-ins in {:.1} s ({refused} not answered 401); RSS {before:.0} MiB \
          before, {after:.0} MiB after, {settled:.0} MiB 5 s later",
         elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Queues `n` emails (one transaction each, as invitations are) and runs the outbox's delivery
+/// passes until none is due, as the mail worker does, against the SMTP listener at `smtp_url`.
+async fn email_throughput(
+    state: &app::backend::AppState,
+    n: usize,
+    smtp_url: &str,
+) -> anyhow::Result<()> {
+    use app::backend::db::NewEmail;
+    let began = Instant::now();
+    for i in 0..n {
+        let email = NewEmail {
+            kind: "invitation".into(),
+            to_address: format!("bench-mail-{i}@example.com"),
+            subject: format!("Bench message {i}"),
+            html_body: format!("<p>Bench message {i}</p>"),
+            text_body: format!("Bench message {i}"),
+            related_token_id: None,
+            link_secret: None,
+        };
+        state.store.queue_email(&email, state.clock.now()).await?;
+    }
+    let queued = began.elapsed();
+    let mailer =
+        app::backend::mail::Mailer::new(&SecretString::from(smtp_url), "bench@example.com")?;
+    let began = Instant::now();
+    let mut delivered = 0;
+    loop {
+        let pass = app::backend::mail::deliver_due(state, &mailer).await;
+        if pass == 0 {
+            break;
+        }
+        delivered += pass;
+    }
+    let sending = began.elapsed();
+    let sent = count(
+        state.store.pool(),
+        "select count(*) from email_outbox where status = 'sent' and to_address like 'bench-mail-%'",
+    )
+    .await?;
+    println!(
+        "emails: {n} queued in {:.1} s; {delivered} attempted, {sent} marked sent, in {:.1} s \
+         ({:.0} a second)",
+        queued.as_secs_f64(),
+        sending.as_secs_f64(),
+        sent as f64 / sending.as_secs_f64()
     );
     Ok(())
 }
