@@ -1,7 +1,7 @@
 //! Email: templates with named variables, the SMTP transport, and the outbox delivery worker.
 
 use super::AppState;
-use super::db::OutboxMessage;
+use super::db::{Leased, OutboxMessage};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -255,55 +255,72 @@ pub async fn deliver_due_with_lease(state: &AppState, mailer: &Mailer, lease: Du
             return 0;
         }
     };
-    for leased in &claimed {
-        let message = &leased.message;
-        let now = state.clock.now();
-        match state
-            .store
-            .renew_lease(&message.id, &leased.lease_id, now, now + lease_ms)
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::info!(id = %message.id, "outbox: lease ran out before sending; another worker has the message");
-                continue;
-            }
-            Err(e) => {
-                tracing::error!(id = %message.id, error = %e, "outbox: could not renew a lease");
-                continue;
-            }
-        }
-        let result = match tokio::time::timeout(lease / 2, mailer.send(message)).await {
-            Ok(result) => result,
-            Err(_) => Err(format!(
-                "the SMTP server did not finish within {} s",
-                (lease / 2).as_secs_f32()
-            )),
-        };
-        let now = state.clock.now();
-        let recorded = match &result {
-            Ok(()) => {
-                tracing::info!(id = %message.id, kind = %message.kind, "email delivered to the SMTP server");
-                state.store.mark_email_sent(&message.id, now).await
-            }
-            Err(error) => {
-                tracing::warn!(id = %message.id, attempt = message.attempts, %error, "email delivery failed");
-                state
-                    .store
-                    .mark_email_failed(
-                        &message.id,
-                        &leased.lease_id,
-                        error,
-                        now + backoff_ms(message.attempts),
-                    )
-                    .await
-            }
-        };
-        if let Err(e) = recorded {
-            tracing::error!(id = %message.id, error = %e, "outbox: could not record the delivery result");
+    // Each message waits on the SMTP server's answer; sent one after another, a batch took ~45 ms
+    // a message (measured with `portico-bench --emails`). Sent together, they share the pooled
+    // connections, and each still goes out only under its own renewed lease.
+    let attempted = claimed.len();
+    let mut sending = tokio::task::JoinSet::new();
+    for leased in claimed {
+        let (state, mailer) = (state.clone(), mailer.clone());
+        sending.spawn(async move { deliver_one(&state, &mailer, &leased, lease).await });
+    }
+    while let Some(done) = sending.join_next().await {
+        if let Err(e) = done {
+            tracing::error!(error = %e, "outbox: a delivery task failed");
         }
     }
-    claimed.len()
+    attempted
+}
+
+/// Sends one leased message if its lease can still be renewed, and records the result.
+async fn deliver_one(state: &AppState, mailer: &Mailer, leased: &Leased, lease: Duration) {
+    let lease_ms = lease.as_millis() as i64;
+    let message = &leased.message;
+    let now = state.clock.now();
+    match state
+        .store
+        .renew_lease(&message.id, &leased.lease_id, now, now + lease_ms)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::info!(id = %message.id, "outbox: lease ran out before sending; another worker has the message");
+            return;
+        }
+        Err(e) => {
+            tracing::error!(id = %message.id, error = %e, "outbox: could not renew a lease");
+            return;
+        }
+    }
+    let result = match tokio::time::timeout(lease / 2, mailer.send(message)).await {
+        Ok(result) => result,
+        Err(_) => Err(format!(
+            "the SMTP server did not finish within {} s",
+            (lease / 2).as_secs_f32()
+        )),
+    };
+    let now = state.clock.now();
+    let recorded = match &result {
+        Ok(()) => {
+            tracing::info!(id = %message.id, kind = %message.kind, "email delivered to the SMTP server");
+            state.store.mark_email_sent(&message.id, now).await
+        }
+        Err(error) => {
+            tracing::warn!(id = %message.id, attempt = message.attempts, %error, "email delivery failed");
+            state
+                .store
+                .mark_email_failed(
+                    &message.id,
+                    &leased.lease_id,
+                    error,
+                    now + backoff_ms(message.attempts),
+                )
+                .await
+        }
+    };
+    if let Err(e) = recorded {
+        tracing::error!(id = %message.id, error = %e, "outbox: could not record the delivery result");
+    }
 }
 
 #[cfg(test)]
