@@ -220,7 +220,6 @@ pub async fn change_own_password(
 ) -> Result<(), AppError> {
     use crate::api::http::require_user;
     use crate::backend::limits::PASSWORD_CHECK;
-    use crate::domain::Password;
     async {
         let user = require_user().await?;
         let state = AppState::from_context()?;
@@ -240,15 +239,15 @@ pub async fn change_own_password(
                 "This is not your current password.",
             ));
         }
-        let password = Password::parse_confirmed(
-            &new_password,
-            &confirm_new_password,
-            &user.email,
-            "new_password",
-        )?;
         let request = crate::api::http::request(&state)?;
-        crate::backend::self_service::change_password(&state, &request, &user.id, &password)
-            .await?;
+        let typed = (new_password.as_str(), confirm_new_password.as_str());
+        crate::backend::self_service::change_password(
+            &state,
+            &request,
+            (&user.id, &user.email),
+            typed,
+        )
+        .await?;
         leptos_axum::redirect("/account?saved=password");
         Ok(())
     }

@@ -156,7 +156,6 @@ pub async fn change_password(
     confirm_new_password: String,
 ) -> Result<(), AppError> {
     use crate::api::http::current_user;
-    use crate::domain::Password;
     async {
         let state = AppState::from_context()?;
         let user = current_user()
@@ -165,15 +164,15 @@ pub async fn change_password(
         if !user.must_change_password {
             return Err(AppError::Forbidden);
         }
-        let password = Password::parse_confirmed(
-            &new_password,
-            &confirm_new_password,
-            &user.email,
-            "new_password",
-        )?;
         let request = crate::api::http::request(&state)?;
-        crate::backend::self_service::change_password(&state, &request, &user.id, &password)
-            .await?;
+        let typed = (new_password.as_str(), confirm_new_password.as_str());
+        crate::backend::self_service::change_password(
+            &state,
+            &request,
+            (&user.id, &user.email),
+            typed,
+        )
+        .await?;
         leptos_axum::redirect(if user.role.is_admin() { "/admin" } else { "/" });
         Ok(())
     }

@@ -464,14 +464,15 @@ pub async fn reset_password(
     super::auth::end_session(state, request).await
 }
 
-/// Stores a signed-in user's new password; their other sessions end and "password changed" is
-/// mailed.
+/// Checks and stores a signed-in user's new password, typed twice (`new_password`,
+/// `confirm_new_password`); their other sessions end and "password changed" is mailed.
 pub async fn change_password(
     state: &AppState,
     request: &Request,
-    user_id: &str,
-    password: &Password,
+    (user_id, email): (&str, &str),
+    (new_password, confirmation): (&str, &str),
 ) -> Result<(), AppError> {
+    let password = Password::parse_confirmed(new_password, confirmation, email, "new_password")?;
     let password_hash = state.hasher.hash(password.expose()).await?;
     let session = request.session_hash().unwrap_or_default();
     let reset_url = state.config.link("/forgot-password");
