@@ -24,6 +24,16 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
+/// The app's routes, generated once per process. Generating them renders the app with resource
+/// loading suppressed through a process-wide flag, and a resource first polled meanwhile by
+/// another render never loads (leptos-rs/leptos#4773): a process that builds a second router
+/// while serving (the integration tests start one server per test) would hang some pages forever.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// Largest request body accepted (server-function forms and JSON are small).
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 /// How long the admin-setup link printed on a fresh install stays valid.
@@ -208,7 +218,7 @@ impl Started {
             leptos_options: self.leptos_options.clone(),
             app: app.clone(),
         };
-        let routes = generate_route_list(app::App);
+        let routes = route_list();
         let page_context = {
             let app = app.clone();
             move || provide_context(app.clone())
