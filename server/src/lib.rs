@@ -133,6 +133,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
         .build();
     let (mail_shutdown, receiver) = tokio::sync::watch::channel(false);
     tokio::spawn(prune_periodically(state.clone(), receiver.clone()));
+    tokio::spawn(keep_counts_periodically(state.clone(), receiver.clone()));
     match mailer {
         Some(mailer) => {
             tokio::spawn(app::backend::mail::run_worker(
@@ -169,6 +170,36 @@ async fn prune_periodically(state: AppState, mut stop: tokio::sync::watch::Recei
             }
         }
     }
+}
+
+/// Every ten seconds, moves expired invitations out of the stored "Invited" status and folds the
+/// rows of the user tally (`Store::fold_counts`), until `stop` turns true. Each step is a short
+/// transaction of at most a few hundred rows, so sign-ins and edits barely wait on SQLite's lock.
+async fn keep_counts_periodically(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = keep_counts(&state).await {
+            tracing::warn!(error = %e, "keeping the user counts failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(10)) => {}
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+async fn keep_counts(state: &AppState) -> anyhow::Result<()> {
+    while state
+        .store
+        .sweep_expired_invitations(state.clock.now())
+        .await?
+        > 0
+    {}
+    while state.store.fold_counts().await? > 0 {}
+    Ok(())
 }
 
 /// Creates an admin (the first is a super-admin) after checking the email and password policy.

@@ -81,6 +81,12 @@ enum Command {
     /// Manage admins.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Check that the stored user counts equal a recount of the users (exit status 1 when not).
+    Doctor {
+        /// Recount and store the counts when they differ.
+        #[arg(long)]
+        fix: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -211,6 +217,7 @@ fn main() -> ExitCode {
                 email,
                 password_stdin,
             }) => admin_create(settings, &email, password_stdin).await,
+            Command::Doctor { fix } => doctor(settings, fix).await,
         }
     });
     match result {
@@ -238,6 +245,42 @@ async fn serve(settings: Settings, addr: SocketAddr) -> anyhow::Result<()> {
     server::serve(listener, started.router(), shutdown_signal())
         .await
         .context("serving HTTP")
+}
+
+/// `portico doctor`: the user tally against a recount of the rows.
+async fn doctor(settings: Settings, fix: bool) -> anyhow::Result<()> {
+    let state = server::open(&settings).await?;
+    let drift = state
+        .store
+        .check_counts()
+        .await
+        .context("recounting the users")?;
+    if drift.is_empty() {
+        println!("user counts: every count equals its recount");
+        return Ok(());
+    }
+    for d in &drift {
+        println!(
+            "user counts: {:?} {}: stored {}, recounted {}",
+            d.scope, d.list_status, d.tallied, d.recounted
+        );
+    }
+    if fix {
+        state
+            .store
+            .recount_counts()
+            .await
+            .context("storing the recount")?;
+        println!(
+            "user counts: {} differences fixed by a recount",
+            drift.len()
+        );
+        return Ok(());
+    }
+    anyhow::bail!(
+        "{} user counts differ from their recount (run `portico doctor --fix` to recount)",
+        drift.len()
+    )
 }
 
 async fn admin_create(settings: Settings, email: &str, password_stdin: bool) -> anyhow::Result<()> {

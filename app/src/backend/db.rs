@@ -3,13 +3,14 @@
 //!
 //! Each concern has its module: `users` (a consumer's lifecycle), `user_list` (the users table),
 //! `tokens` (one-time links), `sessions`, `registrations`, `accounts` (the account page),
-//! `admins`, `organizations`, `teams`, `names` (renaming either), `memberships`, `invite_codes`,
+//! `admins`, `counts` (the tally of users by status, organization and team), `organizations`, `teams`, `names` (renaming either), `memberships`, `invite_codes`,
 //! `outbox`, `templates`, `settings`, `limits` and `audit` (the audit log). This file holds what
 //! they share: the connection and its [`Dialect`], [`StoreError`], [`Tx`] and the role predicates.
 
 mod accounts;
 mod admins;
 mod audit;
+mod counts;
 mod invite_codes;
 mod limits;
 mod memberships;
@@ -28,13 +29,14 @@ mod users;
 
 pub use admins::{AdminChange, NewAdmin};
 pub use audit::{By, Subject};
+pub use counts::{CountDrift, Scope};
 pub use invite_codes::NewInviteCode;
 pub use names::Named;
 pub use outbox::{LINK_HIDDEN, LINK_MARKER, Leased, NewEmail, OutboxMessage, may_see_link};
 pub use registrations::{CodeRefusal, Confirmed, NewRegistration, Registered, RegistrationEmails};
 pub use sessions::AccountRow;
 pub use tokens::{InvitationLookup, ResetLookup};
-pub use user_list::{RECENT_WINDOW, UserQuery};
+pub use user_list::{COUNT_CAP, RECENT_WINDOW, UserQuery};
 pub use users::{NewUser, Person};
 
 use super::{Millis, new_id};
@@ -267,6 +269,8 @@ pub struct Store {
     sqlite_path: Option<std::path::PathBuf>,
     /// Wakes the mail worker when a committed transaction queued an email.
     mail_wakeup: Arc<Notify>,
+    /// Where the users table's plans change (`user_list::PlanLimits`).
+    plan_limits: Arc<user_list::PlanLimits>,
 }
 
 impl Store {
@@ -308,6 +312,7 @@ impl Store {
             dialect,
             sqlite_path,
             mail_wakeup: Arc::new(Notify::new()),
+            plan_limits: Arc::default(),
         })
     }
 
@@ -333,6 +338,7 @@ impl Store {
             tx.commit().await?;
         }
         sqlx::migrate!("../migrations").run(&self.pool).await?;
+        self.install_counters().await?;
         if let Some((check, gather)) = self.dialect.statistics() {
             let rows: i64 = sqlx::query(check)
                 .fetch_one(&self.pool)

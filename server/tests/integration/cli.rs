@@ -117,3 +117,39 @@ async fn admin_create_makes_an_admin_who_can_sign_in() {
     assert!(!ok, "a second admin with the same email is refused");
     assert!(stderr.contains("already exists"), "{stderr}");
 }
+
+/// `portico doctor` recounts the users against the stored counts: silent agreement on a fresh
+/// database, the difference named (and exit status 1) after a count was changed behind the
+/// triggers' back, and `--fix` puts it right.
+#[tokio::test]
+async fn doctor_finds_a_drifted_count_and_fixes_it() {
+    let app = spawn_as_admin().await;
+    app.create_user_ok(&[]).await;
+    let url = app.database_url.clone();
+    let doctor = |fix: bool| {
+        let mut command = portico();
+        command.env("PORTICO_DATABASE_URL", &url).arg("doctor");
+        if fix {
+            command.arg("--fix");
+        }
+        command
+    };
+    let (ok, stdout, stderr) = run(&mut doctor(false)).await;
+    assert!(ok, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("every count equals its recount"),
+        "{stdout}"
+    );
+    sqlx::query("insert into user_counts (scope, list_status, n) values ('', 'not-invited', 2)")
+        .execute(app.state.store.pool())
+        .await
+        .expect("drift");
+    let (ok, stdout, stderr) = run(&mut doctor(false)).await;
+    assert!(!ok, "a drift fails the check");
+    assert!(stdout.contains("stored 3, recounted 1"), "{stdout}");
+    assert!(stderr.contains("portico doctor --fix"), "{stderr}");
+    let (ok, stdout, _) = run(&mut doctor(true)).await;
+    assert!(ok, "{stdout}");
+    let (ok, stdout, _) = run(&mut doctor(false)).await;
+    assert!(ok && stdout.contains("every count equals"), "{stdout}");
+}

@@ -4,6 +4,7 @@
 mod admins;
 mod authorization;
 mod cli;
+mod counts;
 mod foundation;
 mod memberships;
 mod organizations;
@@ -13,4 +14,5 @@ mod smtp;
 mod support;
 mod teams;
 mod templates;
+mod user_search;
 mod users;

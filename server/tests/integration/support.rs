@@ -421,6 +421,12 @@ impl TestApp {
         .await
     }
 
+    /// Asserts that every stored user count equals a recount of the rows (`portico doctor`).
+    pub async fn assert_counts(&self) {
+        let drift = self.state.store.check_counts().await.expect("recount");
+        assert!(drift.is_empty(), "user counts drifted: {drift:#?}");
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         use sqlx::Row as _;
         sqlx::query(sql)

@@ -25,7 +25,7 @@ impl Store {
         let rows = sqlx::query(
             "select o.id, o.name, o.is_default, \
              (select count(*) from teams t where t.organization_id = o.id) as teams, \
-             (select count(*) from users u where u.organization_id = o.id) as users \
+             (select cast(coalesce(sum(c.n), 0) as bigint) from user_counts c where c.scope = 'o:' || o.id) as users \
              from organizations o where lower(o.name) like $1 escape '\\' and ($2 = '' or o.id = $2) order by o.is_default desc, lower(o.name), o.id limit 500",
         )
         .bind(needle)

@@ -34,7 +34,7 @@ impl Store {
         let needle = contains_pattern(search);
         let rows = sqlx::query(
             "select t.id, t.name, t.organization_id, o.name as organization, t.is_default, \
-             (select count(*) from team_memberships m where m.team_id = t.id) as members \
+             (select cast(coalesce(sum(c.n), 0) as bigint) from user_counts c where c.scope = 't:' || t.id) as members \
              from teams t join organizations o on o.id = t.organization_id \
              where lower(t.name) like $1 escape '\\' and ($2 = '' or t.organization_id = $2) and ($3 = '' or t.id = $3) \
              order by o.is_default desc, lower(o.name), t.is_default desc, lower(t.name), t.id limit 500",

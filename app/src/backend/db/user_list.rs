@@ -1,12 +1,14 @@
 //! The users table: a keyset page of consumers with its search, filters and sorts, and the
 //! count beside it.
 
+use super::counts::Scope;
 use super::query::{Bind, Sql, escape_like};
 use super::users::{ROW_COLUMNS, list_item};
-use super::{Audience, CONSUMER_ROLE, Millis, Store, StoreResult};
+use super::{CONSUMER_ROLE, Millis, Store, StoreResult};
 use crate::domain::cursor::{decode as decode_cursor, encode as encode_cursor};
 use crate::domain::user::{UserListItem, UserPage, UserSort, UserStatus};
 use sqlx::Row as _;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// What the users table asks for.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +35,23 @@ impl UserQuery {
 /// Where the users table stops counting.
 pub const COUNT_CAP: i64 = 1_000;
 
+/// Where the users table's plans change: `COUNT_CAP` and `RECENT_WINDOW` unless a test makes
+/// them small, so that a few hundred users take every plan a million do.
+#[derive(Debug)]
+pub(super) struct PlanLimits {
+    count_cap: AtomicI64,
+    recent_window: AtomicI64,
+}
+
+impl Default for PlanLimits {
+    fn default() -> Self {
+        Self {
+            count_cap: AtomicI64::new(COUNT_CAP),
+            recent_window: AtomicI64::new(RECENT_WINDOW),
+        }
+    }
+}
+
 /// The filter for one shown status; it matches `status_of` exactly.
 fn status_filter(sql: &mut Sql, status: UserStatus, now: Millis) {
     match status {
@@ -58,22 +77,41 @@ fn status_filter(sql: &mut Sql, status: UserStatus, now: Millis) {
 }
 
 impl Store {
+    /// Makes the users table count to `count_cap` and walk `recent_window` users at most, so a
+    /// test of a few hundred users takes the plans a million take. For tests only.
+    pub fn set_plan_limits(&self, count_cap: i64, recent_window: i64) {
+        self.plan_limits
+            .count_cap
+            .store(count_cap, Ordering::Relaxed);
+        self.plan_limits
+            .recent_window
+            .store(recent_window, Ordering::Relaxed);
+    }
+
     /// A page of consumers, newest first unless sorted otherwise, with the total that match.
     /// Counting stops at `COUNT_CAP` (`total_is_capped`), so a page costs about the same at a
     /// million users as at ten thousand; `count_users` gives the exact total past it.
     pub async fn list_users(&self, query: &UserQuery, now: Millis) -> StoreResult<UserPage> {
-        let mut count = Sql::new("select count(*) as n from (select 1 from users u where ");
-        count.push(CONSUMER_ROLE);
-        push_filters(&mut count, query, now, Plan::Indexed);
-        count
-            .push(" limit ")
-            .push_bind(Bind::Int(COUNT_CAP + 1))
-            .push(") capped");
-        let counted: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
-        let (total, total_is_capped) = if counted > COUNT_CAP {
-            (COUNT_CAP, true)
-        } else {
-            (counted, false)
+        let cap = self.plan_limits.count_cap.load(Ordering::Relaxed);
+        let window = self.plan_limits.recent_window.load(Ordering::Relaxed);
+        let (total, total_is_capped) = match self.tallied_count(query, now).await? {
+            Some(exact) if exact > cap => (cap, true),
+            Some(exact) => (exact, false),
+            None => {
+                let mut count = Sql::new("select count(*) as n from (select 1 from users u where ");
+                count.push(CONSUMER_ROLE);
+                push_filters(&mut count, query, now, Plan::Indexed);
+                count
+                    .push(" limit ")
+                    .push_bind(Bind::Int(cap + 1))
+                    .push(") capped");
+                let counted: i64 = count.query().fetch_one(&self.pool).await?.try_get("n")?;
+                if counted > cap {
+                    (cap, true)
+                } else {
+                    (counted, false)
+                }
+            }
         };
 
         let limit = query.limit.clamp(1, 200);
@@ -86,7 +124,7 @@ impl Store {
             && query.sort == UserSort::Created
             && self.dialect.walks_recent_first()
         {
-            rows = page_query(query, now, limit, Plan::RecentFirst)
+            rows = page_query(query, now, limit, Plan::RecentFirst(window))
                 .query()
                 .fetch_all(&self.pool)
                 .await?;
@@ -130,39 +168,52 @@ impl Store {
     }
 
     /// How many consumers match the search and filters, counted to the end: the exact total the
-    /// users table shows beside a capped page. It reads an index entry per match, so the table
-    /// asks for it apart from its pages. Admins have no organization (a check constraint) and so
-    /// no teams: with an organization or a team chosen, every match is a consumer and the role
-    /// test, which would read each row, is left out.
+    /// users table shows beside a capped page. Without a search it is read from the tally
+    /// (`counts`), a few rows whatever the size. A search reads an index entry per match, so the
+    /// table asks for it apart from its pages. Admins have no organization (a check constraint)
+    /// and so no teams: with an organization or a team chosen, every match is a consumer and the
+    /// role test, which would read each row, is left out.
     pub async fn count_users(&self, query: &UserQuery, now: Millis) -> StoreResult<i64> {
-        let mut count = match (
-            query.search_text(),
-            &query.organization_id,
-            &query.team_id,
-            query.status,
-        ) {
-            (None, None, None, None) => {
-                let mut sql = Sql::new(
-                    "select (select count(*) from users) - (select count(*) from users u where ",
-                );
-                sql.push(Audience::Admins.predicate()).push(") as n");
-                return Ok(sql.query().fetch_one(&self.pool).await?.try_get("n")?);
-            }
-            (None, None, Some(team), None) => {
-                let mut sql =
-                    Sql::new("select count(*) as n from team_memberships m where m.team_id = ");
-                sql.push_bind(Bind::Text(team.clone()));
-                return Ok(sql.query().fetch_one(&self.pool).await?.try_get("n")?);
-            }
-            (_, None, None, _) => {
-                let mut sql = Sql::new("select count(*) as n from users u where ");
-                sql.push(CONSUMER_ROLE);
-                sql
-            }
-            _ => Sql::new("select count(*) as n from users u where 1 = 1"),
+        if let Some(exact) = self.tallied_count(query, now).await? {
+            return Ok(exact);
+        }
+        let mut count = if query.organization_id.is_none() && query.team_id.is_none() {
+            let mut sql = Sql::new("select count(*) as n from users u where ");
+            sql.push(CONSUMER_ROLE);
+            sql
+        } else {
+            Sql::new("select count(*) as n from users u where 1 = 1")
         };
         push_filters(&mut count, query, now, Plan::Indexed);
         Ok(count.query().fetch_one(&self.pool).await?.try_get("n")?)
+    }
+
+    /// The exact count from the tally when the query has no search (`None` with one).
+    async fn tallied_count(&self, query: &UserQuery, now: Millis) -> StoreResult<Option<i64>> {
+        if query.search_text().is_some() {
+            return Ok(None);
+        }
+        let scope = match (&query.organization_id, &query.team_id) {
+            (Some(org), Some(team)) => {
+                // A team of another organization matches nobody.
+                let ours: i64 = sqlx::query(
+                    "select count(*) as n from teams where id = $1 and organization_id = $2",
+                )
+                .bind(team)
+                .bind(org)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("n")?;
+                if ours == 0 {
+                    return Ok(Some(0));
+                }
+                Scope::Team(team)
+            }
+            (None, Some(team)) => Scope::Team(team),
+            (Some(org), None) => Scope::Organization(org),
+            (None, None) => Scope::All,
+        };
+        Ok(Some(self.count_in(scope, query.status, now).await?))
     }
 
     async fn fill_teams(&self, users: &mut [UserListItem]) -> StoreResult<()> {
@@ -196,11 +247,11 @@ enum Plan {
     /// The search and filters on their indexes, then sorted.
     Indexed,
     /// Newest first along the creation-time index, testing the search on each row, among the
-    /// `RECENT_WINDOW` newest users after the cursor only. When that yields a full page it is the
+    /// window's newest users after the cursor only (`RECENT_WINDOW` of them). When that yields a full page it is the
     /// page the whole table gives (every match outside the window is older), found without
     /// sorting every match: for a search matching a large share of users, a few thousand rows
     /// read in order instead of every match sorted.
-    RecentFirst,
+    RecentFirst(i64),
 }
 
 /// The page query of the users table.
@@ -216,7 +267,7 @@ fn page_query(query: &UserQuery, now: Millis, limit: i64, plan: Plan) -> Sql {
     let cursor = query.cursor.as_deref().and_then(decode_cursor);
     let text = |value: &String| Bind::Text(value.clone());
     let time = |value: &String| Bind::Int(value.parse().unwrap_or(0));
-    if plan == Plan::RecentFirst {
+    if let Plan::RecentFirst(window) = plan {
         // The creation time of the window's oldest user: a range on the creation-time index, so
         // the walk stops there. With fewer users after the cursor than the window holds it is
         // null, the page comes back empty, and the indexed plan answers.
@@ -231,7 +282,7 @@ fn page_query(query: &UserQuery, now: Millis, limit: i64, plan: Plan) -> Sql {
                 .push("))");
         }
         page.push(" order by w.created_at desc, w.id desc limit 1 offset ")
-            .push_bind(Bind::Int(RECENT_WINDOW - 1))
+            .push_bind(Bind::Int(window - 1))
             .push(")");
     }
     push_filters(&mut page, query, now, plan);
@@ -314,7 +365,7 @@ fn push_search(sql: &mut Sql, search: &str, plan: Plan) {
         // Tested row by row while the creation-time index is walked, which only SQLite does
         // (`Dialect::walks_recent_first`): its LIKE folds ASCII letters, as its lower() does, so
         // a LIKE on the columns themselves is the same test at a third of the cost of the ranges.
-        Plan::RecentFirst => {
+        Plan::RecentFirst(_) => {
             let columns = [
                 "u.email",
                 "u.last_name",

@@ -58,14 +58,16 @@ pub(super) async fn commit_user_change(
     user_id: &str,
     detail: &str,
 ) -> StoreResult<()> {
-    refresh_list_status(&mut tx, user_id).await?;
+    refresh_list_status(&mut tx, user_id, by.now).await?;
     tx.audit(by, action, Subject::User(user_id), detail).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Recomputes a user's `invite_expires_at` and `list_status` inside the caller's transaction.
-async fn refresh_list_status(tx: &mut Tx, user_id: &str) -> StoreResult<()> {
+/// Recomputes a user's `invite_expires_at` and `list_status` inside the caller's transaction. An
+/// invitation already expired at `now` is stored as 'not-invited', as the sweeper would store it
+/// (`Store::sweep_expired_invitations`), so the tally of "Invited" never counts it again.
+async fn refresh_list_status(tx: &mut Tx, user_id: &str, now: Millis) -> StoreResult<()> {
     sqlx::query(
         "update users set invite_expires_at = (select max(i.expires_at) from one_time_tokens i \
          where i.user_id = users.id and i.purpose = 'invitation' and i.used_at is null and i.revoked_at is null) \
@@ -79,10 +81,11 @@ async fn refresh_list_status(tx: &mut Tx, user_id: &str) -> StoreResult<()> {
          when status = 'inactive' or approval = 'rejected' then 'inactive' \
          when approval = 'pending' or email_confirmed = 0 then 'pending' \
          when password_hash is not null then 'active' \
-         when invite_expires_at is not null then 'invited' \
+         when invite_expires_at > $2 then 'invited' \
          else 'not-invited' end where id = $1",
     )
     .bind(user_id)
+    .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(())
