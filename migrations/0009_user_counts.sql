@@ -20,6 +20,17 @@ update team_memberships set list_status =
     (select u.list_status from users u where u.id = team_memberships.user_id);
 
 -- Invitations that expired but are still stored as 'invited': the sweeper finds them here, and
--- the count of "Invited" subtracts the few it has not moved yet. Partial, so the page of
--- "Invited" (newest first on users_list_status) is not tempted by it.
-create index users_invite_expiry on users (invite_expires_at) where list_status = 'invited';
+-- the count of "Invited" subtracts the few it has not moved yet (a range of this index, where
+-- users_list_status would read every invitation: 18 ms at 100,000). The users table's filters
+-- compare the expiry as `+u.invite_expires_at`, so their pages keep users_list_status's order.
+create index users_invite_expiry on users (list_status, invite_expires_at);
+
+-- The search's keys carry the stored status, so a search with a status filter is answered from
+-- the search's index alone (a search matching 10,000 users with "Active": 31 ms of table reads).
+drop index users_search_email;
+drop index users_search_last_name;
+drop index users_search_full_name;
+create index users_search_email on users ((lower(email) collate "binary"), role, list_status);
+create index users_search_last_name on users ((lower(last_name) collate "binary"), role, list_status);
+create index users_search_full_name on users
+    ((lower(first_name || ' ' || last_name) collate "binary"), role, list_status);

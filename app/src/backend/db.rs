@@ -134,6 +134,13 @@ impl Dialect {
         self == Self::Sqlite
     }
 
+    /// Whether a search with filters must be told which side leads (`user_list::Lead`): SQLite
+    /// keeps no statistics and prefers any equality's index to the search's ranges; Postgres's
+    /// planner estimates both.
+    pub(super) fn needs_lead(self) -> bool {
+        self == Self::Sqlite
+    }
+
     /// Run before the migrations, in one transaction: on Postgres, the collation "binary"
     /// (bytewise, from "C") that the search ranges and their indexes name, as SQLite's built-in
     /// BINARY (migration 0006). Instances starting together take turns on an advisory lock.

@@ -41,6 +41,14 @@ struct Args {
     /// The SMTP listener for `--emails` (for example end2end/smtp-sink.mjs on port 2525).
     #[arg(long, default_value = "smtp://127.0.0.1:2525?tls=none")]
     smtp_url: String,
+    /// Also fetch each admin page a person opens (the whole HTML over HTTP, signed in) this many
+    /// times, one client, and print p50/p99 per page (0: skip).
+    #[arg(long, default_value_t = 0)]
+    pages: usize,
+    /// Also load `/admin/users` with `wrk` (Debian's package) at 64 connections for this many
+    /// seconds and print its summary (0: skip).
+    #[arg(long, default_value_t = 0)]
+    wrk_seconds: u32,
 }
 
 /// Far in the future, so seeded invitations stay pending.
@@ -100,6 +108,14 @@ async fn main() -> anyhow::Result<()> {
     } else {
         println!("database already holds {existing} users");
     }
+    // The triggers wrote a row of the tally per user and key; fold them as the background task
+    // would within ten seconds, so the pages are measured as they run.
+    let began = Instant::now();
+    while store.fold_counts().await? > 0 {}
+    println!(
+        "folded the user counts in {:.1} s",
+        began.elapsed().as_secs_f64()
+    );
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -133,6 +149,23 @@ async fn main() -> anyhow::Result<()> {
         "admin login failed: {}",
         login.status()
     );
+    if let Some(cookie) = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("portico_session="))
+        .and_then(|v| v.split(';').next())
+    {
+        let _ = SESSION_COOKIE.set(cookie.to_owned());
+    }
+
+    if args.pages > 0 {
+        pages(&client, &base, args.pages).await?;
+    }
+    if args.wrk_seconds > 0 {
+        wrk(&base, args.wrk_seconds)?;
+    }
 
     if args.emails > 0 {
         email_throughput(&started.state, args.emails, &args.smtp_url).await?;
@@ -276,6 +309,90 @@ async fn main() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// The admin pages a person opens, each fetched whole (status 200 and the HTML read to its end)
+/// `n` times after 10 warm-up fetches, one after another.
+async fn pages(client: &reqwest::Client, base: &str, n: usize) -> anyhow::Result<()> {
+    // The cursor of the 41st page, as the table's "Next" link carries it.
+    let mut cursor = String::new();
+    for _ in 0..40 {
+        let page: UserPage = client
+            .post(format!("{base}/api/list_users"))
+            .header("origin", base)
+            .header("accept", "application/json")
+            .form(&[
+                ("search", ""),
+                ("organization_id", ""),
+                ("team_id", ""),
+                ("status", ""),
+                ("sort", ""),
+                ("cursor", cursor.as_str()),
+            ])
+            .send()
+            .await?
+            .json()
+            .await?;
+        cursor = page.next_cursor.context("fewer than 40 pages")?;
+    }
+    let deep = format!(
+        "/admin/users?cursor={}",
+        url::form_urlencoded::byte_serialize(cursor.as_bytes()).collect::<String>()
+    );
+    let cases = [
+        ("/admin/users", "/admin/users".to_owned()),
+        ("?status=invited", "/admin/users?status=invited".to_owned()),
+        ("41st page (keyset)", deep),
+        ("?q=grace+hop", "/admin/users?q=grace+hop".to_owned()),
+        (
+            "?q=grace+hop&status=active",
+            "/admin/users?q=grace+hop&status=active".to_owned(),
+        ),
+        ("/admin/organizations", "/admin/organizations".to_owned()),
+        ("/admin/teams", "/admin/teams".to_owned()),
+    ];
+    println!("whole pages over HTTP, signed in, one client, {n} fetches each:");
+    for (name, path) in cases {
+        let mut times = Vec::with_capacity(n);
+        for i in 0..(n + 10) {
+            let began = Instant::now();
+            let response = client.get(format!("{base}{path}")).send().await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "{name}: {}",
+                response.status()
+            );
+            let html = response.text().await?;
+            if i >= 10 {
+                times.push(began.elapsed());
+            }
+            anyhow::ensure!(html.contains("</html>"), "{name}: an unfinished page");
+        }
+        print_percentiles(name, &mut times);
+    }
+    Ok(())
+}
+
+/// `/admin/users` under `wrk -t2 -c64` for `seconds`, with this client's session cookie.
+fn wrk(base: &str, seconds: u32) -> anyhow::Result<()> {
+    let cookie = SESSION_COOKIE
+        .get()
+        .context("no session cookie to give wrk")?
+        .clone();
+    let output = std::process::Command::new("wrk")
+        .args(["-t2", "-c64", &format!("-d{seconds}s"), "--latency", "-H"])
+        .arg(format!("Cookie: {cookie}"))
+        .arg(format!("{base}/admin/users"))
+        .output()
+        .context("running wrk (apt-get install wrk)")?;
+    println!(
+        "/admin/users under wrk -t2 -c64 -d{seconds}s:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    Ok(())
+}
+
+/// The admin's session cookie (name=value) from the sign-in, for `wrk`.
+static SESSION_COOKIE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 /// `n` sign-ins, 50 at a time, each with an address that is no account's (so no rate limit per
 /// account applies, and each still checks a password, against the dummy hash), with the
