@@ -54,7 +54,7 @@ impl Default for PlanLimits {
 
 /// The filter for one shown status; it matches `status_of` exactly. When the search leads
 /// (`Lead::Search`) the status column is written so no index is taken for it. The expiry is
-/// always compared as `+u.invite_expires_at`: the partial expiry index (migration 0009) is the
+/// always compared as `+u.invite_expires_at`: the expiry index (migration 0009) is the
 /// sweeper's, and SQLite would otherwise take it for the "Invited" page and sort every match.
 fn status_filter(sql: &mut Sql, status: UserStatus, now: Millis, lead: Lead) {
     let column = if lead == Lead::Search {
