@@ -206,11 +206,14 @@ impl Store {
     }
 
     /// Moves invitations that expired by `now` out of the stored "invited" status (`BATCH` users
-    /// a call; the triggers move the tally with them); answers how many it moved.
+    /// a call; the triggers move the tally with them); answers how many it moved. The test is
+    /// repeated on the row itself: Postgres checks it again on a row another transaction changed
+    /// meanwhile (a new invitation), which it would not do for the subquery's choice alone.
     pub async fn sweep_expired_invitations(&self, now: Millis) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
         let moved = sqlx::query(
-            "update users set list_status = 'not-invited' where id in (select u.id from users u \
+            "update users set list_status = 'not-invited' where list_status = 'invited' \
+             and invite_expires_at <= $1 and id in (select u.id from users u \
              where u.list_status = 'invited' and u.invite_expires_at <= $1 limit $2)",
         )
         .bind(now)
