@@ -132,8 +132,31 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
         .site_pkg_dir("pkg")
         .build();
     let (mail_shutdown, receiver) = tokio::sync::watch::channel(false);
-    tokio::spawn(prune_periodically(state.clone(), receiver.clone()));
-    tokio::spawn(keep_counts_periodically(state.clone(), receiver.clone()));
+    // Every ten minutes: rate-limit windows older than a day, expired and idle sessions, and
+    // delivered emails past their retention.
+    let pruned = state.clone();
+    tokio::spawn(repeat_every(
+        std::time::Duration::from_secs(600),
+        receiver.clone(),
+        "pruning old rate-limit windows, sessions and emails",
+        move || {
+            let state = pruned.clone();
+            async move { Ok(app::backend::auth::prune(&state).await?) }
+        },
+    ));
+    // Every ten seconds: expired invitations leave the stored "Invited" status and the user
+    // tally's rows are folded (`keep_counts`), each step a short transaction of a few hundred
+    // rows at most, so sign-ins and edits barely wait on SQLite's lock.
+    let counted = state.clone();
+    tokio::spawn(repeat_every(
+        std::time::Duration::from_secs(10),
+        receiver.clone(),
+        "keeping the user counts",
+        move || {
+            let state = counted.clone();
+            async move { keep_counts(&state).await }
+        },
+    ));
     match mailer {
         Some(mailer) => {
             tokio::spawn(app::backend::mail::run_worker(
@@ -154,34 +177,23 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
     })
 }
 
-/// Every ten minutes, deletes rate-limit windows older than a day, expired and idle sessions, and
-/// delivered emails past their retention, until `stop` turns true (or its sender is dropped).
-async fn prune_periodically(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+/// Runs `task` now and then every `period` until `stop` turns true (or its sender is dropped),
+/// logging a failure as `what` and going on.
+async fn repeat_every<F, Fut>(
+    period: std::time::Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    what: &'static str,
+    task: F,
+) where
+    F: Fn() -> Fut,
+    Fut: Future<Output = anyhow::Result<()>>,
+{
     loop {
-        if let Err(e) = app::backend::auth::prune(&state).await {
-            tracing::warn!(error = %e, "pruning old rate-limit windows, sessions and emails failed");
+        if let Err(e) = task().await {
+            tracing::warn!(error = %e, "{what} failed");
         }
         tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
-            changed = stop.changed() => {
-                if changed.is_err() || *stop.borrow() {
-                    return;
-                }
-            }
-        }
-    }
-}
-
-/// Every ten seconds, moves expired invitations out of the stored "Invited" status and folds the
-/// rows of the user tally (`Store::fold_counts`), until `stop` turns true. Each step is a short
-/// transaction of at most a few hundred rows, so sign-ins and edits barely wait on SQLite's lock.
-async fn keep_counts_periodically(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        if let Err(e) = keep_counts(&state).await {
-            tracing::warn!(error = %e, "keeping the user counts failed");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_secs(10)) => {}
+            _ = tokio::time::sleep(period) => {}
             changed = stop.changed() => {
                 if changed.is_err() || *stop.borrow() {
                     return;

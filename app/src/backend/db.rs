@@ -36,7 +36,7 @@ pub use outbox::{LINK_HIDDEN, LINK_MARKER, Leased, NewEmail, OutboxMessage, may_
 pub use registrations::{CodeRefusal, Confirmed, NewRegistration, Registered, RegistrationEmails};
 pub use sessions::AccountRow;
 pub use tokens::{InvitationLookup, ResetLookup};
-pub use user_list::{COUNT_CAP, RECENT_WINDOW, UserQuery};
+pub use user_list::{RECENT_WINDOW, UserQuery};
 pub use users::{NewUser, Person};
 
 use super::{Millis, new_id};
