@@ -509,13 +509,16 @@ async fn portico_migrate_leaves_a_pending_setup_link_valid() {
             .expect("read")
     );
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+    // tokio's process, not std's: a blocking wait would also stop this runtime's server, which
+    // may be inside a write transaction, and `portico migrate` would wait out the busy timeout.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_portico"))
         .arg("migrate")
         .env("PORTICO_DATABASE_URL", &app.database_url)
         .env_remove("PORTICO_ADMIN_EMAIL")
         .env_remove("PORTICO_ADMIN_PASSWORD")
         .env_remove("PORTICO_SMTP_URL")
         .output()
+        .await
         .expect("run portico migrate");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
