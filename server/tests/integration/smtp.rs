@@ -1,5 +1,6 @@
 //! A real SMTP listener for the tests: it speaks enough SMTP for lettre and keeps each message.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -8,6 +9,9 @@ use tokio::net::TcpListener;
 pub struct SmtpServer {
     pub port: u16,
     messages: Arc<Mutex<Vec<String>>>,
+    connections: Arc<AtomicUsize>,
+    /// Accepts connections and owns their tasks: aborting it closes every connection, as a
+    /// server that stops does.
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -32,10 +36,14 @@ impl SmtpServer {
         let port = listener.local_addr().expect("addr").port();
         let messages = Arc::new(Mutex::new(Vec::new()));
         let store = messages.clone();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let accepted = connections.clone();
         let task = tokio::spawn(async move {
+            let mut open = tokio::task::JoinSet::new();
             while let Ok((stream, _)) = listener.accept().await {
+                accepted.fetch_add(1, Ordering::SeqCst);
                 let store = store.clone();
-                tokio::spawn(async move {
+                open.spawn(async move {
                     let (read, mut write) = stream.into_split();
                     let mut lines = BufReader::new(read).lines();
                     let _ = write.write_all(b"220 portico-test ESMTP\r\n").await;
@@ -81,6 +89,7 @@ impl SmtpServer {
         Self {
             port,
             messages,
+            connections,
             task,
         }
     }
@@ -96,6 +105,17 @@ impl SmtpServer {
             .iter()
             .map(|m| decode_quoted_printable(m))
             .collect()
+    }
+
+    /// Stops listening and closes every connection, and answers once the port is free.
+    pub async fn stop(mut self) {
+        self.task.abort();
+        let _ = (&mut self.task).await;
+    }
+
+    /// How many connections clients opened so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// Waits until at least `count` messages arrived (at most 15 s), and answers them all.

@@ -501,6 +501,51 @@ async fn when_smtp_is_down_invitations_wait_and_are_delivered_exactly_once_after
     );
 }
 
+/// Emails go out over kept connections: one after another they share one connection, and one
+/// the SMTP server closed meanwhile (it restarted) is noticed before use and replaced, so the
+/// next message still goes out at its first attempt.
+#[tokio::test]
+async fn emails_share_a_kept_smtp_connection_and_one_the_server_closed_is_replaced() {
+    let first = SmtpServer::start().await;
+    let port = first.port;
+    let app = spawn_with_smtp(first.url()).await;
+    app.login_admin().await;
+    let invite = |n: usize| {
+        let app = &app;
+        async move {
+            let email = format!("kept{n}@example.com");
+            let id = app.create_user_ok(&[("email", email.as_str())]).await;
+            assert_eq!(
+                app.call("send_invite", &[("id", &id)]).await.status(),
+                StatusCode::OK
+            );
+        }
+    };
+    for n in 0..3 {
+        invite(n).await;
+        first.wait_for(n + 1).await;
+    }
+    assert_eq!(first.connections(), 1, "three emails, one connection");
+
+    first.stop().await;
+    let second = SmtpServer::start_on(port).await;
+    invite(3).await;
+    let delivered = second.wait_for(1).await;
+    assert!(
+        delivered[0].contains("To: kept3@example.com"),
+        "{delivered:?}"
+    );
+    assert_eq!(
+        app.count(
+            "select count(*) from email_outbox where status = 'sent' and attempts = 1 \
+             and last_error is null"
+        )
+        .await,
+        4,
+        "every email went out at its first attempt"
+    );
+}
+
 #[tokio::test]
 async fn a_failed_email_can_be_retried_by_hand() {
     let app = spawn_as_admin().await;
