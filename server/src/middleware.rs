@@ -2,7 +2,7 @@
 
 use app::api::http::cookie;
 use app::backend::AppState;
-use app::backend::auth::{session_cookie_name, session_user};
+use app::backend::auth::{SessionOnce, session_cookie_name};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -146,7 +146,16 @@ fn is_same_site_request(headers: &HeaderMap, public_url: &url::Url) -> bool {
 }
 
 /// `/admin` pages: a stranger is sent to `/login`, a signed-in consumer gets 403.
-pub async fn admin_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+///
+/// Every request also gets its [`SessionOnce`] here, which the guard and the server functions
+/// of the request share.
+pub async fn admin_guard(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let once = SessionOnce::default();
+    request.extensions_mut().insert(once.clone());
     let path = request.uri().path();
     if !(path == "/admin" || path.starts_with("/admin/")) {
         return next.run(request).await;
@@ -155,7 +164,7 @@ pub async fn admin_guard(State(state): State<AppState>, request: Request, next: 
         request.headers(),
         session_cookie_name(state.config.secure_cookies()),
     );
-    match session_user(&state, secret.as_deref()).await {
+    match once.user(&state, secret.as_deref()).await {
         Ok(Some(user)) if user.must_change_password => Redirect::to("/change-password").into_response(),
         Ok(Some(user)) if user.role.is_admin() => next.run(request).await,
         Ok(Some(_)) => (

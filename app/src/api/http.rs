@@ -4,7 +4,7 @@
 
 use crate::backend::AppState;
 use crate::backend::auth::{
-    Request, device_cookie_name, internal, session_cookie_name, session_user,
+    Request, SessionOnce, device_cookie_name, internal, session_cookie_name, session_user,
 };
 use crate::backend::limits::address_key;
 use crate::domain::{CurrentUser, Role};
@@ -111,11 +111,16 @@ pub fn with_status(err: AppError) -> AppError {
     err
 }
 
-/// The signed-in user of the current server function, if any.
+/// The signed-in user of the current server function, if any: looked up once per request (see
+/// [`SessionOnce`]).
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     let state = AppState::from_context()?;
     let request = request(&state)?;
-    session_user(&state, request.session.as_deref()).await
+    let secret = request.session.as_deref();
+    match parts()?.extensions.get::<SessionOnce>() {
+        Some(once) => once.user(&state, secret).await,
+        None => session_user(&state, secret).await,
+    }
 }
 
 /// The signed-in admin, or `Unauthorized` for a stranger and `Forbidden` for a consumer.

@@ -133,6 +133,26 @@ pub async fn session_user(
     row.as_ref().map(to_current_user).transpose()
 }
 
+/// The signed-in user of one request, looked up once. A page's render asks for it in every
+/// server function it calls (the shell, each list and count) and the admin guard before them:
+/// five lookups of two queries each on `/admin/users`. The HTTP layer puts a fresh one in each
+/// request; every lookup of that request then shares the first answer (an error is not kept).
+#[derive(Clone, Default)]
+pub struct SessionOnce(std::sync::Arc<tokio::sync::OnceCell<Option<CurrentUser>>>);
+
+impl SessionOnce {
+    pub async fn user(
+        &self,
+        state: &AppState,
+        secret: Option<&str>,
+    ) -> Result<Option<CurrentUser>, AppError> {
+        self.0
+            .get_or_try_init(|| session_user(state, secret))
+            .await
+            .cloned()
+    }
+}
+
 /// The periodic clean-up: rate-limit windows older than a day, expired and idle sessions, and
 /// delivered emails past the retention period (with the secrets of links that died).
 pub async fn prune(state: &AppState) -> Result<(), AppError> {
