@@ -9,6 +9,12 @@ use std::io::BufRead as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's malloc: under 64 connections on `/admin/users` the allocator took
+/// ~20 % of the CPU in glibc (`_int_malloc`, `malloc_consolidate`, `_int_free`; perf, see
+/// docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "portico",

@@ -12,6 +12,12 @@ use clap::Parser;
 use secrecy::SecretString;
 use std::time::{Duration, Instant};
 
+/// mimalloc instead of glibc's malloc: under 64 connections on `/admin/users` the allocator took
+/// ~20 % of the CPU in glibc (`_int_malloc`, `malloc_consolidate`, `_int_free`; perf, see
+/// docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(about = "Seed many users and measure the users list")]
 struct Args {
