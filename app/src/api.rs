@@ -5,6 +5,7 @@ pub mod account;
 pub mod admins;
 pub mod approvals;
 pub mod auth;
+pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod http;
 pub mod invitations;

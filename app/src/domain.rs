@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod colleague;
 pub mod cursor;
 mod email;
 pub mod email_template;

@@ -6,6 +6,7 @@ pub mod admins;
 pub mod approvals;
 pub mod change_password;
 pub mod confirm_email;
+pub mod dashboard;
 pub mod email_templates;
 pub mod forgot_password;
 pub mod home;

@@ -2,7 +2,7 @@
 
 use crate::pages::{
     account::AccountPage, admin, admin::SettingsPage, admins::AdminsPage, approvals::ApprovalsPage,
-    change_password::ChangePasswordPage, confirm_email::ConfirmEmailPage,
+    change_password::ChangePasswordPage, confirm_email::ConfirmEmailPage, dashboard::DashboardPage,
     email_templates::EmailTemplatesPage, forgot_password::ForgotPasswordPage, home::HomePage,
     invite::InvitePage, invite_codes::InviteCodesPage, login::LoginPage, not_found::NotFound,
     organization::OrganizationPage, organizations::OrganizationsPage, outbox::OutboxPage,
@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("reset-password") view={Lazy::<ResetPassword>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("confirm-email") view={Lazy::<ConfirmEmail>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("account") view={Lazy::<Account>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("dashboard") view={Lazy::<Dashboard>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("admin") view=admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=admin::Dashboard ssr=SsrMode::Async/>
                     <Route path=path!("users") view={Lazy::<Users>::new()} ssr=SsrMode::Async/>
@@ -132,6 +133,7 @@ lazy_page! {
     ResetPassword => ResetPasswordPage,
     ConfirmEmail => ConfirmEmailPage,
     Account => AccountPage,
+    Dashboard => DashboardPage,
     InviteCodes => InviteCodesPage,
     Approvals => ApprovalsPage,
     Users => UsersPage,

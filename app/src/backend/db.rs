@@ -10,6 +10,7 @@
 mod accounts;
 mod admins;
 mod audit;
+mod colleagues;
 mod counts;
 mod invite_codes;
 mod limits;

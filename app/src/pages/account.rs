@@ -39,6 +39,7 @@ pub fn AccountPage() -> impl IntoView {
                             };
                             let (first, last) = (me.first_name.clone(), me.last_name.clone());
                             view! {
+                                {me.organization.is_some().then(|| view! { <p><a href="/dashboard">"My dashboard"</a></p> })}
                                 <dl class="details">
                                     <dt>"Email"</dt><dd>{me.email.clone()}</dd>
                                     {me.organization.clone().map(|org| view! {

@@ -16,6 +16,7 @@ pub fn HomePage() -> impl IntoView {
                         Ok(Some(user)) => view! {
                             <p class="signed-in">{format!("Signed in as {}", user.email)}</p>
                             {user.role.is_admin().then(|| view! { <p><a href="/admin">"Go to the admin app"</a></p> })}
+                            {(!user.role.is_admin()).then(|| view! { <p><a href="/dashboard">"My dashboard"</a></p> })}
                             <p><a href="/account">"Your account"</a></p>
                             <ActionForm action=logout>
                                 <button type="submit">"Log out"</button>

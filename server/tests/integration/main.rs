@@ -5,6 +5,7 @@ mod admins;
 mod authorization;
 mod cli;
 mod counts;
+mod dashboard;
 mod foundation;
 mod memberships;
 mod organizations;

@@ -1,0 +1,89 @@
+//! `/dashboard`: "My dashboard" of a signed-in consumer, with "Users" (SPEC §8.1).
+
+use crate::api::dashboard::my_users;
+use crate::domain::admin::role_label;
+use crate::domain::colleague::{Colleagues, LIMIT};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let query = use_query_map();
+    let search = move || query.with(|q| q.get("q")).unwrap_or_default();
+    let people = Resource::new(search, my_users);
+    view! {
+        <Title text="My dashboard · Portico"/>
+        <main class="public wide">
+            <h1>"My dashboard"</h1>
+            <nav class="tabs" aria-label="My dashboard">
+                <a href="/dashboard" aria-current="page">"Users"</a>
+                <a href="/account">"Account"</a>
+            </nav>
+            <h2>"Users"</h2>
+            <Form method="GET" action="/dashboard" attr:class="filters" attr:role="search">
+                <label>"Search"
+                    <input type="search" name="q" value=move || query.with_untracked(|q| q.get("q")).unwrap_or_default() placeholder="Name or email"/>
+                </label>
+                <button type="submit" class="secondary">"Search"</button>
+            </Form>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match people.await {
+                        Ok(list) => view! { <PeopleTable list/> }.into_any(),
+                        Err(AppError::Unauthorized { .. }) => view! {
+                            <p role="alert">"Please log in to see your dashboard."</p>
+                            <p><a href="/login?next=/dashboard">"Log in"</a></p>
+                        }.into_any(),
+                        Err(AppError::Forbidden) => view! {
+                            <p role="alert">"My dashboard is for API consumers. "<a href="/admin">"Go to the admin app"</a></p>
+                        }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn PeopleTable(list: Colleagues) -> impl IntoView {
+    let Some(organization) = list.organization else {
+        return view! {
+            <p class="empty">"You are not in an organization yet, so there is nobody to list here. People appear once your company's organization has you in a team."</p>
+        }
+        .into_any();
+    };
+    let intro = if list.viewer_is_admin {
+        format!("People of {organization} who share a team with you.")
+    } else {
+        format!(
+            "People of {organization} who share a team with you. Only a consumer admin of your organization can change them."
+        )
+    };
+    if list.people.is_empty() {
+        return view! { <p>{intro}</p><p class="empty">"Nobody matches this search."</p> }
+            .into_any();
+    }
+    view! {
+        <p>{intro}</p>
+        <table class="data">
+            <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Teams"</th><th>"Status"</th></tr></thead>
+            <tbody>
+                {list.people.into_iter().map(|p| view! {
+                    <tr>
+                        <td>{format!("{} {}", p.first_name, p.last_name)}</td>
+                        <td>{p.email}</td>
+                        <td>{role_label(p.role)}</td>
+                        <td>{p.teams.join(", ")}</td>
+                        <td>{p.status.label()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        {list.more.then(|| view! { <p class="hint">{format!("Showing the first {LIMIT}; search to find the others.")}</p> })}
+    }
+    .into_any()
+}
