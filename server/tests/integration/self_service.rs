@@ -768,6 +768,7 @@ async fn two_hundred_wrong_passwords_from_rotating_addresses_are_refused_and_the
                 .status()
         }
     };
+    app.to_window_start(app::backend::limits::LOGIN_ACCOUNT.window_ms);
     let mut statuses = Vec::new();
     for i in 0..200 {
         statuses.push(attempt(i, "a wrong guess of a password").await);
@@ -804,6 +805,7 @@ async fn one_address_trying_many_accounts_is_refused_after_its_limit() {
         }
     };
     let limit = app::backend::limits::LOGIN_ADDRESS.max as usize;
+    app.to_window_start(app::backend::limits::LOGIN_ADDRESS.window_ms);
     for i in 0..limit {
         assert_eq!(from(i).await, StatusCode::UNAUTHORIZED, "attempt {i}");
     }

@@ -427,6 +427,16 @@ impl TestApp {
         assert!(drift.is_empty(), "user counts drifted: {drift:#?}");
     }
 
+    /// Moves the app's clock to just past the start of a fixed rate-limit window of `window_ms`
+    /// (windows start at multiples of their length), so a burst of attempts counted against one
+    /// limit cannot straddle two windows when the run is slow.
+    pub fn to_window_start(&self, window_ms: i64) {
+        let into = self.state.clock.now().rem_euclid(window_ms);
+        self.state.clock.advance(std::time::Duration::from_millis(
+            (window_ms - into + 1) as u64,
+        ));
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         use sqlx::Row as _;
         sqlx::query(sql)
