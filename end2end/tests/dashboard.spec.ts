@@ -1,6 +1,8 @@
-// "My dashboard > Users" as a consumer clicks through it, with JavaScript on and off: the people
-// who share a team with them, and a search that narrows the list in place.
+// "My dashboard > Users" as consumers click through it, with JavaScript on and off: the people
+// who share a team with them, a search that narrows the list in place, and a consumer admin's
+// "Invite new user".
 import { ADMIN_EMAIL, ADMIN_PASSWORD, expect, logIn, open, test } from "./support";
+import { waitForMail } from "./mail";
 import type { Page } from "@playwright/test";
 
 const PASSWORD = "a consumer's long password";
@@ -68,4 +70,34 @@ test("a consumer sees the people of their teams on My dashboard and searches the
 
   await open(page, "/dashboard?q=nobody-matches", javaScriptEnabled);
   await expect(page.getByText("Nobody matches this search.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Invite new user" })).toHaveCount(0);
+
+  // Ada, the consumer admin, invites a colleague into Devs: the list shows them as Invited and
+  // the invitation email arrives.
+  await page.context().clearCookies();
+  await logIn(page, ada, PASSWORD, javaScriptEnabled);
+  await expect(page.getByText(`Signed in as ${ada}`)).toBeVisible();
+  await open(page, "/dashboard", javaScriptEnabled);
+  await expect(page.getByRole("heading", { name: "Invite new user" })).toBeVisible();
+  const dee = `dee-${tag}@example.com`;
+  await page.getByLabel("First name").fill("Dee");
+  await page.getByLabel("Last name").fill("Dalton");
+  await page.getByLabel("Email").fill(dee);
+  await page.getByLabel("Role").selectOption({ label: "Team member" });
+  await page.getByRole("checkbox", { name: "Devs" }).check();
+  await page.getByRole("button", { name: "Send invite" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Invitation sent." })).toBeVisible();
+  const deeRow = page.getByRole("row").filter({ hasText: dee });
+  await expect(deeRow).toContainText("Invited");
+  await expect(deeRow).toContainText("Devs");
+  const mail = await waitForMail(dee, /invited/);
+  expect(mail.text).toContain("/invite?token=");
+  await page.screenshot({ path: testInfo.outputPath("dashboard-admin.png"), fullPage: true });
+
+  // The same address again is a message next to the field.
+  await page.getByLabel("First name").fill("Dee");
+  await page.getByLabel("Last name").fill("Again");
+  await page.getByLabel("Email").fill(dee);
+  await page.getByRole("button", { name: "Send invite" }).click();
+  await expect(page.locator("#email-error")).not.toBeEmpty();
 });

@@ -165,7 +165,7 @@ fn new_user<'a>(
 /// A store refusal of the user form as a field error: a taken email (also when two admins race)
 /// or teams outside the organization.
 #[cfg(feature = "ssr")]
-fn form_store_error(error: crate::backend::db::StoreError, form: &UserForm) -> AppError {
+pub(crate) fn form_store_error(error: crate::backend::db::StoreError, form: &UserForm) -> AppError {
     use crate::backend::db::StoreError;
     use crate::domain::user::DUPLICATE_EMAIL;
     match error {
@@ -183,7 +183,7 @@ fn form_store_error(error: crate::backend::db::StoreError, form: &UserForm) -> A
 /// Carries what was typed (never the password) back with a validation error, so a form posted
 /// without JavaScript re-renders with its values.
 #[cfg(feature = "ssr")]
-fn echo_form(error: AppError, form: &UserForm) -> AppError {
+pub(crate) fn echo_form(error: AppError, form: &UserForm) -> AppError {
     match error {
         AppError::Validation { errors, .. } => AppError::Validation {
             errors,

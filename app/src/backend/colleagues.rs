@@ -1,9 +1,12 @@
 //! Who a consumer may see of their organization: the people they share a team with (SPEC §8.1).
-//! The one place of that rule; the dashboard's server function (and later the REST API) call it.
+//! and what a consumer admin may do to them (SPEC §8.2). The one place of those rules; the
+//! dashboard's server functions (and later the REST API) call them.
 
 use super::AppState;
-use crate::domain::CurrentUser;
+use super::db::{ConsumerScope, NewUser, StoreError};
 use crate::domain::colleague::Colleagues;
+use crate::domain::user::{DUPLICATE_EMAIL, UserForm};
+use crate::domain::{CurrentUser, Role};
 use crate::error::AppError;
 
 /// A search longer than this is cut (no name or address is longer).
@@ -25,4 +28,72 @@ pub async fn visible_to(
         .colleagues(&viewer.id, &search, state.clock.now())
         .await?
         .ok_or(AppError::Forbidden)
+}
+
+/// The organization and teams a consumer admin acts within; `Forbidden` for anyone else, and in
+/// the default organization, which is not a company.
+async fn admin_scope(state: &AppState, actor: &CurrentUser) -> Result<ConsumerScope, AppError> {
+    if actor.role != Role::ConsumerAdmin {
+        return Err(AppError::Forbidden);
+    }
+    match state.store.consumer_scope(&actor.id).await? {
+        Some(scope) if scope.role == Role::ConsumerAdmin && scope.in_company() => Ok(scope),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// "Invite new user": creates a consumer of the admin's organization without a password, in
+/// teams among the admin's own (none chosen: the organization's default team), and emails the
+/// invitation at once, all in one transaction. Answers the new user's id.
+pub async fn invite(
+    state: &AppState,
+    actor: &CurrentUser,
+    form: &UserForm,
+) -> Result<String, AppError> {
+    let scope = admin_scope(state, actor).await?;
+    let valid = form.validate_invite(&scope.organization_id)?;
+    if valid
+        .team_ids
+        .iter()
+        .any(|id| !scope.teams.iter().any(|t| &t.id == id))
+    {
+        return Err(AppError::validation(
+            "team_ids",
+            "Choose among your own teams.",
+        ));
+    }
+    let prepared = super::invitations::prepare(
+        state,
+        (
+            valid.first_name.as_str(),
+            valid.last_name.as_str(),
+            valid.email.as_str(),
+        ),
+    )
+    .await?;
+    let (hash, expires_at) = (prepared.hash.clone(), prepared.expires_at);
+    let user = NewUser {
+        first_name: valid.first_name.as_str(),
+        last_name: valid.last_name.as_str(),
+        email: valid.email.as_str(),
+        organization_id: &valid.organization_id,
+        team_ids: &valid.team_ids,
+        role: valid.role,
+        password_hash: None,
+        must_change_password: false,
+    };
+    state
+        .store
+        .create_invited_user(
+            &user,
+            &hash,
+            expires_at,
+            |token_id| prepared.email(token_id),
+            state.by(&actor.id),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Unique { .. } => AppError::validation("email", DUPLICATE_EMAIL),
+            other => other.into(),
+        })
 }

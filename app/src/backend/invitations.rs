@@ -27,6 +27,62 @@ async fn lifetime_ms(state: &AppState) -> Result<Millis, AppError> {
     Ok(lifetime_days(state).await? * 24 * 60 * 60 * 1000)
 }
 
+/// A new invitation before it is stored: the hash of its secret, its expiry, and its email.
+pub(crate) struct Prepared {
+    pub hash: String,
+    pub expires_at: Millis,
+    secret: String,
+    to: String,
+    subject: String,
+    text: String,
+    html: String,
+}
+
+impl Prepared {
+    /// The email, tied to the stored link `token_id`.
+    pub fn email(self, token_id: &str) -> NewEmail {
+        NewEmail {
+            kind: "invitation".into(),
+            to_address: self.to,
+            subject: self.subject,
+            html_body: self.html,
+            text_body: self.text,
+            related_token_id: Some(token_id.to_owned()),
+            link_secret: Some(self.secret),
+        }
+    }
+}
+
+/// A new secret and the invitation email for `(first name, last name, email)`.
+pub(crate) async fn prepare(
+    state: &AppState,
+    (first_name, last_name, email): (&str, &str, &str),
+) -> Result<Prepared, AppError> {
+    let (secret, hash) = new_secret();
+    let expires_at = state.clock.now() + lifetime_ms(state).await?;
+    let link = state.config.link(&format!("/invite?token={secret}"));
+    let expires = format_time(expires_at);
+    let vars = [
+        ("user.first_name", first_name),
+        ("user.last_name", last_name),
+        ("user.email", email),
+        ("portal_name", state.config.portal_name.as_str()),
+        ("invite_url", link.as_str()),
+        ("expires_at", expires.as_str()),
+    ];
+    let template = load(state, &INVITATION).await?;
+    let (subject, text, html) = compose(&template, &vars);
+    Ok(Prepared {
+        hash,
+        expires_at,
+        secret,
+        to: email.to_owned(),
+        subject,
+        text,
+        html,
+    })
+}
+
 /// Creates a new invitation for `user_id` (revoking any earlier one) and queues its email.
 /// `audience` says whether the user must be a consumer or an admin.
 pub async fn send(
@@ -40,33 +96,21 @@ pub async fn send(
         .person(user_id, audience)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (secret, hash) = new_secret();
-    let now = state.clock.now();
-    let expires_at = now + lifetime_ms(state).await?;
-    let link = state.config.link(&format!("/invite?token={secret}"));
-    let expires = format_time(expires_at);
-    let vars = [
-        ("user.first_name", detail.first_name.as_str()),
-        ("user.last_name", detail.last_name.as_str()),
-        ("user.email", detail.email.as_str()),
-        ("portal_name", state.config.portal_name.as_str()),
-        ("invite_url", link.as_str()),
-        ("expires_at", expires.as_str()),
-    ];
-    let template = load(state, &INVITATION).await?;
-    let (subject, text, html) = compose(&template, &vars);
-    let email = |token_id: &str| NewEmail {
-        kind: "invitation".into(),
-        to_address: detail.email.clone(),
-        subject,
-        html_body: html,
-        text_body: text,
-        related_token_id: Some(token_id.to_owned()),
-        link_secret: Some(secret.clone()),
-    };
+    let prepared = prepare(
+        state,
+        (&detail.first_name, &detail.last_name, &detail.email),
+    )
+    .await?;
+    let (hash, expires_at) = (prepared.hash.clone(), prepared.expires_at);
     match state
         .store
-        .send_invitation(user_id, &hash, expires_at, email, By::user(actor_id, now))
+        .send_invitation(
+            user_id,
+            &hash,
+            expires_at,
+            |token_id| prepared.email(token_id),
+            By::user(actor_id, state.clock.now()),
+        )
         .await
     {
         Ok(()) => Ok(()),

@@ -1,7 +1,7 @@
 //! "My dashboard > Users": the people a consumer shares a team with (SPEC §8.1).
 
 use super::Role;
-use super::user::UserStatus;
+use super::user::{Choice, UserStatus};
 use serde::{Deserialize, Serialize};
 
 /// One person on the list: what the viewer may know of someone in a team with them.
@@ -25,6 +25,8 @@ pub struct Colleagues {
     pub organization: Option<String>,
     /// Whether the viewer is a consumer admin (who will manage these people, SPEC §8.2).
     pub viewer_is_admin: bool,
+    /// The viewer's own teams: those a consumer admin invites into.
+    pub viewer_teams: Vec<Choice>,
     pub people: Vec<Colleague>,
     /// More people matched than the list shows: a search narrows it.
     pub more: bool,

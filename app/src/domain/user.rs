@@ -207,6 +207,18 @@ impl UserForm {
         self.check(false)
     }
 
+    /// The checks of a consumer admin's "Invite new user" (SPEC §8.2): a consumer role and no
+    /// password; the organization is `organization_id`, the admin's own, whatever was posted.
+    pub fn validate_invite(&self, organization_id: &str) -> Result<ValidUserForm, AppError> {
+        UserForm {
+            organization_id: organization_id.to_owned(),
+            password: String::new(),
+            must_change_password: None,
+            ..self.clone()
+        }
+        .check(false)
+    }
+
     /// The same checks for Settings > "Add new admin user": an admin role, no organization.
     pub fn validate_admin(&self) -> Result<ValidUserForm, AppError> {
         self.check(true)

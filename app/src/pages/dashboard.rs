@@ -1,8 +1,10 @@
 //! `/dashboard`: "My dashboard" of a signed-in consumer, with "Users" (SPEC §8.1).
 
-use crate::api::dashboard::my_users;
+use crate::api::dashboard::{InviteColleague, my_users};
+use crate::components::{FieldError, FormError, action_error};
 use crate::domain::admin::role_label;
 use crate::domain::colleague::{Colleagues, LIMIT};
+use crate::domain::user::Choice;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,7 +15,17 @@ use leptos_router::hooks::use_query_map;
 pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.with(|q| q.get("q")).unwrap_or_default();
-    let people = Resource::new(search, my_users);
+    let invite = ServerAction::<InviteColleague>::new();
+    let people = Resource::new(
+        move || (search(), invite.version().get()),
+        |(q, _)| my_users(q),
+    );
+    let failed = action_error(invite);
+    let invited = move || {
+        failed.get().is_none()
+            && (query.with(|q| q.get("invited")).is_some()
+                || invite.value().get().is_some_and(|r| r.is_ok()))
+    };
     view! {
         <Title text="My dashboard · Portico"/>
         <main class="public wide">
@@ -23,6 +35,9 @@ pub fn DashboardPage() -> impl IntoView {
                 <a href="/account">"Account"</a>
             </nav>
             <h2>"Users"</h2>
+            {move || invited().then(|| view! {
+                <p class="notice" role="status">"Invitation sent. They appear below as Invited until they set their password."</p>
+            })}
             <Form method="GET" action="/dashboard" attr:class="filters" attr:role="search">
                 <label>"Search"
                     <input type="search" name="q" value=move || query.with_untracked(|q| q.get("q")).unwrap_or_default() placeholder="Name or email"/>
@@ -32,7 +47,14 @@ pub fn DashboardPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match people.await {
-                        Ok(list) => view! { <PeopleTable list/> }.into_any(),
+                        Ok(list) => {
+                            let teams = list.viewer_teams.clone();
+                            let may_invite = list.viewer_is_admin && list.organization.is_some();
+                            view! {
+                                <PeopleTable list/>
+                                {may_invite.then(|| view! { <InviteForm action=invite teams/> })}
+                            }.into_any()
+                        }
                         Err(AppError::Unauthorized { .. }) => view! {
                             <p role="alert">"Please log in to see your dashboard."</p>
                             <p><a href="/login?next=/dashboard">"Log in"</a></p>
@@ -86,4 +108,45 @@ fn PeopleTable(list: Colleagues) -> impl IntoView {
         {list.more.then(|| view! { <p class="hint">{format!("Showing the first {LIMIT}; search to find the others.")}</p> })}
     }
     .into_any()
+}
+
+/// "Invite new user" of a consumer admin: a person of their organization, in their own teams.
+#[component]
+fn InviteForm(action: ServerAction<InviteColleague>, teams: Vec<Choice>) -> impl IntoView {
+    let error = action_error(action);
+    let echoed = move |field: &'static str| {
+        error
+            .get()
+            .and_then(|e| e.echoed(field))
+            .unwrap_or_default()
+    };
+    view! {
+        <h2>"Invite new user"</h2>
+        <ActionForm action attr:class="stack">
+            <FormError error/>
+            <label>"First name" <input name="form[first_name]" autocomplete="off" required value=move || echoed("first_name")/></label>
+            <FieldError error field="first_name"/>
+            <label>"Last name" <input name="form[last_name]" autocomplete="off" required value=move || echoed("last_name")/></label>
+            <FieldError error field="last_name"/>
+            <label>"Email" <input type="email" name="form[email]" autocomplete="off" required value=move || echoed("email")/></label>
+            <FieldError error field="email"/>
+            <label>"Role"
+                <select name="form[role]">
+                    <option value="consumer-team-member">"Team member"</option>
+                    <option value="consumer-admin">"Consumer admin"</option>
+                </select>
+            </label>
+            <FieldError error field="role"/>
+            <input type="hidden" name="form[organization_id]" value=""/>
+            <fieldset>
+                <legend>"Teams"</legend>
+                <p class="hint">"None ticked: the organization's default team."</p>
+                {teams.into_iter().map(|t| view! {
+                    <label class="check"><input type="checkbox" name="form[team_ids][]" value=t.id/>{t.name}</label>
+                }).collect_view()}
+            </fieldset>
+            <FieldError error field="team_ids"/>
+            <button type="submit">"Send invite"</button>
+        </ActionForm>
+    }
 }

@@ -114,6 +114,25 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         ),
         // The signed-in person's own account.
         ("account", vec![], SIGNED_IN),
+        // My dashboard: consumers only. Both consumers here are in the default organization,
+        // which is not a company, so even its consumer admin invites nobody (dashboard.rs has
+        // a company's consumer admin getting through).
+        (
+            "my_users",
+            vec![("q", "")],
+            [SignIn, Through, Through, Refused, Refused],
+        ),
+        (
+            "invite_colleague",
+            vec![
+                ("form[first_name]", "A"),
+                ("form[last_name]", "B"),
+                ("form[email]", "matrix-invite@example.com"),
+                ("form[organization_id]", ""),
+                ("form[role]", "consumer-team-member"),
+            ],
+            [SignIn, Refused, Refused, Refused, Refused],
+        ),
         (
             "update_profile",
             vec![("first_name", ""), ("last_name", "")],

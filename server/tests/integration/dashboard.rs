@@ -57,6 +57,10 @@ fn emails(list: &Colleagues) -> Vec<&str> {
 /// organization.
 struct World {
     app: TestApp,
+    acme: String,
+    devs: String,
+    ops: String,
+    globex: String,
 }
 
 async fn world() -> World {
@@ -119,15 +123,21 @@ async fn world() -> World {
         ("Fay", "Fox"),
         DEFAULT_ORGANIZATION_ID,
         &[],
-        member,
+        admin,
     )
     .await;
-    World { app }
+    World {
+        app,
+        acme,
+        devs,
+        ops,
+        globex,
+    }
 }
 
 #[tokio::test]
 async fn a_consumer_sees_exactly_the_people_who_share_a_team_with_them() {
-    let World { app } = world().await;
+    let World { app, .. } = world().await;
 
     let alice = app.signed_in_client("alice@acme.test", PASSWORD).await;
     let seen = users_seen_by(&app, &alice, "").await;
@@ -170,7 +180,7 @@ async fn a_consumer_sees_exactly_the_people_who_share_a_team_with_them() {
 
 #[tokio::test]
 async fn the_search_matches_names_and_emails_literally_within_the_visible_people() {
-    let World { app } = world().await;
+    let World { app, .. } = world().await;
     let alice = app.signed_in_client("alice@acme.test", PASSWORD).await;
     assert_eq!(
         emails(&users_seen_by(&app, &alice, "BAKER").await),
@@ -197,7 +207,7 @@ async fn the_search_matches_names_and_emails_literally_within_the_visible_people
 
 #[tokio::test]
 async fn strangers_and_admins_are_refused() {
-    let World { app } = world().await;
+    let World { app, .. } = world().await;
     let stranger = client(&app.base);
     let (status, _) = error_of(app.call_with(&stranger, "my_users", &[("q", "")]).await).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -210,7 +220,7 @@ async fn strangers_and_admins_are_refused() {
 
 #[tokio::test]
 async fn the_page_lists_the_people_without_javascript() {
-    let World { app } = world().await;
+    let World { app, .. } = world().await;
     let bob = app.signed_in_client("bob@acme.test", PASSWORD).await;
     let page = bob
         .get(app.url("/dashboard?q=able"))
@@ -242,4 +252,153 @@ async fn the_page_lists_the_people_without_javascript() {
         "{page}"
     );
     assert!(!page.contains("bob@acme.test"));
+}
+
+/// The "Invite new user" form of a consumer admin as posted.
+async fn invite(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    organization: &str,
+    teams: &[&str],
+) -> reqwest::Response {
+    let mut form = vec![
+        ("form[first_name]", "New"),
+        ("form[last_name]", "Comer"),
+        ("form[email]", email),
+        ("form[organization_id]", organization),
+        ("form[role]", "consumer-team-member"),
+    ];
+    for team in teams {
+        form.push(("form[team_ids][]", team));
+    }
+    app.call_with(client, "invite_colleague", &form).await
+}
+
+#[tokio::test]
+async fn a_consumer_admin_invites_into_their_own_organization_and_teams_and_the_email_goes_out() {
+    let World {
+        app,
+        acme,
+        devs,
+        globex,
+        ..
+    } = world().await;
+    let alice = app.signed_in_client("alice@acme.test", PASSWORD).await;
+    let alice_id = app
+        .scalar_text("select id from users where email = 'alice@acme.test'")
+        .await;
+
+    // The organization posted is ignored: the user joins Alice's.
+    let response = invite(&app, &alice, "newbie@acme.test", &globex, &[&devs]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let id: String = response.json().await.expect("id");
+    assert_eq!(
+        app.scalar_text(&format!(
+            "select organization_id from users where id = '{id}'"
+        ))
+        .await,
+        acme
+    );
+    let seen = users_seen_by(&app, &alice, "newbie").await;
+    assert_eq!(emails(&seen), ["newbie@acme.test"]);
+    assert_eq!(seen.people[0].status, UserStatus::Invited);
+    assert_eq!(seen.people[0].teams, ["Devs"]);
+    assert_eq!(
+        app.count(
+            "select count(*) from email_outbox where kind = 'invitation' \
+             and to_address = 'newbie@acme.test' and related_token_id is not null"
+        )
+        .await,
+        1,
+        "the invitation is queued with its link in the same transaction"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from audit_log where subject_id = '{id}' and actor_id = '{alice_id}' \
+             and action in ('user.created', 'invitation.sent')"
+        ))
+        .await,
+        2,
+        "both steps are audited with the acting consumer"
+    );
+
+    // No team ticked: the organization's default team.
+    let response = invite(&app, &alice, "plain@acme.test", "", &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let default_team = app
+        .scalar_text(
+            "select t.name from team_memberships m join teams t on t.id = m.team_id \
+             join users u on u.id = m.user_id where u.email = 'plain@acme.test'",
+        )
+        .await;
+    assert_eq!(default_team, "Acme All users");
+    app.assert_counts().await;
+}
+
+#[tokio::test]
+async fn an_invitation_outside_the_admins_teams_or_of_a_taken_email_is_a_field_error_and_stores_nothing()
+ {
+    let World { app, ops, .. } = world().await;
+    let alice = app.signed_in_client("alice@acme.test", PASSWORD).await;
+    let (status, error) = error_of(invite(&app, &alice, "ops@acme.test", "", &[&ops]).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error.field_message("team_ids").as_deref(),
+        Some("Choose among your own teams.")
+    );
+    assert_eq!(app.users_with_email("ops@acme.test").await, 0);
+
+    let (status, error) = error_of(invite(&app, &alice, "erin@globex.test", "", &[]).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error.field_message("email").is_some(), "{error:?}");
+    assert_eq!(
+        app.count("select count(*) from email_outbox where to_address = 'ops@acme.test' or to_address = 'erin@globex.test'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn only_a_consumer_admin_of_a_company_may_invite() {
+    let World { app, devs, .. } = world().await;
+    let stranger = client(&app.base);
+    let (status, _) = error_of(invite(&app, &stranger, "x1@acme.test", "", &[]).await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for (who, email) in [
+        ("bob@acme.test", "x2@acme.test"),
+        ("fay@example.com", "x3@example.com"),
+    ] {
+        let client = app.signed_in_client(who, PASSWORD).await;
+        let (status, _) = error_of(invite(&app, &client, email, "", &[&devs]).await).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+        assert_eq!(app.users_with_email(email).await, 0);
+    }
+    let (status, _) = error_of(invite(&app, &app.client, "x4@acme.test", "", &[&devs]).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "an admin uses the admin app");
+}
+
+#[tokio::test]
+async fn ten_concurrent_invitations_of_one_email_make_one_user_and_one_email() {
+    let World { app, devs, .. } = world().await;
+    let alice = app.signed_in_client("alice@acme.test", PASSWORD).await;
+    let teams = [devs.as_str()];
+    let answers = futures::future::join_all(
+        (0..10).map(|_| invite(&app, &alice, "race@acme.test", "", &teams)),
+    )
+    .await;
+    let statuses: Vec<StatusCode> = answers.iter().map(|r| r.status()).collect();
+    assert_eq!(count_of(&statuses, StatusCode::OK), 1, "{statuses:?}");
+    assert_eq!(
+        count_of(&statuses, StatusCode::UNPROCESSABLE_ENTITY),
+        9,
+        "{statuses:?}"
+    );
+    assert_eq!(app.users_with_email("race@acme.test").await, 1);
+    assert_eq!(
+        app.count("select count(*) from email_outbox where to_address = 'race@acme.test'")
+            .await,
+        1
+    );
+    app.assert_counts().await;
 }

@@ -2,7 +2,7 @@
 //! The users table's pages are in `user_list`, their links in `tokens`.
 
 use super::outbox::{NewEmail, insert_email};
-use super::tokens::{Purpose, revoke_live};
+use super::tokens::{Purpose, insert_token, revoke_live};
 use super::{
     Audience, By, CONSUMER_ROLE, Millis, Store, StoreError, StoreResult, Subject, Tx, decoded,
     new_id,
@@ -95,30 +95,43 @@ impl Store {
     /// Creates a consumer in its organization's chosen teams (the default team when none).
     pub async fn create_user(&self, user: &NewUser<'_>, by: By<'_>) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
-        let id = new_id();
-        sqlx::query(
-            "insert into users (id, email, first_name, last_name, role, organization_id, status, approval, \
-             password_hash, must_change_password, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, 'active', 'approved', $7, $8, $9, $9)",
-        )
-        .bind(&id)
-        .bind(user.email)
-        .bind(user.first_name)
-        .bind(user.last_name)
-        .bind(user.role.as_str())
-        .bind(user.organization_id)
-        .bind(user.password_hash)
-        .bind(i64::from(user.must_change_password))
-        .bind(by.now)
-        .execute(&mut *tx)
-        .await?;
-        set_teams(&mut tx, &id, user.organization_id, user.team_ids, by.now).await?;
+        let id = insert_user(&mut tx, user, by.now).await?;
         let how = if user.password_hash.is_some() {
             "with a password"
         } else {
             "without a password"
         };
         commit_user_change(tx, by, "user.created", &id, how).await?;
+        Ok(id)
+    }
+
+    /// Creates a consumer without a password together with their invitation link and its email,
+    /// in one transaction: a consumer admin's "Invite new user" (SPEC §8.2) never leaves a user
+    /// whose invitation was lost. Answers the new user's id.
+    pub async fn create_invited_user(
+        &self,
+        user: &NewUser<'_>,
+        token_hash: &str,
+        expires_at: Millis,
+        email: impl FnOnce(&str) -> NewEmail,
+        by: By<'_>,
+    ) -> StoreResult<String> {
+        let mut tx = self.begin_write().await?;
+        let id = insert_user(&mut tx, user, by.now).await?;
+        tx.audit(by, "user.created", Subject::User(&id), "without a password")
+            .await?;
+        let token_id = insert_token(
+            &mut tx,
+            token_hash,
+            Purpose::Invitation,
+            Some(&id),
+            by.actor,
+            by.now,
+            expires_at,
+        )
+        .await?;
+        insert_email(&mut tx, &email(&token_id), by.now).await?;
+        commit_user_change(tx, by, "invitation.sent", &id, "").await?;
         Ok(id)
     }
 
@@ -392,6 +405,29 @@ pub(super) async fn set_status(
         insert_email(tx, &notice(&person_of(&row)?), now).await?;
     }
     Ok(())
+}
+
+/// Inserts an active, approved consumer and their teams; answers the new id.
+async fn insert_user(tx: &mut Tx, user: &NewUser<'_>, now: Millis) -> StoreResult<String> {
+    let id = new_id();
+    sqlx::query(
+        "insert into users (id, email, first_name, last_name, role, organization_id, status, approval, \
+         password_hash, must_change_password, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, 'active', 'approved', $7, $8, $9, $9)",
+    )
+    .bind(&id)
+    .bind(user.email)
+    .bind(user.first_name)
+    .bind(user.last_name)
+    .bind(user.role.as_str())
+    .bind(user.organization_id)
+    .bind(user.password_hash)
+    .bind(i64::from(user.must_change_password))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    set_teams(tx, &id, user.organization_id, user.team_ids, now).await?;
+    Ok(id)
 }
 
 /// Puts the user in `team_ids` (all of `organization_id`; the database refuses any other), or in
