@@ -120,9 +120,19 @@ fn InviteForm(action: ServerAction<InviteColleague>, teams: Vec<Choice>) -> impl
             .and_then(|e| e.echoed(field))
             .unwrap_or_default()
     };
+    // Hydrated, a sent invitation clears the form for the next one (without JavaScript the
+    // redirect shows a fresh page).
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if action.value().get().is_some_and(|r| r.is_ok())
+            && let Some(form) = form.get()
+        {
+            form.reset();
+        }
+    });
     view! {
         <h2>"Invite new user"</h2>
-        <ActionForm action attr:class="stack">
+        <ActionForm action node_ref=form attr:class="stack">
             <FormError error/>
             <label>"First name" <input name="form[first_name]" autocomplete="off" required value=move || echoed("first_name")/></label>
             <FieldError error field="first_name"/>

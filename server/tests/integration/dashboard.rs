@@ -323,6 +323,25 @@ async fn a_consumer_admin_invites_into_their_own_organization_and_teams_and_the_
         "both steps are audited with the acting consumer"
     );
 
+    // The admin's page of the user shows who did it.
+    let detail: app::domain::user::UserDetail = app
+        .call("user", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .expect("user detail");
+    let by_alice: Vec<&str> = detail
+        .audit
+        .iter()
+        .filter(|a| a.actor.as_deref() == Some("alice@acme.test"))
+        .map(|a| a.action.as_str())
+        .collect();
+    assert!(
+        by_alice.contains(&"user.created") && by_alice.contains(&"invitation.sent"),
+        "{:?}",
+        detail.audit
+    );
+
     // No team ticked: the organization's default team.
     let response = invite(&app, &alice, "plain@acme.test", "", &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
