@@ -108,7 +108,7 @@ pub async fn create_user(form: UserForm) -> Result<String, AppError> {
             Some(p) => Some(state.hasher.hash(p.expose()).await?),
             None => None,
         };
-        let new = new_user(&valid, hash.as_deref());
+        let new = crate::backend::db::NewUser::from_form(&valid, hash.as_deref());
         let id = state
             .store
             .create_user(&new, state.by(&admin.id))
@@ -135,7 +135,11 @@ pub async fn update_user(id: String, form: UserForm) -> Result<(), AppError> {
         let valid = form.validate().map_err(|e| echo_form(e, &form))?;
         state
             .store
-            .update_user(&id, &new_user(&valid, None), state.by(&admin.id))
+            .update_user(
+                &id,
+                &crate::backend::db::NewUser::from_form(&valid, None),
+                state.by(&admin.id),
+            )
             .await
             .map_err(|e| form_store_error(e, &form))?;
         leptos_axum::redirect(&format!("/admin/users/{id}?saved=1"));
@@ -143,23 +147,6 @@ pub async fn update_user(id: String, form: UserForm) -> Result<(), AppError> {
     }
     .await
     .map_err(with_status)
-}
-
-#[cfg(feature = "ssr")]
-fn new_user<'a>(
-    valid: &'a crate::domain::user::ValidUserForm,
-    password_hash: Option<&'a str>,
-) -> crate::backend::db::NewUser<'a> {
-    crate::backend::db::NewUser {
-        first_name: valid.first_name.as_str(),
-        last_name: valid.last_name.as_str(),
-        email: valid.email.as_str(),
-        organization_id: &valid.organization_id,
-        team_ids: &valid.team_ids,
-        role: valid.role,
-        password_hash,
-        must_change_password: valid.must_change_password,
-    }
 }
 
 /// A store refusal of the user form as a field error: a taken email (also when two admins race)

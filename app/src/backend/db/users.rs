@@ -9,7 +9,7 @@ use super::{
 };
 use crate::domain::Role;
 use crate::domain::user::{
-    AuditRecord, Choice, InvitationRecord, UserDetail, UserListItem, UserStatus,
+    AuditRecord, Choice, InvitationRecord, UserDetail, UserListItem, UserStatus, ValidUserForm,
 };
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
@@ -24,6 +24,22 @@ pub struct NewUser<'a> {
     pub role: Role,
     pub password_hash: Option<&'a str>,
     pub must_change_password: bool,
+}
+
+impl<'a> NewUser<'a> {
+    /// The user a validated "Add user", "Edit" or "Invite new user" form describes.
+    pub fn from_form(valid: &'a ValidUserForm, password_hash: Option<&'a str>) -> Self {
+        Self {
+            first_name: valid.first_name.as_str(),
+            last_name: valid.last_name.as_str(),
+            email: valid.email.as_str(),
+            organization_id: &valid.organization_id,
+            team_ids: &valid.team_ids,
+            role: valid.role,
+            password_hash,
+            must_change_password: valid.must_change_password,
+        }
+    }
 }
 
 /// Who an email goes to.
