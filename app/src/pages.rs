@@ -5,6 +5,7 @@ pub mod admin;
 pub mod admins;
 pub mod approvals;
 pub mod change_password;
+pub mod colleague;
 pub mod confirm_email;
 pub mod dashboard;
 pub mod email_templates;

@@ -2,9 +2,10 @@
 
 use crate::pages::{
     account::AccountPage, admin, admin::SettingsPage, admins::AdminsPage, approvals::ApprovalsPage,
-    change_password::ChangePasswordPage, confirm_email::ConfirmEmailPage, dashboard::DashboardPage,
-    email_templates::EmailTemplatesPage, forgot_password::ForgotPasswordPage, home::HomePage,
-    invite::InvitePage, invite_codes::InviteCodesPage, login::LoginPage, not_found::NotFound,
+    change_password::ChangePasswordPage, colleague::ColleaguePage, confirm_email::ConfirmEmailPage,
+    dashboard::DashboardPage, email_templates::EmailTemplatesPage,
+    forgot_password::ForgotPasswordPage, home::HomePage, invite::InvitePage,
+    invite_codes::InviteCodesPage, login::LoginPage, not_found::NotFound,
     organization::OrganizationPage, organizations::OrganizationsPage, outbox::OutboxPage,
     register::RegisterPage, reset_password::ResetPasswordPage, setup::SetupPage, team::TeamPage,
     teams::TeamsPage, user::UserPage, user_edit::EditUserPage, users::UsersPage,
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("confirm-email") view={Lazy::<ConfirmEmail>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("account") view={Lazy::<Account>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("dashboard") view={Lazy::<Dashboard>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("dashboard/users/:id") view={Lazy::<Colleague>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("admin") view=admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=admin::Dashboard ssr=SsrMode::Async/>
                     <Route path=path!("users") view={Lazy::<Users>::new()} ssr=SsrMode::Async/>
@@ -134,6 +136,7 @@ lazy_page! {
     ConfirmEmail => ConfirmEmailPage,
     Account => AccountPage,
     Dashboard => DashboardPage,
+    Colleague => ColleaguePage,
     InviteCodes => InviteCodesPage,
     Approvals => ApprovalsPage,
     Users => UsersPage,

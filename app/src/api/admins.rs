@@ -10,7 +10,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::api::http::{require_admin, with_status};
 #[cfg(feature = "ssr")]
-use crate::backend::{AppState, db::Audience, invitations};
+use crate::backend::{
+    AppState,
+    db::{Audience, Reach},
+    invitations,
+};
 
 #[server(prefix = "/api", endpoint = "list_admins")]
 pub async fn list_admins() -> Result<AdminsView, AppError> {
@@ -92,7 +96,7 @@ pub async fn send_admin_invite(id: String) -> Result<(), AppError> {
         if role == Role::SuperAdmin && admin.role != Role::SuperAdmin {
             return Err(AppError::Forbidden);
         }
-        invitations::send(&state, &id, Audience::Admins, &admin.id).await
+        invitations::send(&state, &id, Reach::Admin(Audience::Admins), &admin.id).await
     }
     .await
     .map_err(with_status)

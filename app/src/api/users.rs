@@ -7,7 +7,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::api::http::{require_admin, with_status};
 #[cfg(feature = "ssr")]
-use crate::backend::{AppState, db::Audience, invitations};
+use crate::backend::{
+    AppState,
+    db::{Audience, Reach},
+    invitations,
+};
 
 /// Rows per page of the users table.
 pub const PAGE_SIZE: i64 = 25;
@@ -209,7 +213,7 @@ pub async fn send_invite(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        invitations::send(&state, &id, Audience::Consumers, &admin.id).await
+        invitations::send(&state, &id, Reach::Admin(Audience::Consumers), &admin.id).await
     }
     .await
     .map_err(with_status)
@@ -223,7 +227,7 @@ pub async fn revoke_invite(id: String) -> Result<(), AppError> {
         let state = AppState::from_context()?;
         if state
             .store
-            .revoke_invitation(&id, Audience::Consumers, state.by(&admin.id))
+            .revoke_invitation(&id, Reach::Admin(Audience::Consumers), state.by(&admin.id))
             .await?
         {
             Ok(())

@@ -3,8 +3,8 @@
 //! dashboard's server functions (and later the REST API) call them.
 
 use super::AppState;
-use super::db::{ConsumerScope, NewUser, StoreError};
-use crate::domain::colleague::Colleagues;
+use super::db::{ConsumerScope, NewUser, Reach, StoreError};
+use crate::domain::colleague::{ColleagueDetail, ColleagueForm, Colleagues, NOT_OWN_TEAMS};
 use crate::domain::user::{DUPLICATE_EMAIL, UserForm};
 use crate::domain::{CurrentUser, Role};
 use crate::error::AppError;
@@ -49,16 +49,7 @@ pub async fn invite(
 ) -> Result<String, AppError> {
     let scope = admin_scope(state, actor).await?;
     let valid = form.validate_invite(&scope.organization_id)?;
-    if valid
-        .team_ids
-        .iter()
-        .any(|id| !scope.teams.iter().any(|t| &t.id == id))
-    {
-        return Err(AppError::validation(
-            "team_ids",
-            "Choose among your own teams.",
-        ));
-    }
+    scope.own_teams(&valid.team_ids)?;
     let prepared = super::invitations::prepare(
         state,
         (
@@ -84,4 +75,78 @@ pub async fn invite(
             StoreError::Unique { .. } => AppError::validation("email", DUPLICATE_EMAIL),
             other => other.into(),
         })
+}
+
+/// `id` as the consumer admin `actor` manages them ("Edit").
+pub async fn detail(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: &str,
+) -> Result<ColleagueDetail, AppError> {
+    admin_scope(state, actor).await?;
+    Ok(state
+        .store
+        .colleague(&actor.id, id, state.clock.now())
+        .await?)
+}
+
+/// "Edit" of a consumer admin: names, role, and membership of the admin's own teams.
+pub async fn edit(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: &str,
+    form: &ColleagueForm,
+) -> Result<(), AppError> {
+    admin_scope(state, actor).await?;
+    let edit = form.validate()?;
+    // The reach is checked before the teams, in the edit's transaction: a person out of reach is
+    // refused the same whatever teams were posted.
+    state
+        .store
+        .edit_colleague(id, &edit, state.by(&actor.id))
+        .await
+        .map_err(|e| match e {
+            StoreError::ForeignKey => AppError::validation("team_ids", NOT_OWN_TEAMS),
+            other => other.into(),
+        })
+}
+
+/// "Remove from organization": the person moves to the default organization.
+pub async fn remove(state: &AppState, actor: &CurrentUser, id: &str) -> Result<(), AppError> {
+    admin_scope(state, actor).await?;
+    Ok(state
+        .store
+        .remove_colleague(id, state.by(&actor.id))
+        .await?)
+}
+
+/// "Resend invite" (or the first one for a person without a live link): a new link replaces the
+/// old one and is emailed at once.
+pub async fn resend_invite(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: &str,
+) -> Result<(), AppError> {
+    admin_scope(state, actor).await?;
+    super::invitations::send(state, id, Reach::Colleague, &actor.id).await
+}
+
+/// "Revoke invite": the person's live invitation link stops working.
+pub async fn revoke_invite(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: &str,
+) -> Result<(), AppError> {
+    admin_scope(state, actor).await?;
+    if state
+        .store
+        .revoke_invitation(id, Reach::Colleague, state.by(&actor.id))
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(AppError::Conflict {
+            message: "This user has no pending invitation.".into(),
+        })
+    }
 }

@@ -30,7 +30,7 @@ mod users;
 
 pub use admins::{AdminChange, NewAdmin};
 pub use audit::{By, Subject};
-pub use colleagues::ConsumerScope;
+pub use colleagues::{ConsumerScope, Reach};
 pub use counts::{CountDrift, Scope};
 pub use invite_codes::NewInviteCode;
 pub use names::Named;

@@ -1,7 +1,7 @@
 //! Invitations: sending one (token + email in one transaction), accepting it, asking for a new one.
 
 use super::auth::{Request, hash_secret, new_secret, start_session};
-use super::db::{Audience, By, InvitationLookup, NewEmail, StoreError};
+use super::db::{Audience, By, InvitationLookup, NewEmail, Reach, StoreError};
 use super::limits::{INVITATION_REQUEST, TOKEN_ADDRESS, TOKEN_USE};
 use super::mail::{INVITATION, NEW_INVITATION_REQUESTED, compose, load};
 use super::{AppState, Millis};
@@ -84,18 +84,25 @@ pub(crate) async fn prepare(
 }
 
 /// Creates a new invitation for `user_id` (revoking any earlier one) and queues its email.
-/// `audience` says whether the user must be a consumer or an admin.
+/// `reach` says whom the actor may invite: consumers or admins for an admin, a colleague for a
+/// consumer admin.
 pub async fn send(
     state: &AppState,
     user_id: &str,
-    audience: Audience,
+    reach: Reach,
     actor_id: &str,
 ) -> Result<(), AppError> {
-    let detail = state
-        .store
-        .person(user_id, audience)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let audience = match reach {
+        Reach::Admin(audience) => audience,
+        Reach::Colleague => Audience::Consumers,
+    };
+    let Some(detail) = state.store.person(user_id, audience).await? else {
+        // Out of a consumer admin's reach is refused whether or not the user exists.
+        return Err(match reach {
+            Reach::Admin(_) => AppError::NotFound,
+            Reach::Colleague => AppError::Forbidden,
+        });
+    };
     let prepared = prepare(
         state,
         (&detail.first_name, &detail.last_name, &detail.email),
@@ -106,6 +113,7 @@ pub async fn send(
         .store
         .send_invitation(
             user_id,
+            reach,
             &hash,
             expires_at,
             |token_id| prepared.email(token_id),

@@ -26,6 +26,7 @@ pub fn DashboardPage() -> impl IntoView {
             && (query.with(|q| q.get("invited")).is_some()
                 || invite.value().get().is_some_and(|r| r.is_ok()))
     };
+    let removed = move || query.with(|q| q.get("removed")).is_some();
     view! {
         <Title text="My dashboard · Portico"/>
         <main class="public wide">
@@ -37,6 +38,9 @@ pub fn DashboardPage() -> impl IntoView {
             <h2>"Users"</h2>
             {move || invited().then(|| view! {
                 <p class="notice" role="status">"Invitation sent. They appear below as Invited until they set their password."</p>
+            })}
+            {move || removed().then(|| view! {
+                <p class="notice" role="status">"Removed from the organization: they are in the portal's default organization now."</p>
             })}
             <Form method="GET" action="/dashboard" attr:class="filters" attr:role="search">
                 <label>"Search"
@@ -96,7 +100,14 @@ fn PeopleTable(list: Colleagues) -> impl IntoView {
             <tbody>
                 {list.people.into_iter().map(|p| view! {
                     <tr>
-                        <td>{format!("{} {}", p.first_name, p.last_name)}</td>
+                        <td>{
+                            let name = format!("{} {}", p.first_name, p.last_name);
+                            if list.viewer_is_admin {
+                                view! { <a href=format!("/dashboard/users/{}", p.id)>{name}</a> }.into_any()
+                            } else {
+                                name.into_any()
+                            }
+                        }</td>
                         <td>{p.email}</td>
                         <td>{role_label(p.role)}</td>
                         <td>{p.teams.join(", ")}</td>
@@ -121,8 +132,11 @@ fn InviteForm(action: ServerAction<InviteColleague>, teams: Vec<Choice>) -> impl
             .unwrap_or_default()
     };
     // Hydrated, a sent invitation clears the form for the next one (without JavaScript the
-    // redirect shows a fresh page).
+    // redirect shows a fresh page). Only in the browser: `cargo test --workspace` builds this
+    // crate with both features, and an effect made while the server renders would be scheduled
+    // outside any local task set (a consumer admin's page then never answered).
     let form = NodeRef::<leptos::html::Form>::new();
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
     Effect::new(move |_| {
         if action.value().get().is_some_and(|r| r.is_ok())
             && let Some(form) = form.get()

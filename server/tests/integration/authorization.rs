@@ -25,6 +25,8 @@ const ADMIN_ONLY: [Gets; 5] = [SignIn, Refused, Refused, Through, Through];
 const SUPER_ONLY: [Gets; 5] = [SignIn, Refused, Refused, Refused, Through];
 const PUBLIC: [Gets; 5] = [Through, Through, Through, Through, Through];
 const SIGNED_IN: [Gets; 5] = [SignIn, Through, Through, Through, Through];
+/// The matrix's consumer admin is in the default organization, which is not a company.
+const CONSUMER_ADMIN_OF_A_COMPANY: [Gets; 5] = [SignIn, Refused, Refused, Refused, Refused];
 
 /// A function, the form it is called with, and what each of the five callers gets.
 type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, [Gets; 5]);
@@ -131,7 +133,35 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
                 ("form[organization_id]", ""),
                 ("form[role]", "consumer-team-member"),
             ],
-            [SignIn, Refused, Refused, Refused, Refused],
+            CONSUMER_ADMIN_OF_A_COMPANY,
+        ),
+        // A consumer admin's changes reach only people sharing a team in a company (colleagues.rs
+        // has a company's consumer admin getting through, and every way around refused).
+        ("colleague", vec![("id", "x")], CONSUMER_ADMIN_OF_A_COMPANY),
+        (
+            "remove_colleague",
+            vec![("id", "x")],
+            CONSUMER_ADMIN_OF_A_COMPANY,
+        ),
+        (
+            "resend_colleague_invite",
+            vec![("id", "x")],
+            CONSUMER_ADMIN_OF_A_COMPANY,
+        ),
+        (
+            "revoke_colleague_invite",
+            vec![("id", "x")],
+            CONSUMER_ADMIN_OF_A_COMPANY,
+        ),
+        (
+            "edit_colleague",
+            vec![
+                ("id", "x"),
+                ("form[first_name]", "A"),
+                ("form[last_name]", "B"),
+                ("form[role]", "consumer-team-member"),
+            ],
+            CONSUMER_ADMIN_OF_A_COMPANY,
         ),
         (
             "update_profile",

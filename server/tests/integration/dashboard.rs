@@ -7,7 +7,7 @@ use app::domain::user::UserStatus;
 use app::error::AppError;
 use reqwest::StatusCode;
 
-const PASSWORD: &str = "a long and unusual passphrase 42";
+pub(crate) const PASSWORD: &str = "a long and unusual passphrase 42";
 
 /// A consumer with `PASSWORD`, created by the admin in `organization` and `teams`.
 async fn person(
@@ -42,28 +42,28 @@ async fn person(
     response.json::<String>().await.expect("id")
 }
 
-async fn users_seen_by(app: &TestApp, client: &reqwest::Client, q: &str) -> Colleagues {
+pub(crate) async fn users_seen_by(app: &TestApp, client: &reqwest::Client, q: &str) -> Colleagues {
     let response = app.call_with(client, "my_users", &[("q", q)]).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.expect("colleagues")
 }
 
-fn emails(list: &Colleagues) -> Vec<&str> {
+pub(crate) fn emails(list: &Colleagues) -> Vec<&str> {
     list.people.iter().map(|p| p.email.as_str()).collect()
 }
 
 /// Acme has teams Devs and Ops; Globex has its default team. Alice (Acme's consumer admin) and
 /// Bob are in Devs, Carol in Ops only, Dave in both, Erin in Globex, Fay in the default
 /// organization.
-struct World {
-    app: TestApp,
-    acme: String,
-    devs: String,
-    ops: String,
-    globex: String,
+pub(crate) struct World {
+    pub app: TestApp,
+    pub acme: String,
+    pub devs: String,
+    pub ops: String,
+    pub globex: String,
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let app = spawn_as_admin().await;
     app.login_admin().await;
     let acme = app.create_organization("Acme").await;
@@ -255,7 +255,7 @@ async fn the_page_lists_the_people_without_javascript() {
 }
 
 /// The "Invite new user" form of a consumer admin as posted.
-async fn invite(
+pub(crate) async fn invite(
     app: &TestApp,
     client: &reqwest::Client,
     email: &str,

@@ -4,6 +4,7 @@
 mod admins;
 mod authorization;
 mod cli;
+mod colleagues;
 mod counts;
 mod dashboard;
 mod foundation;

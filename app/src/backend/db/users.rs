@@ -446,9 +446,32 @@ async fn insert_user(tx: &mut Tx, user: &NewUser<'_>, now: Millis) -> StoreResul
     Ok(id)
 }
 
+/// Moves a consumer into `organization_id` with `role`, out of every team they were in and into
+/// that organization's default team, in the caller's transaction.
+pub(super) async fn move_to_organization(
+    tx: &mut Tx,
+    user_id: &str,
+    organization_id: &str,
+    role: Role,
+    now: Millis,
+) -> StoreResult<()> {
+    sqlx::query("delete from team_memberships where user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("update users set organization_id = $1, role = $2, updated_at = $3 where id = $4")
+        .bind(organization_id)
+        .bind(role.as_str())
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    set_teams(tx, user_id, organization_id, &[], now).await
+}
+
 /// Puts the user in `team_ids` (all of `organization_id`; the database refuses any other), or in
 /// the organization's default team when none are given.
-async fn set_teams(
+pub(super) async fn set_teams(
     tx: &mut Tx,
     user_id: &str,
     organization_id: &str,

@@ -3,7 +3,7 @@
 
 use super::super::outbox::{NewEmail, insert_email};
 use super::super::users::commit_user_change;
-use super::super::{Audience, By, Millis, Store, StoreError, StoreResult, decoded};
+use super::super::{By, Millis, Reach, Store, StoreError, StoreResult, decoded};
 use super::{Purpose, consume_token, insert_token, revoke_live};
 use crate::domain::account::AccountStatus;
 use sqlx::Row as _;
@@ -35,16 +35,18 @@ pub enum InvitationLookup {
 
 impl Store {
     /// Replaces the user's live invitation with a new one and queues its email, in one transaction.
-    /// Refused for a user who has a password.
+    /// Refused for a user who has a password, and for one out of `reach`.
     pub async fn send_invitation(
         &self,
         user_id: &str,
+        reach: Reach,
         token_hash: &str,
         expires_at: Millis,
         email: impl FnOnce(&str) -> NewEmail,
         by: By<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
+        self.check_reach(&mut tx, reach, user_id, by).await?;
         let row = sqlx::query(&format!(
             "select u.email, u.status, case when u.password_hash is null then 0 else 1 end as has_password \
              from users u where u.id = $1{}",
@@ -85,24 +87,17 @@ impl Store {
         Ok(())
     }
 
-    /// Revokes the pending invitation of a user of `audience` (`NotFound` for anyone else, so
-    /// an admin's invitation is out of reach of the consumers' "Revoke invite"); answers whether
-    /// there was one.
+    /// Revokes the pending invitation of a user within `reach` (`NotFound` for anyone else of an
+    /// admin's audience, so an admin's invitation is out of reach of the consumers' "Revoke
+    /// invite"; `Forbidden` out of a consumer admin's); answers whether there was one.
     pub async fn revoke_invitation(
         &self,
         user_id: &str,
-        audience: Audience,
+        reach: Reach,
         by: By<'_>,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(&format!(
-            "select u.id from users u where u.id = $1 and {}",
-            audience.predicate()
-        ))
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        self.check_reach(&mut tx, reach, user_id, by).await?;
         let revoked = revoke_live(&mut tx, Purpose::Invitation, Some(user_id), by.now).await?;
         if revoked > 0 {
             commit_user_change(tx, by, "invitation.revoked", user_id, "").await?;
