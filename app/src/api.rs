@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod http;
 pub mod invitations;
 pub mod invite_codes;
+pub mod organization_requests;
 pub mod organizations;
 pub mod outbox;
 pub mod settings;

@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod limits;
 pub mod login;
 pub mod mail;
+pub mod organization_requests;
 pub mod password;
 pub mod self_service;
 pub mod settings;

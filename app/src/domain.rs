@@ -9,6 +9,7 @@ pub mod email_template;
 pub mod invite_code;
 mod name;
 pub mod organization;
+pub mod organization_request;
 pub mod outbox;
 mod password;
 pub mod security;

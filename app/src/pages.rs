@@ -16,6 +16,7 @@ pub mod invite_codes;
 pub mod login;
 pub mod not_found;
 pub mod organization;
+pub mod organization_requests;
 pub mod organizations;
 pub mod outbox;
 pub mod register;

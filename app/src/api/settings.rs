@@ -48,8 +48,8 @@ pub async fn set_invitation_lifetime(days: String) -> Result<(), AppError> {
     .map_err(with_status)
 }
 
-/// Settings > General: "Allow registration" and "Auto-approve API consumers registering to the
-/// portal".
+/// Settings > General: "Allow registration", "Auto-approve API consumers registering to the
+/// portal", and the two settings of organization requests.
 #[server(prefix = "/api", endpoint = "registration_settings")]
 pub async fn registration_settings()
 -> Result<crate::domain::account::RegistrationSettings, AppError> {
@@ -67,21 +67,25 @@ pub async fn registration_settings()
 pub async fn set_registration_settings(
     allow_registration: Option<String>,
     auto_approve: Option<String>,
+    organization_requests: Option<String>,
+    auto_approve_organizations: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::backend::self_service::{ALLOW_REGISTRATION, AUTO_APPROVE};
+    use crate::backend::self_service::{
+        ALLOW_REGISTRATION, AUTO_APPROVE, AUTO_APPROVE_ORGANIZATIONS, ORGANIZATION_REQUESTS,
+    };
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
         let by = state.by(&admin.id);
         let flag = |v: &Option<String>| if v.is_some() { "1" } else { "0" };
-        state
-            .store
-            .set_setting(ALLOW_REGISTRATION, flag(&allow_registration), by)
-            .await?;
-        state
-            .store
-            .set_setting(AUTO_APPROVE, flag(&auto_approve), by)
-            .await?;
+        for (key, value) in [
+            (ALLOW_REGISTRATION, &allow_registration),
+            (AUTO_APPROVE, &auto_approve),
+            (ORGANIZATION_REQUESTS, &organization_requests),
+            (AUTO_APPROVE_ORGANIZATIONS, &auto_approve_organizations),
+        ] {
+            state.store.set_setting(key, flag(value), by).await?;
+        }
         Ok(())
     }
     .await

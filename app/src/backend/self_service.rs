@@ -23,6 +23,10 @@ use crate::error::AppError;
 pub const ALLOW_REGISTRATION: &str = "allow_registration";
 /// Setting "Auto-approve API consumers registering to the portal": "1" or "0" (the default).
 pub const AUTO_APPROVE: &str = "auto_approve_registrations";
+/// Setting "Enable API consumers to register organizations": "1" or "0" (the default).
+pub const ORGANIZATION_REQUESTS: &str = "organization_requests";
+/// Setting "Auto-approve API consumers registering organization": "1" or "0" (the default).
+pub const AUTO_APPROVE_ORGANIZATIONS: &str = "auto_approve_organizations";
 /// How long a password reset link works.
 pub const RESET_LIFETIME_MS: Millis = 60 * 60 * 1000;
 
@@ -99,6 +103,14 @@ pub async fn registration_settings(state: &AppState) -> Result<RegistrationSetti
         auto_approve: flag(
             state.store.setting(AUTO_APPROVE).await?,
             defaults.auto_approve,
+        ),
+        organization_requests: flag(
+            state.store.setting(ORGANIZATION_REQUESTS).await?,
+            defaults.organization_requests,
+        ),
+        auto_approve_organizations: flag(
+            state.store.setting(AUTO_APPROVE_ORGANIZATIONS).await?,
+            defaults.auto_approve_organizations,
         ),
     })
 }

@@ -22,6 +22,13 @@ fn sample_values(state: &AppState) -> Vec<(&'static str, String)> {
         ("login_url", link("/login")),
         ("approvals_url", link("/admin/approvals")),
         ("user_url", link("/admin/users/sample")),
+        ("organization.name", "Analytical Engines Ltd".to_owned()),
+        ("organizations_url", link("/admin/organizations")),
+        ("dashboard_url", link("/dashboard")),
+        (
+            "reason",
+            "We could not match this name to a partner company.".to_owned(),
+        ),
         (
             "expires_at",
             format_time(state.clock.now() + 7 * 24 * 60 * 60 * 1000),

@@ -108,6 +108,10 @@ pub struct Registrant {
 pub struct RegistrationSettings {
     pub allow_registration: bool,
     pub auto_approve: bool,
+    /// "Enable API consumers to register organizations" (SPEC §8.3).
+    pub organization_requests: bool,
+    /// "Auto-approve API consumers registering organization".
+    pub auto_approve_organizations: bool,
 }
 
 impl Default for RegistrationSettings {
@@ -115,6 +119,8 @@ impl Default for RegistrationSettings {
         Self {
             allow_registration: true,
             auto_approve: false,
+            organization_requests: false,
+            auto_approve_organizations: false,
         }
     }
 }

@@ -12,7 +12,7 @@ const PERSON: [&str; 4] = [
 
 /// Every template: its kind, its name for people, and the variables it may use besides the
 /// person's names, email and the portal name.
-pub const TEMPLATES: [(&str, &str, &[&str]); 13] = [
+pub const TEMPLATES: [(&str, &str, &[&str]); 16] = [
     ("invitation", "Invitation", &["invite_url", "expires_at"]),
     (
         "email_confirmation",
@@ -54,6 +54,21 @@ pub const TEMPLATES: [(&str, &str, &[&str]); 13] = [
     ("password_changed", "Password changed", &["reset_url"]),
     ("account_activated", "Account activated", &["login_url"]),
     ("account_deactivated", "Account deactivated", &[]),
+    (
+        "organization_requested",
+        "Organization requested (to admins)",
+        &["organization.name", "organizations_url"],
+    ),
+    (
+        "organization_approved",
+        "Organization approved",
+        &["organization.name", "dashboard_url"],
+    ),
+    (
+        "organization_rejected",
+        "Organization rejected",
+        &["organization.name", "reason"],
+    ),
 ];
 
 /// The name and variables of a template kind.

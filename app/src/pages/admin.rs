@@ -198,6 +198,14 @@ fn RegistrationSettingsForm() -> impl IntoView {
                             <input type="checkbox" name="auto_approve" checked=current.auto_approve/>
                             "Auto-approve API consumers registering to the portal"
                         </label>
+                        <label class="check">
+                            <input type="checkbox" name="organization_requests" checked=current.organization_requests/>
+                            "Enable API consumers to register organizations"
+                        </label>
+                        <label class="check">
+                            <input type="checkbox" name="auto_approve_organizations" checked=current.auto_approve_organizations/>
+                            "Auto-approve API consumers registering organization"
+                        </label>
                         <button type="submit">"Save registration settings"</button>
                     </ActionForm>
                 }

@@ -1,11 +1,14 @@
 //! `/dashboard`: "My dashboard" of a signed-in consumer, with "Users" (SPEC §8.1).
 
 use crate::api::dashboard::{InviteColleague, my_users};
+use crate::api::organization_requests::RequestOrganization;
 use crate::components::{FieldError, FormError, action_error};
 use crate::domain::admin::role_label;
 use crate::domain::colleague::{Colleagues, LIMIT};
+use crate::domain::organization_request::RequestOutcome;
 use crate::domain::user::Choice;
 use crate::error::AppError;
+use crate::pages::organization_requests::CreateOrganization;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -16,9 +19,11 @@ pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.with(|q| q.get("q")).unwrap_or_default();
     let invite = ServerAction::<InviteColleague>::new();
+    let request = ServerAction::<RequestOrganization>::new();
+    // An organization granted at once puts the viewer in it: the list follows.
     let people = Resource::new(
-        move || (search(), invite.version().get()),
-        |(q, _)| my_users(q),
+        move || (search(), invite.version().get(), request.version().get()),
+        |(q, ..)| my_users(q),
     );
     let failed = action_error(invite);
     let invited = move || {
@@ -27,6 +32,13 @@ pub fn DashboardPage() -> impl IntoView {
                 || invite.value().get().is_some_and(|r| r.is_ok()))
     };
     let removed = move || query.with(|q| q.get("removed")).is_some();
+    let created = move || {
+        query.with(|q| q.get("created")).is_some()
+            || request
+                .value()
+                .get()
+                .is_some_and(|r| matches!(r, Ok(RequestOutcome::Created { .. })))
+    };
     view! {
         <Title text="My dashboard · Portico"/>
         <main class="public wide">
@@ -41,6 +53,9 @@ pub fn DashboardPage() -> impl IntoView {
             })}
             {move || removed().then(|| view! {
                 <p class="notice" role="status">"Removed from the organization: they are in the portal's default organization now."</p>
+            })}
+            {move || created().then(|| view! {
+                <p class="notice" role="status">"Your organization was created and you are its consumer admin: invite your colleagues below."</p>
             })}
             <Form method="GET" action="/dashboard" attr:class="filters" attr:role="search">
                 <label>"Search"
@@ -70,6 +85,7 @@ pub fn DashboardPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <CreateOrganization action=request/>
         </main>
     }
 }

@@ -5,6 +5,7 @@ use crate::api::organizations::{
 };
 use crate::components::{FieldError, FormError, Loaded, RenamableName, action_error, query_href};
 use crate::domain::organization::OrganizationRow;
+use crate::pages::organization_requests::{Decisions, PendingRequests};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -16,6 +17,7 @@ pub fn OrganizationsPage() -> impl IntoView {
     let create = ServerAction::<CreateOrganization>::new();
     let rename = ServerAction::<RenameOrganization>::new();
     let delete = ServerAction::<DeleteOrganization>::new();
+    let decisions = Decisions::default();
     let rows = Resource::new(
         move || {
             (
@@ -23,6 +25,7 @@ pub fn OrganizationsPage() -> impl IntoView {
                 create.version().get(),
                 rename.version().get(),
                 delete.version().get(),
+                decisions.version(),
             )
         },
         |(q, ..)| list_organizations(q),
@@ -33,6 +36,13 @@ pub fn OrganizationsPage() -> impl IntoView {
         <div class="page-head"><h1>"Organizations"</h1></div>
         {move || (!param("added").is_empty()).then(|| view! { <p class="notice" role="status">"Organization added."</p> })}
         {move || (!param("deleted").is_empty()).then(|| view! { <p class="notice" role="status">"Organization deleted."</p> })}
+        {move || (!param("approved").is_empty() || decisions.approve.value().get().is_some_and(|r| r.is_ok())).then(|| view! {
+            <p class="notice" role="status">"Request approved: the organization exists and the requester is its consumer admin. They were emailed."</p>
+        })}
+        {move || (!param("rejected").is_empty() || decisions.reject.value().get().is_some_and(|r| r.is_ok())).then(|| view! {
+            <p class="notice" role="status">"Request rejected. The requester was emailed."</p>
+        })}
+        <PendingRequests decisions/>
         <form method="get" action="/admin/organizations" class="filters" role="search">
             <label>"Search" <input type="search" name="q" value=move || param("q")/></label>
             <button type="submit">"Search"</button>

@@ -163,6 +163,29 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
             ],
             CONSUMER_ADMIN_OF_A_COMPANY,
         ),
+        // Organization requests: any consumer asks (the setting decides, off here: refused
+        // past sign-in for consumers), admins decide.
+        (
+            "my_organization",
+            vec![],
+            [SignIn, Through, Through, Refused, Refused],
+        ),
+        (
+            "request_organization",
+            vec![("name", "Matrix Ltd")],
+            [SignIn, Refused, Refused, Refused, Refused],
+        ),
+        ("organization_requests", vec![], ADMIN_ONLY),
+        (
+            "approve_organization_request",
+            vec![("id", "x"), ("name", "Matrix Ltd")],
+            ADMIN_ONLY,
+        ),
+        (
+            "reject_organization_request",
+            vec![("id", "x"), ("reason", "")],
+            ADMIN_ONLY,
+        ),
         (
             "update_profile",
             vec![("first_name", ""), ("last_name", "")],

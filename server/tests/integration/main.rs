@@ -9,6 +9,7 @@ mod counts;
 mod dashboard;
 mod foundation;
 mod memberships;
+mod organization_requests;
 mod organizations;
 mod security;
 mod self_service;

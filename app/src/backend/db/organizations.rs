@@ -4,7 +4,9 @@
 use super::names::{Named, deletable};
 use super::query::contains_pattern;
 use super::teams::insert_team;
-use super::{By, DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID, Store, StoreResult, Subject, new_id};
+use super::{
+    By, DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID, Store, StoreResult, Subject, Tx, new_id,
+};
 use crate::domain::organization::OrganizationRow;
 use crate::domain::user::Choice;
 use sqlx::Row as _;
@@ -48,16 +50,7 @@ impl Store {
     /// Creates an organization and its default team "<name> All users".
     pub async fn create_organization(&self, name: &str, by: By<'_>) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
-        let id = new_id();
-        sqlx::query("insert into organizations (id, name, is_default, created_at, updated_at) values ($1, $2, 0, $3, $3)")
-            .bind(&id)
-            .bind(name)
-            .bind(by.now)
-            .execute(&mut *tx)
-            .await?;
-        insert_team(&mut tx, &id, &format!("{name} All users"), true, by.now).await?;
-        tx.audit(by, "organization.created", Subject::Organization(&id), name)
-            .await?;
+        let id = insert_organization(&mut tx, name, by).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -125,4 +118,24 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Inserts an organization with its default team "<name> All users" in the caller's
+/// transaction, audited; answers its id. A taken name is `Unique`.
+pub(super) async fn insert_organization(
+    tx: &mut Tx,
+    name: &str,
+    by: By<'_>,
+) -> StoreResult<String> {
+    let id = new_id();
+    sqlx::query("insert into organizations (id, name, is_default, created_at, updated_at) values ($1, $2, 0, $3, $3)")
+        .bind(&id)
+        .bind(name)
+        .bind(by.now)
+        .execute(&mut **tx)
+        .await?;
+    insert_team(tx, &id, &format!("{name} All users"), true, by.now).await?;
+    tx.audit(by, "organization.created", Subject::Organization(&id), name)
+        .await?;
+    Ok(id)
 }

@@ -4,7 +4,7 @@
 use super::Template;
 
 /// Every shipped template, in the order Settings > Email > Templates lists them.
-pub const DEFAULTS: [&Template; 13] = [
+pub const DEFAULTS: [&Template; 16] = [
     &INVITATION,
     &EMAIL_CONFIRMATION,
     &NEW_INVITATION_REQUESTED,
@@ -18,6 +18,9 @@ pub const DEFAULTS: [&Template; 13] = [
     &PASSWORD_CHANGED,
     &ACCOUNT_ACTIVATED,
     &ACCOUNT_DEACTIVATED,
+    &ORGANIZATION_REQUESTED,
+    &ORGANIZATION_APPROVED,
+    &ORGANIZATION_REJECTED,
 ];
 
 /// The default template of `kind`, if there is one.
@@ -183,4 +186,41 @@ pub const ACCOUNT_DEACTIVATED: Template = Template {
            <p>An administrator deactivated your account ({{ user.email }}) on {{ portal_name }}: you \
            can no longer sign in, and every session has ended.</p>\
            <p>If you think this is a mistake, contact the portal's administrators.</p>",
+};
+
+pub const ORGANIZATION_REQUESTED: Template = Template {
+    kind: "organization_requested",
+    subject: "{{ user.email }} asks for the organization {{ organization.name }} on {{ portal_name }}",
+    text: "{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) asks for a new organization, \
+           \"{{ organization.name }}\". Approve or reject it on Organizations:\n\n{{ organizations_url }}\n\n\
+           Requests in the next 15 minutes are not emailed about separately: Organizations lists \
+           every pending request.\n",
+    html: "<p>{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) asks for a new organization, \
+           <strong>{{ organization.name }}</strong>.</p>\
+           <p><a href=\"{{ organizations_url }}\">Open Organizations</a> to approve or reject it.</p>\
+           <p>Requests in the next 15 minutes are not emailed about separately: Organizations lists \
+           every pending request.</p>",
+};
+
+pub const ORGANIZATION_APPROVED: Template = Template {
+    kind: "organization_approved",
+    subject: "Your organization {{ organization.name }} on {{ portal_name }} was approved",
+    text: "Hello {{ user.first_name }},\n\n\
+           Your organization {{ organization.name }} was created and you are its consumer admin: \
+           invite your colleagues from My dashboard.\n\n{{ dashboard_url }}\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>Your organization <strong>{{ organization.name }}</strong> was created and you are its \
+           consumer admin: invite your colleagues from My dashboard.</p>\
+           <p><a href=\"{{ dashboard_url }}\">Open My dashboard</a></p>",
+};
+
+pub const ORGANIZATION_REJECTED: Template = Template {
+    kind: "organization_rejected",
+    subject: "Your organization request on {{ portal_name }}",
+    text: "Hello {{ user.first_name }},\n\n\
+           We are sorry: your request for the organization {{ organization.name }} was declined.\n\n\
+           {{ reason }}\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>We are sorry: your request for the organization <strong>{{ organization.name }}</strong> \
+           was declined.</p><p>{{ reason }}</p>",
 };
