@@ -140,3 +140,53 @@ pub async fn change_admin(id: String, change: String) -> Result<(), AppError> {
     .await
     .map_err(with_status)
 }
+
+/// "Edit" of an admin: names, email and role, within the super-admin rules.
+#[server(prefix = "/api", endpoint = "update_admin")]
+pub async fn update_admin(id: String, form: UserForm) -> Result<(), AppError> {
+    use crate::backend::db::{AdminEdit, StoreError};
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        let echo = |error: AppError| match error {
+            AppError::Validation { errors, .. } => AppError::Validation {
+                errors,
+                values: vec![
+                    ("first_name".into(), form.first_name.clone()),
+                    ("last_name".into(), form.last_name.clone()),
+                    ("email".into(), form.email.clone()),
+                    ("role".into(), form.role.clone()),
+                ],
+            },
+            other => other,
+        };
+        let valid = UserForm {
+            password: String::new(),
+            must_change_password: None,
+            ..form.clone()
+        }
+        .validate_admin()
+        .map_err(echo)?;
+        let edit = AdminEdit {
+            first_name: valid.first_name.as_str(),
+            last_name: valid.last_name.as_str(),
+            email: valid.email.as_str(),
+            role: valid.role,
+        };
+        state
+            .store
+            .update_admin(&id, &edit, (&admin.id, admin.role), state.clock.now())
+            .await
+            .map_err(|e| match e {
+                StoreError::Unique { .. } => echo(AppError::validation(
+                    "email",
+                    crate::domain::user::DUPLICATE_EMAIL,
+                )),
+                other => other.into(),
+            })?;
+        leptos_axum::redirect("/admin/settings/admins?saved=1");
+        Ok(())
+    }
+    .await
+    .map_err(with_status)
+}

@@ -102,3 +102,45 @@ pub async fn delete_invite_code(id: String) -> Result<(), AppError> {
     .await
     .map_err(with_status)
 }
+
+/// "Edit": a code's quota, expiry date and whether it is active; its team stays, and the quota
+/// is never below the accounts already made with it.
+#[server(prefix = "/api", endpoint = "update_invite_code")]
+pub async fn update_invite_code(id: String, form: InviteCodeForm) -> Result<(), AppError> {
+    use crate::backend::db::{QUOTA_BELOW_USED, StoreError};
+    async {
+        let admin = require_admin().await?;
+        let state = AppState::from_context()?;
+        // The team is not edited: any non-empty value passes the form's team check.
+        let valid = InviteCodeForm {
+            team_id: "kept".into(),
+            ..form.clone()
+        }
+        .validate(state.clock.now())?;
+        state
+            .store
+            .update_invite_code(
+                &id,
+                (valid.quota, valid.expires_at, valid.active),
+                state.by(&admin.id),
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(QUOTA_BELOW_USED) => AppError::Validation {
+                    errors: vec![crate::error::FieldMessage {
+                        field: "quota".into(),
+                        message: QUOTA_BELOW_USED.into(),
+                    }],
+                    values: vec![
+                        ("quota".into(), form.quota.clone()),
+                        ("expires_on".into(), form.expires_on.clone()),
+                    ],
+                },
+                other => other.into(),
+            })?;
+        leptos_axum::redirect("/admin/invite-codes?saved=1");
+        Ok(())
+    }
+    .await
+    .map_err(with_status)
+}

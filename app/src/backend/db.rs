@@ -29,11 +29,11 @@ mod tokens;
 mod user_list;
 mod users;
 
-pub use admins::{AdminChange, NewAdmin};
+pub use admins::{AdminChange, AdminEdit, NewAdmin};
 pub use audit::{By, Subject};
 pub use colleagues::{ConsumerScope, Reach};
 pub use counts::{CountDrift, Scope};
-pub use invite_codes::NewInviteCode;
+pub use invite_codes::{NewInviteCode, QUOTA_BELOW_USED};
 pub use names::Named;
 pub use organization_requests::RequestToDecide;
 pub use outbox::{LINK_HIDDEN, LINK_MARKER, Leased, NewEmail, OutboxMessage, may_see_link};

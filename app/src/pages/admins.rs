@@ -2,10 +2,10 @@
 //! must-change, or an invitation later) and, for the admins the viewer may change, invite,
 //! activate or deactivate, and delete with a confirmation.
 
-use crate::api::admins::{AddAdmin, ChangeAdmin, SendAdminInvite, list_admins};
+use crate::api::admins::{AddAdmin, ChangeAdmin, SendAdminInvite, UpdateAdmin, list_admins};
 use crate::components::{
-    ConfirmDialog, FieldChecks, FieldError, FormError, InitialPassword, PersonFields, action_error,
-    query_href, query_param,
+    ConfirmDialog, FieldChecks, FieldError, FormError, InitialPassword, PersonFields, StoredPerson,
+    action_error, query_href, query_param,
 };
 use crate::domain::admin::{AdminRow, role_label};
 use crate::domain::user::UserStatus;
@@ -21,12 +21,14 @@ pub fn AdminsPage() -> impl IntoView {
     let add = ServerAction::<AddAdmin>::new();
     let invite = ServerAction::<SendAdminInvite>::new();
     let change = ServerAction::<ChangeAdmin>::new();
+    let update = ServerAction::<UpdateAdmin>::new();
     let admins = Resource::new(
         move || {
             (
                 add.version().get(),
                 invite.version().get(),
                 change.version().get(),
+                update.version().get(),
             )
         },
         |_| list_admins(),
@@ -40,6 +42,7 @@ pub fn AdminsPage() -> impl IntoView {
         </div>
         {move || (!param("added").is_empty()).then(|| view! { <p class="notice" role="status">"Admin added."</p> })}
         {move || (!param("deleted").is_empty()).then(|| view! { <p class="notice" role="status">"Admin deleted."</p> })}
+        {move || (!param("saved").is_empty() || update.value().get().is_some_and(|r| r.is_ok())).then(|| view! { <p class="notice" role="status">"Admin saved."</p> })}
         {move || invite.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="notice" role="status">"Invitation sent."</p> })}
         {move || change.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="notice" role="status">"Status changed."</p> })}
         <FormError error=action_error(invite)/>
@@ -50,8 +53,22 @@ pub fn AdminsPage() -> impl IntoView {
                     Ok(view) => {
                         let viewer = view.viewer_role;
                         let adding = param("add") == "1";
+                        // "Edit" of an admin the viewer may change, following `?edit=` (hydrated,
+                        // the link changes only the query).
+                        let editable: Vec<AdminRow> = view
+                            .admins
+                            .iter()
+                            .filter(|a| a.changeable_by(viewer))
+                            .cloned()
+                            .collect();
+                        let editing = query_param("edit");
                         view! {
                             {adding.then(|| view! { <AddAdminForm add viewer/> })}
+                            {move || {
+                                let id = editing.get();
+                                editable.iter().find(|a| a.id == id).cloned()
+                                    .map(|admin| view! { <EditAdminForm update admin viewer/> })
+                            }}
                             <AdminsTable admins=view.admins viewer invite change/>
                         }.into_any()
                     }
@@ -83,6 +100,49 @@ fn AddAdminForm(add: ServerAction<AddAdmin>, viewer: Role) -> impl IntoView {
                 <FieldError error field="role"/>
                 <input type="hidden" name="form[organization_id]" value=""/>
                 <InitialPassword checks hint="Leave empty to send an invitation from the list instead."/>
+                <div class="actions">
+                    <button type="submit">"Save"</button>
+                    <a class="button secondary" href="/admin/settings/admins">"Cancel"</a>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn EditAdminForm(
+    update: ServerAction<UpdateAdmin>,
+    admin: AdminRow,
+    viewer: Role,
+) -> impl IntoView {
+    let error = action_error(update);
+    let checks = FieldChecks::new(error);
+    let stored = StoredPerson {
+        first_name: admin.first_name.clone(),
+        last_name: admin.last_name.clone(),
+        email: admin.email.clone(),
+    };
+    let role = checks
+        .echoed("role")
+        .unwrap_or_else(|| admin.role.as_str().to_owned());
+    let name = format!("{} {}", admin.first_name, admin.last_name);
+    view! {
+        <section class="panel" aria-labelledby="edit-admin-title">
+            <h2 id="edit-admin-title">{format!("Edit {name}")}</h2>
+            <ActionForm action=update attr:class="stack narrow-form" attr:novalidate=true>
+                <FormError error/>
+                <input type="hidden" name="id" value=admin.id.clone()/>
+                <PersonFields checks stored/>
+                <label for="edit-admin-role">"Role"</label>
+                <select id="edit-admin-role" name="form[role]">
+                    <option value="provider-admin" selected=role == "provider-admin">"Provider admin"</option>
+                    {(viewer == Role::SuperAdmin).then(|| view! {
+                        <option value="super-admin" selected=role == "super-admin">"Super admin"</option>
+                    })}
+                </select>
+                <FieldError error field="role"/>
+                <input type="hidden" name="form[organization_id]" value=""/>
+                <p class="hint">"A new email address ends their other sessions and the links mailed to the old one."</p>
                 <div class="actions">
                     <button type="submit">"Save"</button>
                     <a class="button secondary" href="/admin/settings/admins">"Cancel"</a>
@@ -142,6 +202,7 @@ fn AdminsTable(
                                 <input type="hidden" name="change" value=if inactive { "activate" } else { "deactivate" }/>
                                 <button type="submit" class="link">{if inactive { "Activate" } else { "Deactivate" }}</button>
                             </ActionForm>
+                            " " <a href=query_href("/admin/settings/admins", &[("edit", &a.id)]) aria-label=format!("Edit {name}")>"Edit"</a>
                             " " <a href=query_href("/admin/settings/admins", &[("delete", &a.id)])>"Delete"</a>
                         }
                     });

@@ -1,10 +1,14 @@
 //! `/admin/invite-codes`: codes that let people register straight into a team, up to a quota.
 
 use crate::api::invite_codes::{
-    CreateInviteCode, DeleteInviteCode, InviteCodesView, SetInviteCodeActive, invite_codes,
+    CreateInviteCode, DeleteInviteCode, InviteCodesView, SetInviteCodeActive, UpdateInviteCode,
+    invite_codes,
 };
-use crate::components::{ConfirmAction, FieldError, FormError, Loaded, action_error, query_href};
+use crate::components::{
+    ConfirmAction, FieldError, FormError, Loaded, action_error, query_href, query_param,
+};
 use crate::domain::format_time;
+use crate::domain::invite_code::InviteCodeRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -15,6 +19,7 @@ pub fn InviteCodesPage() -> impl IntoView {
     let create = ServerAction::<CreateInviteCode>::new();
     let toggle = ServerAction::<SetInviteCodeActive>::new();
     let delete = ServerAction::<DeleteInviteCode>::new();
+    let update = ServerAction::<UpdateInviteCode>::new();
     let create_error = action_error(create);
     let errors = [action_error(toggle), action_error(delete)];
     let last_error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
@@ -24,11 +29,15 @@ pub fn InviteCodesPage() -> impl IntoView {
                 create.version().get(),
                 toggle.version().get(),
                 delete.version().get(),
+                update.version().get(),
             )
         },
         |_| invite_codes(),
     );
     let created = move || query.with(|q| q.get("created"));
+    let saved = move || {
+        query.with(|q| q.get("saved")).is_some() || update.value().get().is_some_and(|r| r.is_ok())
+    };
     view! {
         <Title text="Invite codes · Portico"/>
         <h1>"Invite codes"</h1>
@@ -39,8 +48,10 @@ pub fn InviteCodesPage() -> impl IntoView {
                 <CodeField code=code.clone()/>
             </div>
         })}
+        {move || saved().then(|| view! { <p class="notice" role="status">"Invite code saved."</p> })}
         <FormError error=last_error/>
         <Loaded resource=data let:view_data>
+            <EditInviteCode codes=view_data.codes.clone() action=update/>
             <AddInviteCode data=view_data.clone() action=create error=create_error/>
             <CodesTable data=view_data toggle delete/>
         </Loaded>
@@ -128,6 +139,63 @@ fn AddInviteCode(
     }
 }
 
+/// "Edit" of the code `?edit=` names, once it is named (hydrated, following the link changes
+/// only the query, so this follows the query itself).
+#[component]
+fn EditInviteCode(
+    codes: Vec<InviteCodeRow>,
+    action: ServerAction<UpdateInviteCode>,
+) -> impl IntoView {
+    let editing = query_param("edit");
+    move || {
+        let id = editing.get();
+        codes
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+            .map(|code| view! { <EditCodeForm code action/> })
+    }
+}
+
+/// Quota, expiry date and active of one code; the team stays.
+#[component]
+fn EditCodeForm(code: InviteCodeRow, action: ServerAction<UpdateInviteCode>) -> impl IntoView {
+    let error = action_error(action);
+    // The code works until the end of its expiry date: the date is that of its last moment.
+    let stored_date = format_time(code.expires_at - 1)
+        .chars()
+        .take(10)
+        .collect::<String>();
+    let value = move |field: &'static str, stored: String| {
+        move || {
+            error
+                .get()
+                .and_then(|e| e.echoed(field))
+                .unwrap_or_else(|| stored.clone())
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="edit-code-title">
+            <h2 id="edit-code-title">{format!("Edit invite code {}", code.code)}</h2>
+            <p>{format!("Team {} of {}; {} accounts made with it so far.", code.team, code.organization, code.used)}</p>
+            <ActionForm action attr:class="stack narrow-form">
+                <FormError error/>
+                <input type="hidden" name="id" value=code.id.clone()/>
+                <input type="hidden" name="form[team_id]" value=code.team_id.clone()/>
+                <label>"Quota" <input name="form[quota]" type="number" min=code.used.max(1) max="100000" required value=value("quota", code.quota.to_string())/></label>
+                <FieldError error field="quota"/>
+                <label>"Expiry date" <input name="form[expires_on]" type="date" required value=value("expires_on", stored_date)/></label>
+                <FieldError error field="expires_on"/>
+                <label class="check"><input type="checkbox" name="form[active]" checked=code.active/>"Active"</label>
+                <div class="actions">
+                    <button type="submit">"Save"</button>
+                    <a class="button secondary" href="/admin/invite-codes">"Cancel"</a>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
 #[component]
 fn CodesTable(
     data: InviteCodesView,
@@ -168,6 +236,8 @@ fn CodesTable(
                                         {if c.active { "Deactivate" } else { "Activate" }}
                                     </button>
                                 </ActionForm>
+                                <a class="button secondary" role="button" aria-label=format!("Edit {}", c.code)
+                                    href=query_href("/admin/invite-codes", &[("edit", &c.id)])>"Edit"</a>
                                 <a class="button danger" role="button" aria-label=delete_label
                                     href=query_href("/admin/invite-codes", &[("delete", &c.id)])>"Delete"</a>
                             </td>

@@ -263,3 +263,140 @@ async fn admin_functions_refuse_strangers_and_consumers() {
     app.assert_admin_only(&calls).await;
     assert_eq!(app.users_with_email("evil@example.com").await, 0);
 }
+
+async fn edit_admin(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: &str,
+    email: &str,
+    role: &str,
+) -> reqwest::Response {
+    app.call_with(
+        client,
+        "update_admin",
+        &[
+            ("id", id),
+            ("form[first_name]", "Edited"),
+            ("form[last_name]", "Name"),
+            ("form[email]", email),
+            ("form[organization_id]", ""),
+            ("form[role]", role),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_admin_is_edited_within_the_super_admin_rules() {
+    let app = spawn_as_admin().await;
+    let super_id = find(&admins(&app).await, ADMIN_EMAIL).id.clone();
+    let (grace, provider) = signed_in_admin(&app, "grace@example.com", "provider-admin").await;
+    let (linus, linus_client) = signed_in_admin(&app, "linus@example.com", "provider-admin").await;
+
+    // A provider admin edits another provider admin: a new address ends their sessions.
+    let response = edit_admin(
+        &app,
+        &provider,
+        &linus,
+        "linus@new.example",
+        "provider-admin",
+    )
+    .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
+    let row = find(&admins(&app).await, "linus@new.example").clone();
+    assert_eq!(
+        (row.first_name.as_str(), row.last_name.as_str(), row.role),
+        ("Edited", "Name", Role::ProviderAdmin)
+    );
+    assert_eq!(
+        app.call_with(&linus_client, "list_admins", &[])
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED,
+        "the old sessions ended with the address"
+    );
+
+    // But neither a super admin nor a promotion to one.
+    let before = find(&admins(&app).await, ADMIN_EMAIL).clone();
+    let refused = edit_admin(
+        &app,
+        &provider,
+        &super_id,
+        "taken@example.com",
+        "super-admin",
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let refused = edit_admin(&app, &provider, &grace, "grace@example.com", "super-admin").await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(find(&admins(&app).await, ADMIN_EMAIL), &before);
+    assert_eq!(
+        find(&admins(&app).await, "grace@example.com").role,
+        Role::ProviderAdmin
+    );
+
+    // The last active super admin is not demoted, even by themselves; a taken address and a
+    // bad one are field errors.
+    let last = edit_admin(&app, &app.client, &super_id, ADMIN_EMAIL, "provider-admin").await;
+    assert_eq!(last.status(), StatusCode::CONFLICT);
+    let (status, error) = error_of(
+        edit_admin(
+            &app,
+            &app.client,
+            &grace,
+            "linus@new.example",
+            "provider-admin",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error.field_message("email").is_some(), "{error:?}");
+    let (status, error) = error_of(
+        edit_admin(
+            &app,
+            &app.client,
+            &grace,
+            "not-an-address",
+            "provider-admin",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error.field_message("email").is_some(), "{error:?}");
+
+    // The super admin promotes Grace; then may step down, and editing their own address keeps
+    // their session.
+    let promoted = edit_admin(
+        &app,
+        &app.client,
+        &grace,
+        "grace@example.com",
+        "super-admin",
+    )
+    .await;
+    assert_eq!(promoted.status(), StatusCode::OK);
+    let own = edit_admin(
+        &app,
+        &app.client,
+        &super_id,
+        "boss@example.com",
+        "provider-admin",
+    )
+    .await;
+    assert_eq!(own.status(), StatusCode::OK, "{:?}", own.text().await);
+    assert_eq!(app.call("list_admins", &[]).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from audit_log where action = 'admin.updated' and actor_id = '{super_id}'"
+        ))
+        .await,
+        2
+    );
+}

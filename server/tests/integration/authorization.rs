@@ -220,6 +220,16 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
             ADMIN_ONLY,
         ),
         ("delete_invite_code", vec![("id", "x")], ADMIN_ONLY),
+        (
+            "update_invite_code",
+            vec![
+                ("id", "x"),
+                ("form[team_id]", ""),
+                ("form[quota]", "5"),
+                ("form[expires_on]", "2999-12-31"),
+            ],
+            ADMIN_ONLY,
+        ),
         ("send_password_reset", vec![("id", "x")], ADMIN_ONLY),
         ("registration_settings", vec![], ADMIN_ONLY),
         // Email templates.
@@ -350,6 +360,18 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         ("list_admins", vec![], ADMIN_ONLY),
         ("send_admin_invite", vec![("id", "x")], ADMIN_ONLY),
         (
+            "update_admin",
+            vec![
+                ("id", "x"),
+                ("form[first_name]", "A"),
+                ("form[last_name]", "B"),
+                ("form[email]", "matrix-admin@example.com"),
+                ("form[organization_id]", ""),
+                ("form[role]", "provider-admin"),
+            ],
+            ADMIN_ONLY,
+        ),
+        (
             "change_admin",
             vec![("id", "x"), ("change", "deactivate")],
             ADMIN_ONLY,
@@ -362,6 +384,18 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
             SUPER_ONLY,
         ),
         ("add_admin", new_super("super2@example.com"), SUPER_ONLY),
+        (
+            "update_admin",
+            vec![
+                ("id", super_id),
+                ("form[first_name]", "Still"),
+                ("form[last_name]", "Super"),
+                ("form[email]", ADMIN_EMAIL),
+                ("form[organization_id]", ""),
+                ("form[role]", "super-admin"),
+            ],
+            SUPER_ONLY,
+        ),
     ];
 
     let mut wrong = Vec::new();

@@ -1036,3 +1036,99 @@ async fn concurrent_reset_requests_leave_exactly_one_live_link() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_invite_code_is_edited_but_never_below_what_it_was_used_for() {
+    let app = spawn_as_admin().await;
+    let (_, team) = partner_team(&app).await;
+    let code = invite_code(&app, &team, "3").await;
+    let id = app
+        .scalar_text(&format!(
+            "select id from invite_codes where code = '{code}'"
+        ))
+        .await;
+    for email in ["one@example.com", "two@example.com"] {
+        let response = register_with(&app, &client(&app.base), email, &code).await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let edit = |quota: &'static str, expires: &'static str, active: bool| {
+        let mut form = vec![
+            ("id", id.clone()),
+            ("form[team_id]", String::new()),
+            ("form[quota]", quota.to_owned()),
+            ("form[expires_on]", expires.to_owned()),
+        ];
+        if active {
+            form.push(("form[active]", "on".to_owned()));
+        }
+        form
+    };
+    let call = |form: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call("update_invite_code", &form).await
+        }
+    };
+    let row = || async {
+        app.call("invite_codes", &[])
+            .await
+            .json::<app::api::invite_codes::InviteCodesView>()
+            .await
+            .expect("codes")
+            .codes
+            .into_iter()
+            .find(|c| c.code == code)
+            .expect("code")
+    };
+
+    let (status, error) = error_of(call(edit("1", "2999-12-31", true)).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error.field_message("quota").as_deref(),
+        Some(app::backend::db::QUOTA_BELOW_USED)
+    );
+    assert_eq!(row().await.quota, 3, "nothing changed");
+
+    let response = call(edit("2", "2998-01-31", false)).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
+    let edited = row().await;
+    assert_eq!((edited.quota, edited.used, edited.active), (2, 2, false));
+    assert_eq!(
+        app::domain::format_time(edited.expires_at - 1),
+        "2998-01-31 23:59 UTC"
+    );
+    assert_eq!(edited.team_id, team, "the team stays");
+    let (status, error) = error_of(call(edit("5", "1999-01-01", true)).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error.field_message("expires_on").is_some());
+    let response = call(edit("5", "2998-01-31", true)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        register_with(&app, &client(&app.base), "three@example.com", &code)
+            .await
+            .status(),
+        StatusCode::OK,
+        "reactivated with room again"
+    );
+    let (status, _) = error_of(
+        app.call_with(
+            &client(&app.base),
+            "update_invite_code",
+            &[
+                ("id", id.as_str()),
+                ("form[team_id]", ""),
+                ("form[quota]", "9"),
+                ("form[expires_on]", "2999-12-31"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -1,9 +1,11 @@
-//! Admins: listed, added (with a password or to be invited), activated, deactivated and deleted,
+//! Admins: listed, added (with a password or to be invited), edited, activated, deactivated and
+//! deleted,
 //! under two rules the store enforces: a provider-admin never changes a super-admin, and the last
 //! active super-admin stays.
 
 use super::Audience;
 use super::outbox::NewEmail;
+use super::tokens::{Purpose, revoke_live};
 use super::users::{Person, commit_user_change, set_status, status_of};
 use super::{ADMIN_ROLE, By, Millis, Store, StoreError, StoreResult, Subject, Tx, decoded, new_id};
 use crate::domain::Role;
@@ -138,6 +140,95 @@ impl Store {
                 commit_user_change(tx, By::user(actor.0, now), action, id, "").await
             }
         }
+    }
+}
+
+/// What "Edit" changes of an admin.
+pub struct AdminEdit<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub role: Role,
+}
+
+impl Store {
+    /// Changes an admin's names, email and role under the rules of the others: only a
+    /// super-admin changes a super-admin or makes one, and the last active super-admin stays
+    /// one. A changed email revokes the links mailed to the old one and ends the admin's
+    /// sessions (but the acting admin's own, when they edit themselves). A taken email is
+    /// `Unique`.
+    pub async fn update_admin(
+        &self,
+        id: &str,
+        edit: &AdminEdit<'_>,
+        actor: (&str, Role),
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        if let Some(lock) = self.dialect.lock_admins() {
+            sqlx::query(lock).execute(&mut *tx).await?;
+        }
+        let row = sqlx::query(&format!(
+            "select role, status, email from users u where u.id = $1 and {ADMIN_ROLE}"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let role = decoded(&row, "role", Role::parse)?;
+        let active = decoded(&row, "status", AccountStatus::parse)? == AccountStatus::Active;
+        let email_before: String = row.try_get("email")?;
+        let super_involved = role == Role::SuperAdmin || edit.role == Role::SuperAdmin;
+        if super_involved && actor.1 != Role::SuperAdmin {
+            return Err(StoreError::Forbidden);
+        }
+        if role == Role::SuperAdmin && edit.role != Role::SuperAdmin && active {
+            let others: i64 = sqlx::query(
+                "select count(*) as n from users where role = 'super-admin' and status = 'active' and id <> $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+            if others == 0 {
+                return Err(StoreError::Conflict(
+                    "This is the last active super admin: make another admin a super admin first.",
+                ));
+            }
+        }
+        sqlx::query(
+            "update users set first_name = $1, last_name = $2, email = $3, role = $4, updated_at = $5 \
+             where id = $6",
+        )
+        .bind(edit.first_name)
+        .bind(edit.last_name)
+        .bind(edit.email)
+        .bind(edit.role.as_str())
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let email_changed = email_before.to_lowercase() != edit.email.to_lowercase();
+        if email_changed {
+            revoke_live(&mut tx, Purpose::Invitation, Some(id), now).await?;
+            revoke_live(&mut tx, Purpose::PasswordReset, Some(id), now).await?;
+            if id != actor.0 {
+                sqlx::query("delete from sessions where user_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let detail = match (role != edit.role, email_changed) {
+            (false, false) => String::new(),
+            (true, false) => format!("role: {}", edit.role.as_str()),
+            (false, true) => "email changed: links to the old address revoked".to_owned(),
+            (true, true) => format!(
+                "role: {}; email changed: links to the old address revoked",
+                edit.role.as_str()
+            ),
+        };
+        commit_user_change(tx, By::user(actor.0, now), "admin.updated", id, &detail).await
     }
 }
 

@@ -13,6 +13,10 @@ pub struct NewInviteCode<'a> {
     pub active: bool,
 }
 
+/// The refusal of a quota below what a code has already been used for.
+pub const QUOTA_BELOW_USED: &str =
+    "The quota cannot be less than the accounts already made with this code.";
+
 impl Store {
     /// Every code, newest first, with its team and organization.
     pub async fn list_invite_codes(&self) -> StoreResult<Vec<InviteCodeRow>> {
@@ -76,6 +80,44 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// "Edit": a code's quota, expiry and whether it is active; its team stays. A quota below
+    /// the accounts already made with the code is refused (`Conflict`), in the same statement
+    /// that a registration using the code counts against, so the two cannot cross.
+    pub async fn update_invite_code(
+        &self,
+        id: &str,
+        (quota, expires_at, active): (i64, Millis, bool),
+        by: By<'_>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "update invite_codes set quota = $1, expires_at = $2, active = $3 where id = $4 and used <= $1",
+        )
+        .bind(quota)
+        .bind(expires_at)
+        .bind(i64::from(active))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            sqlx::query("select id from invite_codes where id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            return Err(StoreError::Conflict(QUOTA_BELOW_USED));
+        }
+        let detail = format!(
+            "quota {quota}, {}",
+            if active { "active" } else { "inactive" }
+        );
+        tx.audit(by, "invite_code.updated", Subject::InviteCode(id), &detail)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Turns a code on or off.
