@@ -6,6 +6,7 @@ pub mod admins;
 pub mod approvals;
 pub mod auth;
 pub mod dashboard;
+pub mod home;
 #[cfg(feature = "ssr")]
 pub mod http;
 pub mod invitations;

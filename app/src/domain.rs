@@ -6,6 +6,7 @@ pub mod colleague;
 pub mod cursor;
 mod email;
 pub mod email_template;
+pub mod home;
 pub mod invite_code;
 mod name;
 pub mod organization;

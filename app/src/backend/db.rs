@@ -12,6 +12,7 @@ mod admins;
 mod audit;
 mod colleagues;
 mod counts;
+mod home;
 mod invite_codes;
 mod limits;
 mod memberships;

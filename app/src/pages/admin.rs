@@ -80,12 +80,49 @@ fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
     }
 }
 
+/// The admin home page: what waits for an admin, with links, and how big the portal is.
 #[component]
 pub fn Dashboard() -> impl IntoView {
+    use crate::api::home::what_waits;
+    let home = Resource::new(|| (), |_| what_waits());
     view! {
         <Title text="Admin · Portico"/>
         <h1>"Welcome to Portico"</h1>
-        <p>"Manage the developers who use your APIs from the menu."</p>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let home = match home.await {
+                    Ok(home) => home,
+                    Err(e) => return view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                };
+                let waiting = [
+                    (home.pending_registrations, "registration awaits approval", "registrations await approval", "/admin/approvals"),
+                    (home.pending_organization_requests, "organization request awaits a decision", "organization requests await a decision", "/admin/organizations"),
+                    (home.failed_emails, "email failed and waits for a retry", "emails failed and wait for a retry", "/admin/settings/email/outbox"),
+                    (home.invitations_expiring, "invitation expires within a day", "invitations expire within a day", "/admin/users?status=invited"),
+                ];
+                let any = waiting.iter().any(|(n, ..)| *n > 0);
+                view! {
+                    <h2>"Waiting for you"</h2>
+                    {if any {
+                        view! {
+                            <ul class="waiting">
+                                {waiting.into_iter().filter(|(n, ..)| *n > 0).map(|(n, one, many, href)| view! {
+                                    <li><a href=href>{format!("{n} {}", if n == 1 { one } else { many })}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    } else {
+                        view! { <p class="empty">"Nothing waits: no registration, organization request, failed email or invitation about to expire."</p> }.into_any()
+                    }}
+                    <h2>"Your portal"</h2>
+                    <dl class="details">
+                        <dt><a href="/admin/users">"Users"</a></dt><dd>{home.users}</dd>
+                        <dt><a href="/admin/organizations">"Organizations"</a></dt><dd>{home.organizations}</dd>
+                        <dt><a href="/admin/teams">"Teams"</a></dt><dd>{home.teams}</dd>
+                    </dl>
+                }.into_any()
+            })}
+        </Suspense>
     }
 }
 

@@ -176,6 +176,7 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
             [SignIn, Refused, Refused, Refused, Refused],
         ),
         ("organization_requests", vec![], ADMIN_ONLY),
+        ("what_waits", vec![], ADMIN_ONLY),
         (
             "approve_organization_request",
             vec![("id", "x"), ("name", "Matrix Ltd")],

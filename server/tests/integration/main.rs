@@ -8,6 +8,7 @@ mod colleagues;
 mod counts;
 mod dashboard;
 mod foundation;
+mod home;
 mod memberships;
 mod organization_requests;
 mod organizations;

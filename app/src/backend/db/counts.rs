@@ -61,30 +61,39 @@ pub struct CountDrift {
 
 /// The name of one of the triggers, to tell whether this version's are installed.
 const TRIGGER: &str = "user_counts_v1_users_insert";
+/// The same for the counts of organizations and teams.
+const GROUPS_TRIGGER: &str = "group_counts_v1_organizations_insert";
 
-/// Every consumer's keys, recounted from the rows themselves.
+/// Every consumer's keys, and the numbers of organizations and teams, recounted from the rows
+/// themselves.
 const RECOUNT: &str = "select scope, list_status, n from ( \
      select '' as scope, u.list_status, count(*) as n from users u \
        where u.role in ('consumer-admin', 'consumer-team-member') group by u.list_status \
      union all select 'o:' || u.organization_id, u.list_status, count(*) from users u \
        where u.role in ('consumer-admin', 'consumer-team-member') group by u.organization_id, u.list_status \
      union all select 't:' || m.team_id, u.list_status, count(*) from team_memberships m \
-       join users u on u.id = m.user_id group by m.team_id, u.list_status) recount";
+       join users u on u.id = m.user_id group by m.team_id, u.list_status \
+     union all select 'organizations', '', count(*) from organizations \
+     union all select 'teams', '', count(*) from teams) recount";
 
 /// How many memberships folded or swept at most in one statement, so a write never holds
 /// SQLite's lock for long.
 const BATCH: i64 = 500;
 
 impl Dialect {
-    fn counter_triggers(self) -> (&'static str, &'static str) {
+    /// The query telling whether a trigger is installed, and the scripts of the consumers'
+    /// counters and of the organizations' and teams' (`GROUPS_TRIGGER`).
+    fn counter_triggers(self) -> (&'static str, &'static str, &'static str) {
         match self {
             Self::Sqlite => (
                 "select count(*) as n from sqlite_master where type = 'trigger' and name = $1",
                 include_str!("counts/sqlite.sql"),
+                include_str!("counts/sqlite_groups.sql"),
             ),
             Self::Postgres => (
                 "select count(*) as n from pg_trigger where tgname = $1",
                 include_str!("counts/postgres.sql"),
+                include_str!("counts/postgres_groups.sql"),
             ),
         }
     }
@@ -95,7 +104,7 @@ impl Store {
     /// the same transaction, so no change slips between the first count and the first trigger.
     /// Run by `migrate`; instances starting together take turns.
     pub(super) async fn install_counters(&self) -> StoreResult<()> {
-        let (check, script) = self.dialect.counter_triggers();
+        let (check, script, groups_script) = self.dialect.counter_triggers();
         let mut tx = self.begin_write().await?;
         if self.dialect == Dialect::Postgres {
             (&mut *tx)
@@ -104,13 +113,19 @@ impl Store {
                 )
                 .await?;
         }
-        let installed: i64 = sqlx::query(check)
-            .bind(TRIGGER)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-        if installed == 0 {
-            (&mut *tx).execute(script).await?;
+        let mut missing = false;
+        for (trigger, script) in [(TRIGGER, script), (GROUPS_TRIGGER, groups_script)] {
+            let installed: i64 = sqlx::query(check)
+                .bind(trigger)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
+            if installed == 0 {
+                (&mut *tx).execute(script).await?;
+                missing = true;
+            }
+        }
+        if missing {
             recount(&mut tx).await?;
         }
         tx.commit().await?;
