@@ -32,7 +32,7 @@ mod users;
 
 pub use admins::{AdminChange, AdminEdit, NewAdmin};
 pub use audit::{By, Subject};
-pub use colleagues::{ConsumerScope, Reach};
+pub use colleagues::{ConsumerScope, NOT_THEIR_INVITATION, Reach};
 pub use counts::{CountDrift, Scope};
 pub use invite_codes::{NewInviteCode, QUOTA_BELOW_USED};
 pub use names::Named;
@@ -128,6 +128,16 @@ impl Dialect {
         match self {
             Self::Sqlite => "",
             Self::Postgres => " for update",
+        }
+    }
+
+    /// Like `lock_row`, for a row that others only point at (an organization whose users and
+    /// memberships are written meanwhile): Postgres's "for no key update", which their foreign
+    /// keys' share locks do not wait for, while two such locks still take turns.
+    fn lock_row_no_key(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " for no key update",
         }
     }
 
@@ -392,6 +402,16 @@ impl Store {
     pub async fn begin_write(&self) -> StoreResult<Tx> {
         Ok(Tx {
             inner: self.pool.begin_with(self.dialect.begin_write()).await?,
+            queued_mail: false,
+            mail_wakeup: self.mail_wakeup.clone(),
+        })
+    }
+
+    /// A transaction that only reads: one consistent view of several queries, without taking
+    /// SQLite's write lock.
+    pub async fn begin_read(&self) -> StoreResult<Tx> {
+        Ok(Tx {
+            inner: self.pool.begin().await?,
             queued_mail: false,
             mail_wakeup: self.mail_wakeup.clone(),
         })

@@ -75,3 +75,6 @@ pub const PENDING_NAME: &str =
 pub const ALREADY_PENDING: &str = "You already have a request pending review.";
 /// The message for deciding a request that was decided meanwhile.
 pub const ALREADY_DECIDED: &str = "This request was already decided.";
+/// The message for approving a request whose requester left the default organization or was
+/// deactivated since.
+pub const REQUESTER_GONE: &str = "The requester is no longer an active consumer of the default organization: reject the request instead.";

@@ -293,10 +293,36 @@ async fn an_admin_is_edited_within_the_super_admin_rules() {
     let (grace, provider) = signed_in_admin(&app, "grace@example.com", "provider-admin").await;
     let (linus, linus_client) = signed_in_admin(&app, "linus@example.com", "provider-admin").await;
 
-    // A provider admin edits another provider admin: a new address ends their sessions.
+    // A provider admin edits another provider admin's names, but not their address: whoever
+    // sets it receives their password reset.
     let response = edit_admin(
         &app,
         &provider,
+        &linus,
+        "linus@example.com",
+        "provider-admin",
+    )
+    .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
+    let takeover = edit_admin(
+        &app,
+        &provider,
+        &linus,
+        "grace-owns@example.com",
+        "provider-admin",
+    )
+    .await;
+    assert_eq!(takeover.status(), StatusCode::CONFLICT);
+    assert_eq!(app.users_with_email("grace-owns@example.com").await, 0);
+    // A super admin may: a new address ends their sessions.
+    let response = edit_admin(
+        &app,
+        &app.client,
         &linus,
         "linus@new.example",
         "provider-admin",
@@ -397,6 +423,7 @@ async fn an_admin_is_edited_within_the_super_admin_rules() {
             "select count(*) from audit_log where action = 'admin.updated' and actor_id = '{super_id}'"
         ))
         .await,
-        2
+        3,
+        "Linus's address, Grace's promotion, their own"
     );
 }

@@ -4,6 +4,7 @@
 
 use crate::dashboard::{PASSWORD, World, emails, invite, users_seen_by, world};
 use crate::support::*;
+use app::backend::db::NOT_THEIR_INVITATION;
 use app::backend::db::{DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID};
 use app::domain::colleague::{ColleagueDetail, LAST_CONSUMER_ADMIN};
 use app::domain::user::UserStatus;
@@ -306,6 +307,22 @@ async fn the_last_consumer_admin_is_neither_demoted_nor_removed_even_by_two_at_o
     let last = AppError::Conflict {
         message: LAST_CONSUMER_ADMIN.into(),
     };
+    // A consumer admin who never set a password (invited, never accepted) does not count.
+    let response = app
+        .call_with(
+            &alice,
+            "invite_colleague",
+            &[
+                ("form[first_name]", "Ivy"),
+                ("form[last_name]", "Invited"),
+                ("form[email]", "ivy@acme.test"),
+                ("form[organization_id]", ""),
+                ("form[role]", "consumer-admin"),
+                ("form[team_ids][]", devs.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
     let demote_self = edit(
         &app,
         &alice,
@@ -366,7 +383,7 @@ async fn the_last_consumer_admin_is_neither_demoted_nor_removed_even_by_two_at_o
     assert_eq!(
         app.count(
             "select count(*) from users u join organizations o on o.id = u.organization_id \
-             where o.name = 'Acme' and u.role = 'consumer-admin'"
+             where o.name = 'Acme' and u.role = 'consumer-admin' and u.password_hash is not null"
         )
         .await,
         1
@@ -435,7 +452,9 @@ async fn removal_moves_the_person_to_the_default_organization_and_deletes_nothin
 
 #[tokio::test]
 async fn a_consumer_admin_resends_and_revokes_the_invitations_of_their_people() {
-    let World { app, devs, .. } = world().await;
+    let World {
+        app, acme, devs, ..
+    } = world().await;
     let alice = app.signed_in_client("alice@acme.test", PASSWORD).await;
     let response = invite(&app, &alice, "newbie@acme.test", "", &[&devs]).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -477,6 +496,48 @@ async fn a_consumer_admin_resends_and_revokes_the_invitations_of_their_people() 
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "nothing left to revoke");
+
+    // An invitation a provider admin sent is not Alice's to resend or revoke.
+    let response = app
+        .call(
+            "create_user",
+            &[
+                ("form[first_name]", "Pat"),
+                ("form[last_name]", "Provided"),
+                ("form[email]", "pat@acme.test"),
+                ("form[organization_id]", acme.as_str()),
+                ("form[role]", "consumer-team-member"),
+                ("form[team_ids][]", devs.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let pat: String = response.json().await.expect("id");
+    assert_eq!(
+        app.call("send_invite", &[("id", &pat)]).await.status(),
+        StatusCode::OK
+    );
+    for function in ["resend_colleague_invite", "revoke_colleague_invite"] {
+        let (status, error) =
+            error_of(app.call_with(&alice, function, &[("id", &pat)]).await).await;
+        assert_eq!(
+            (status, error),
+            (
+                StatusCode::CONFLICT,
+                AppError::Conflict {
+                    message: NOT_THEIR_INVITATION.into()
+                }
+            ),
+            "{function}"
+        );
+    }
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from one_time_tokens where user_id = '{pat}' and revoked_at is null"
+        ))
+        .await,
+        1
+    );
 
     // Bob has a password: an invitation is refused.
     let bob = id_of(&app, "bob@acme.test").await;

@@ -8,7 +8,7 @@ use app::domain::colleague::Colleagues;
 use app::domain::organization::DUPLICATE_ORGANIZATION;
 use app::domain::organization_request::{
     ALREADY_DECIDED, ALREADY_PENDING, OrganizationOffer, PENDING_NAME, PendingRequest,
-    RequestOutcome, RequestStatus,
+    REQUESTER_GONE, RequestOutcome, RequestStatus,
 };
 use app::error::AppError;
 use reqwest::StatusCode;
@@ -289,6 +289,45 @@ async fn taken_pending_and_bad_names_are_field_errors_and_only_default_consumers
         field(DUPLICATE_ORGANIZATION)
     );
     assert_eq!(pending(&app).await.len(), 1);
+
+    // Its requester moved into a company meanwhile: approving would pull them out of it.
+    let requester = pending(&app).await[0].requester_id.clone();
+    let elsewhere = app.create_organization("Elsewhere").await;
+    let moved = app
+        .call(
+            "update_user",
+            &[
+                ("id", requester.as_str()),
+                ("form[first_name]", "Con"),
+                ("form[last_name]", "Sumer"),
+                ("form[email]", "requester0@example.com"),
+                ("form[organization_id]", elsewhere.as_str()),
+                ("form[role]", "consumer-team-member"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK, "{:?}", moved.text().await);
+    assert_eq!(
+        error_of(
+            app.call(
+                "approve_organization_request",
+                &[("id", &id), ("name", "Wanted Co")],
+            )
+            .await
+        )
+        .await,
+        (
+            StatusCode::CONFLICT,
+            AppError::Conflict {
+                message: REQUESTER_GONE.into()
+            }
+        )
+    );
+    assert_eq!(
+        pending(&app).await.len(),
+        1,
+        "still pending, to be rejected"
+    );
 
     // A stranger, an admin and a consumer of a company are refused.
     let stranger = client(&app.base);

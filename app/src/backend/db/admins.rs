@@ -153,8 +153,8 @@ pub struct AdminEdit<'a> {
 
 impl Store {
     /// Changes an admin's names, email and role under the rules of the others: only a
-    /// super-admin changes a super-admin or makes one, and the last active super-admin stays
-    /// one. A changed email revokes the links mailed to the old one and ends the admin's
+    /// super-admin changes a super-admin or makes one, or another admin's email, and the last
+    /// active super-admin stays one. A changed email revokes the links mailed to the old one and ends the admin's
     /// sessions (but the acting admin's own, when they edit themselves). A taken email is
     /// `Unique`.
     pub async fn update_admin(
@@ -182,6 +182,14 @@ impl Store {
         if super_involved && actor.1 != Role::SuperAdmin {
             return Err(StoreError::Forbidden);
         }
+        // Whoever sets an admin's address receives their password reset: only the admin
+        // themselves or a super admin may (a provider admin would take over a peer's account).
+        let email_changed = email_before.to_lowercase() != edit.email.to_lowercase();
+        if email_changed && id != actor.0 && actor.1 != Role::SuperAdmin {
+            return Err(StoreError::Conflict(
+                "Only a super admin can change another admin's email address.",
+            ));
+        }
         if role == Role::SuperAdmin && edit.role != Role::SuperAdmin && active {
             let others: i64 = sqlx::query(
                 "select count(*) as n from users where role = 'super-admin' and status = 'active' and id <> $1",
@@ -208,7 +216,6 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        let email_changed = email_before.to_lowercase() != edit.email.to_lowercase();
         if email_changed {
             revoke_live(&mut tx, Purpose::Invitation, Some(id), now).await?;
             revoke_live(&mut tx, Purpose::PasswordReset, Some(id), now).await?;

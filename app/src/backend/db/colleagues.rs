@@ -186,11 +186,28 @@ impl Store {
         by: By<'_>,
         target_id: &str,
     ) -> StoreResult<Held> {
+        self.reach_colleague(tx, by, target_id, true).await
+    }
+
+    /// The check of `hold_colleague`; `lock` takes the organization's row (writes), a read
+    /// does not. The row lock is Postgres's "no key update", which new users and memberships
+    /// pointing at the organization do not wait for.
+    async fn reach_colleague(
+        &self,
+        tx: &mut Tx,
+        by: By<'_>,
+        target_id: &str,
+        lock: bool,
+    ) -> StoreResult<Held> {
         let actor_id = by.actor.ok_or(StoreError::Forbidden)?;
         let organization = sqlx::query(&format!(
             "select o.id, o.name from organizations o where o.id = \
              (select organization_id from users where id = $1){}",
-            self.dialect.lock_row()
+            if lock {
+                self.dialect.lock_row_no_key()
+            } else {
+                ""
+            }
         ))
         .bind(actor_id)
         .fetch_optional(&mut **tx)
@@ -241,9 +258,9 @@ impl Store {
         target_id: &str,
         now: Millis,
     ) -> StoreResult<ColleagueDetail> {
-        // A read takes the same check as a change, in a transaction of its own.
-        let mut tx = self.begin_write().await?;
-        self.hold_colleague(&mut tx, By::user(actor_id, now), target_id)
+        // A read takes the same check as a change, in a read transaction of its own.
+        let mut tx = self.begin_read().await?;
+        self.reach_colleague(&mut tx, By::user(actor_id, now), target_id, false)
             .await?;
         let row = sqlx::query(
             "select id, first_name, last_name, email, role, list_status, invite_expires_at, \
@@ -384,14 +401,34 @@ impl Store {
             }
             Reach::Colleague => {
                 self.hold_colleague(tx, by, user_id).await?;
+                // Only invitations they sent (SPEC 8.2): the person's latest invitation is theirs.
+                let latest = sqlx::query(
+                    "select created_by from one_time_tokens where user_id = $1 and purpose = 'invitation' \
+                     order by created_at desc, id desc limit 1",
+                )
+                .bind(user_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let sent_by: Option<String> = match &latest {
+                    Some(row) => row.try_get("created_by")?,
+                    None => None,
+                };
+                if sent_by.as_deref() != by.actor {
+                    return Err(StoreError::Conflict(NOT_THEIR_INVITATION));
+                }
             }
         }
         Ok(())
     }
 }
 
+/// The refusal of a consumer admin's "Resend invite" or "Revoke invite" of an invitation someone
+/// else sent.
+pub const NOT_THEIR_INVITATION: &str =
+    "Only the invitations you sent can be resent or revoked here; ask an admin of the portal.";
+
 /// Refuses (a `Conflict`) a change that would leave the organization without an active consumer
-/// admin besides `target_id`.
+/// admin besides `target_id` who can sign in (an invited one may never accept).
 async fn keeps_a_consumer_admin(
     tx: &mut Tx,
     organization_id: &str,
@@ -399,7 +436,7 @@ async fn keeps_a_consumer_admin(
 ) -> StoreResult<()> {
     let others: i64 = sqlx::query(
         "select count(*) as n from users where organization_id = $1 and role = 'consumer-admin' \
-         and status = 'active' and id <> $2",
+         and status = 'active' and password_hash is not null and id <> $2",
     )
     .bind(organization_id)
     .bind(target_id)

@@ -11,7 +11,8 @@ use super::{
 };
 use crate::domain::Role;
 use crate::domain::organization_request::{
-    ALREADY_DECIDED, ALREADY_PENDING, OwnRequest, PendingRequest, RequestOutcome, RequestStatus,
+    ALREADY_DECIDED, ALREADY_PENDING, OwnRequest, PendingRequest, REQUESTER_GONE, RequestOutcome,
+    RequestStatus,
 };
 use sqlx::Row as _;
 
@@ -194,6 +195,20 @@ impl Store {
     ) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
         let requester = decide(&mut tx, id, RequestStatus::Approved, None, by).await?;
+        // The requester may have been moved into a company or deactivated since they asked:
+        // approving would then pull them out of it, or make a consumer admin of nobody.
+        let still_asking = sqlx::query(&format!(
+            "select u.id from users u where u.id = $1 and {CONSUMER_ROLE} \
+             and u.organization_id = $2 and u.status = 'active'{}",
+            self.dialect.lock_row()
+        ))
+        .bind(&requester)
+        .bind(DEFAULT_ORGANIZATION_ID)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if still_asking.is_none() {
+            return Err(StoreError::Conflict(REQUESTER_GONE));
+        }
         let organization_id = insert_organization(&mut tx, name, by).await?;
         move_to_organization(
             &mut tx,

@@ -77,7 +77,16 @@ impl Store {
             expires_at,
         )
         .await?;
-        insert_email(&mut tx, &email(&token_id), by.now).await?;
+        let email = email(&token_id);
+        // The email was composed before this transaction: an address changed meanwhile would
+        // get a link to an account that is no longer theirs.
+        let address: String = row.try_get("email")?;
+        if email.to_address.to_lowercase() != address.to_lowercase() {
+            return Err(StoreError::Conflict(
+                "This user's email address changed meanwhile: send the invitation again.",
+            ));
+        }
+        insert_email(&mut tx, &email, by.now).await?;
         let action = if revoked > 0 {
             "invitation.resent"
         } else {
