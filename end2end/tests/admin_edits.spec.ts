@@ -67,5 +67,6 @@ test("the home page shows what waits; an admin and an invite code are edited", a
   await expect(page.getByRole("status").filter({ hasText: "Invite code saved." })).toBeVisible();
   const row = page.getByRole("row").filter({ hasText: `Coded ${tag}` });
   await expect(row).toContainText("0 / 3");
-  await expect(row).toContainText("2998-06-30 23:59 UTC");
+  // The list shows the moment the code stops working: the end of the chosen day.
+  await expect(row).toContainText("2998-07-01 00:00 UTC");
 });

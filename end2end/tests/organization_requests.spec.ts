@@ -9,14 +9,22 @@ const PASSWORD = "a requester's long password";
 
 /** Settings > General, registration part, as an admin ticks it. */
 async function settings(page: Page, javaScriptEnabled: boolean, ticks: Record<string, boolean>) {
+  await page.context().clearCookies();
   await logIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, javaScriptEnabled);
   await expect(page).toHaveURL(/\/admin$/);
   await open(page, "/admin/settings", javaScriptEnabled);
   for (const [label, on] of Object.entries(ticks)) {
     await page.getByLabel(label).setChecked(on);
   }
-  await page.getByRole("button", { name: "Save registration settings" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Registration settings saved." })).toBeVisible();
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes("/api/set_registration_settings")),
+    page.getByRole("button", { name: "Save registration settings" }).click(),
+  ]);
+  // Saved: a fresh page shows the boxes as ticked (without JavaScript no notice is shown).
+  await open(page, "/admin/settings", javaScriptEnabled);
+  for (const [label, on] of Object.entries(ticks)) {
+    await expect(page.getByLabel(label)).toBeChecked({ checked: on });
+  }
   await page.context().clearCookies();
 }
 
@@ -33,7 +41,8 @@ async function registerAndConfirm(page: Page, email: string, javaScriptEnabled: 
   await open(page, confirmLink(await waitForMail(email, /Confirm your email address/)), javaScriptEnabled);
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Confirm email" }).click();
-  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  await expect(page).toHaveURL(/\/account\?welcome=1$/);
+  await expect(page.getByRole("status").filter({ hasText: "Welcome! Your account is ready." })).toBeVisible();
 }
 
 const DEFAULTS = {
