@@ -83,34 +83,13 @@ impl Store {
         now: Millis,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        if let Some(lock) = self.dialect.lock_admins() {
-            sqlx::query(lock).execute(&mut *tx).await?;
-        }
-        let row = sqlx::query(&format!(
-            "select role, status, email from users u where u.id = $1 and {ADMIN_ROLE}"
-        ))
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let role = decoded(&row, "role", Role::parse)?;
-        let active = decoded(&row, "status", AccountStatus::parse)? == AccountStatus::Active;
-        let email: String = row.try_get("email")?;
+        let (role, active, email) = self.locked_admin(&mut tx, id).await?;
         if role == Role::SuperAdmin {
             if actor.1 != Role::SuperAdmin {
                 return Err(StoreError::Forbidden);
             }
-            let others: i64 = sqlx::query(
-                "select count(*) as n from users where role = 'super-admin' and status = 'active' and id <> $1",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-            if active && change != AdminChange::Activate && others == 0 {
-                return Err(StoreError::Conflict(
-                    "This is the last active super admin: make another admin a super admin first.",
-                ));
+            if active && change != AdminChange::Activate {
+                keeps_a_super_admin(&mut tx, id).await?;
             }
         }
         match change {
@@ -143,6 +122,45 @@ impl Store {
     }
 }
 
+/// Refuses (a `Conflict`) a change that would leave no active super admin besides `id`.
+async fn keeps_a_super_admin(tx: &mut Tx, id: &str) -> StoreResult<()> {
+    let others: i64 = sqlx::query(
+        "select count(*) as n from users where role = 'super-admin' and status = 'active' and id <> $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("n")?;
+    if others == 0 {
+        return Err(StoreError::Conflict(
+            "This is the last active super admin: make another admin a super admin first.",
+        ));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Takes the admins' lock (Postgres) and reads the admin `id`'s role, whether they are
+    /// active, and their email; `NotFound` for anyone else.
+    async fn locked_admin(&self, tx: &mut Tx, id: &str) -> StoreResult<(Role, bool, String)> {
+        if let Some(lock) = self.dialect.lock_admins() {
+            sqlx::query(lock).execute(&mut **tx).await?;
+        }
+        let row = sqlx::query(&format!(
+            "select role, status, email from users u where u.id = $1 and {ADMIN_ROLE}"
+        ))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok((
+            decoded(&row, "role", Role::parse)?,
+            decoded(&row, "status", AccountStatus::parse)? == AccountStatus::Active,
+            row.try_get("email")?,
+        ))
+    }
+}
+
 /// What "Edit" changes of an admin.
 pub struct AdminEdit<'a> {
     pub first_name: &'a str,
@@ -165,19 +183,7 @@ impl Store {
         now: Millis,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        if let Some(lock) = self.dialect.lock_admins() {
-            sqlx::query(lock).execute(&mut *tx).await?;
-        }
-        let row = sqlx::query(&format!(
-            "select role, status, email from users u where u.id = $1 and {ADMIN_ROLE}"
-        ))
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let role = decoded(&row, "role", Role::parse)?;
-        let active = decoded(&row, "status", AccountStatus::parse)? == AccountStatus::Active;
-        let email_before: String = row.try_get("email")?;
+        let (role, active, email_before) = self.locked_admin(&mut tx, id).await?;
         let super_involved = role == Role::SuperAdmin || edit.role == Role::SuperAdmin;
         if super_involved && actor.1 != Role::SuperAdmin {
             return Err(StoreError::Forbidden);
@@ -191,18 +197,7 @@ impl Store {
             ));
         }
         if role == Role::SuperAdmin && edit.role != Role::SuperAdmin && active {
-            let others: i64 = sqlx::query(
-                "select count(*) as n from users where role = 'super-admin' and status = 'active' and id <> $1",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-            if others == 0 {
-                return Err(StoreError::Conflict(
-                    "This is the last active super admin: make another admin a super admin first.",
-                ));
-            }
+            keeps_a_super_admin(&mut tx, id).await?;
         }
         sqlx::query(
             "update users set first_name = $1, last_name = $2, email = $3, role = $4, updated_at = $5 \
