@@ -54,3 +54,21 @@ where
 {
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
+
+/// Text for a `<textarea>`'s content. Leptos writes a textarea's children into the server's HTML
+/// as they are (it treats the element like `<script>`), so a stored value holding
+/// `</textarea><form …>` would end the field and become markup: on the server the text is
+/// escaped here (the browser decodes it back in the field). In the browser the text goes into
+/// the DOM as a text node, which needs no escaping.
+pub fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        if text.contains(['&', '<', '>']) {
+            return text
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+        }
+    }
+    text
+}

@@ -4,7 +4,7 @@
 use crate::api::templates::{
     ResetEmailTemplate, SaveEmailTemplate, SendTestEmail, email_template, email_templates,
 };
-use crate::components::{FieldError, FormError, action_error, query_href};
+use crate::components::{FieldError, FormError, action_error, query_href, textarea_text};
 use crate::domain::email_template::TemplateView;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -116,9 +116,9 @@ fn TemplateEditor(
                 <input type="hidden" name="kind" value=k1/>
                 <label>"Subject" <input name="subject" required value=move || echoed("subject", &subject)/></label>
                 <FieldError error field="subject"/>
-                <label>"Text body" <textarea name="text_body" rows="8" required >{move || echoed("text_body", &text_body)}</textarea></label>
+                <label>"Text body" <textarea name="text_body" rows="8" required >{move || textarea_text(echoed("text_body", &text_body))}</textarea></label>
                 <FieldError error field="text_body"/>
-                <label>"HTML body" <textarea name="html_body" rows="8" required >{move || echoed("html_body", &html_body)}</textarea></label>
+                <label>"HTML body" <textarea name="html_body" rows="8" required >{move || textarea_text(echoed("html_body", &html_body))}</textarea></label>
                 <FieldError error field="html_body"/>
                 <button type="submit">"Save template"</button>
             </ActionForm>
