@@ -5,6 +5,7 @@ pub mod account;
 pub mod admins;
 pub mod approvals;
 pub mod auth;
+pub mod catalog;
 pub mod dashboard;
 pub mod home;
 #[cfg(feature = "ssr")]

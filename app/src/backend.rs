@@ -1,6 +1,7 @@
 //! Server-only parts: the store, authentication, configuration and shared state.
 
 pub mod auth;
+pub mod catalog;
 pub mod colleagues;
 pub mod config;
 pub mod db;

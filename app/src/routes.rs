@@ -1,14 +1,37 @@
 //! The HTML shell and the router: public pages, and the `/admin` section guarded by role.
 
 use crate::pages::{
-    account::AccountPage, admin, admin::SettingsPage, admins::AdminsPage, approvals::ApprovalsPage,
-    change_password::ChangePasswordPage, colleague::ColleaguePage, confirm_email::ConfirmEmailPage,
-    dashboard::DashboardPage, email_templates::EmailTemplatesPage,
-    forgot_password::ForgotPasswordPage, home::HomePage, invite::InvitePage,
-    invite_codes::InviteCodesPage, login::LoginPage, not_found::NotFound,
-    organization::OrganizationPage, organizations::OrganizationsPage, outbox::OutboxPage,
-    register::RegisterPage, reset_password::ResetPasswordPage, setup::SetupPage, team::TeamPage,
-    teams::TeamsPage, user::UserPage, user_edit::EditUserPage, users::UsersPage,
+    account::AccountPage,
+    admin,
+    admin::SettingsPage,
+    admins::AdminsPage,
+    approvals::ApprovalsPage,
+    catalog::{CatalogPage, CatalogProductPage},
+    catalogs::{CatalogEditorPage, CatalogsPage},
+    change_password::ChangePasswordPage,
+    colleague::ColleaguePage,
+    confirm_email::ConfirmEmailPage,
+    dashboard::DashboardPage,
+    email_templates::EmailTemplatesPage,
+    forgot_password::ForgotPasswordPage,
+    home::HomePage,
+    invite::InvitePage,
+    invite_codes::InviteCodesPage,
+    login::LoginPage,
+    not_found::NotFound,
+    organization::OrganizationPage,
+    organizations::OrganizationsPage,
+    outbox::OutboxPage,
+    plans::PlansPage,
+    products::{NewProductPage, ProductAdminPage, ProductsPage},
+    register::RegisterPage,
+    reset_password::ResetPasswordPage,
+    setup::SetupPage,
+    team::TeamPage,
+    teams::TeamsPage,
+    user::UserPage,
+    user_edit::EditUserPage,
+    users::UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -85,6 +108,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("account") view={Lazy::<Account>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("dashboard") view={Lazy::<Dashboard>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("dashboard/users/:id") view={Lazy::<Colleague>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("catalog") view={Lazy::<Catalog>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("catalog/:product") view={Lazy::<CatalogProduct>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("admin") view=admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=admin::Dashboard ssr=SsrMode::Async/>
                     <Route path=path!("users") view={Lazy::<Users>::new()} ssr=SsrMode::Async/>
@@ -94,6 +119,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("teams/:id") view={Lazy::<Team>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("organizations") view={Lazy::<Organizations>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("organizations/:id") view={Lazy::<Organization>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("products") view={Lazy::<Products>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("products/new") view={Lazy::<NewProduct>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("products/:id") view={Lazy::<ProductAdmin>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("plans") view={Lazy::<Plans>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("catalogs") view={Lazy::<Catalogs>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("catalogs/new") view={Lazy::<CatalogEditor>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("catalogs/:id") view={Lazy::<CatalogEditor>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("invite-codes") view={Lazy::<InviteCodes>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("approvals") view={Lazy::<Approvals>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings") view={Lazy::<Settings>::new()} ssr=SsrMode::Async/>
@@ -137,6 +169,14 @@ lazy_page! {
     Account => AccountPage,
     Dashboard => DashboardPage,
     Colleague => ColleaguePage,
+    Catalog => CatalogPage,
+    CatalogProduct => CatalogProductPage,
+    Products => ProductsPage,
+    NewProduct => NewProductPage,
+    ProductAdmin => ProductAdminPage,
+    Plans => PlansPage,
+    Catalogs => CatalogsPage,
+    CatalogEditor => CatalogEditorPage,
     InviteCodes => InviteCodesPage,
     Approvals => ApprovalsPage,
     Users => UsersPage,

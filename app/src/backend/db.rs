@@ -10,6 +10,7 @@
 mod accounts;
 mod admins;
 mod audit;
+mod catalog;
 mod colleagues;
 mod counts;
 mod home;
@@ -32,6 +33,7 @@ mod users;
 
 pub use admins::{AdminChange, AdminEdit, NewAdmin};
 pub use audit::{By, Subject};
+pub use catalog::Viewer;
 pub use colleagues::{ConsumerScope, NOT_THEIR_INVITATION, Reach};
 pub use counts::{CountDrift, Scope};
 pub use invite_codes::{NewInviteCode, QUOTA_BELOW_USED};

@@ -46,6 +46,12 @@ pub fn AdminLayout() -> impl IntoView {
                     <li><A href="/admin/invite-codes">"Invite codes"</A></li>
                     <li><A href="/admin/approvals">"Approvals"</A></li>
                 </ul>
+                <h2>"API catalog"</h2>
+                <ul>
+                    <li><A href="/admin/products">"API products"</A></li>
+                    <li><A href="/admin/plans">"Plans"</A></li>
+                    <li><A href="/admin/catalogs">"Catalogs"</A></li>
+                </ul>
                 <ul>
                     <li><A href="/admin/settings">"Settings"</A></li>
                 </ul>

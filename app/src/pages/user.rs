@@ -2,6 +2,7 @@
 //! the "More Options" menu (a `<details>` menu of `ActionForm`s, so it works without wasm).
 
 use crate::api::approvals::{ApproveRegistration, RejectRegistration};
+use crate::api::catalog::catalog_access;
 use crate::api::teams::{AddUserToTeam, RemoveTeamMember};
 use crate::api::users::{
     DeleteUser, RevokeInvite, SendInvite, SendPasswordReset, SetUserActive, get_user, user_choices,
@@ -169,6 +170,7 @@ fn UserView(
             <dt>"Created"</dt><dd>{format_time(user.created_at)}</dd>
         </dl>
         <UserTeams user_id organization_id teams add=add_team remove=remove_team/>
+        <CatalogAccess user_id=id.clone() add=add_team remove=remove_team/>
         <h2>"Invitations"</h2>
         {if user.invitations.is_empty() {
             view! { <p class="empty">"No invitation sent yet."</p> }.into_any()
@@ -266,6 +268,48 @@ fn UserTeams(
         </Suspense>
         <FieldError error=add_error field="team_id"/>
         <FormError error=add_error/>
+    }
+}
+
+/// "Catalog access": the API products this user sees and through which catalogs, by the same
+/// rule as their own catalog page; read again when their teams change.
+#[component]
+fn CatalogAccess(
+    user_id: String,
+    add: ServerAction<AddUserToTeam>,
+    remove: ServerAction<RemoveTeamMember>,
+) -> impl IntoView {
+    let access = Resource::new(
+        move || (user_id.clone(), add.version().get(), remove.version().get()),
+        |(id, ..)| catalog_access(id),
+    );
+    view! {
+        <section aria-labelledby="catalog-access-title">
+            <h2 id="catalog-access-title">"Catalog access"</h2>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match access.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty">"No published API product is visible to this user."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <table class="data catalog-access">
+                                <thead><tr><th>"API product"</th><th>"Through"</th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|p| view! {
+                                        <tr>
+                                            <td><a href=format!("/admin/products/{}", p.product_id)>{p.display_name}</a></td>
+                                            <td>{p.catalogs.join(", ")}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

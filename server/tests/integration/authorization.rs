@@ -177,6 +177,70 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         ),
         ("organization_requests", vec![], ADMIN_ONLY),
         ("what_waits", vec![], ADMIN_ONLY),
+        // The catalog: its consumer pages answer everyone (the visibility rule decides what;
+        // catalog.rs checks each viewer), and its administration is for admins.
+        ("browse_catalog", vec![("q", ""), ("tag", "")], PUBLIC),
+        ("view_product", vec![("name", "nothing-here")], PUBLIC),
+        (
+            "api_products",
+            vec![("q", ""), ("published", ""), ("catalog", "")],
+            ADMIN_ONLY,
+        ),
+        ("api_product", vec![("id", "x")], ADMIN_ONLY),
+        (
+            "create_api_product",
+            vec![
+                ("form[name]", "Not A Name"),
+                ("form[display_name]", ""),
+                ("form[gateway_prefix]", ""),
+            ],
+            ADMIN_ONLY,
+        ),
+        (
+            "update_api_product",
+            vec![
+                ("id", "x"),
+                ("form[name]", "matrix"),
+                ("form[display_name]", "Matrix"),
+                ("form[gateway_prefix]", "/matrix/"),
+            ],
+            ADMIN_ONLY,
+        ),
+        ("delete_api_product", vec![("id", "x")], ADMIN_ONLY),
+        ("list_plans", vec![], ADMIN_ONLY),
+        (
+            "create_plan",
+            vec![("form[name]", ""), ("form[display_name]", "")],
+            ADMIN_ONLY,
+        ),
+        (
+            "update_plan",
+            vec![
+                ("id", "x"),
+                ("form[name]", "Matrix"),
+                ("form[display_name]", "Matrix"),
+            ],
+            ADMIN_ONLY,
+        ),
+        ("delete_plan", vec![("id", "x")], ADMIN_ONLY),
+        ("list_catalogs", vec![], ADMIN_ONLY),
+        ("catalog_editor", vec![("id", "")], ADMIN_ONLY),
+        (
+            "create_catalog",
+            vec![("form[name]", ""), ("form[visibility]", "")],
+            ADMIN_ONLY,
+        ),
+        (
+            "update_catalog",
+            vec![
+                ("id", "x"),
+                ("form[name]", "Matrix"),
+                ("form[visibility]", "public"),
+            ],
+            ADMIN_ONLY,
+        ),
+        ("delete_catalog", vec![("id", "x")], ADMIN_ONLY),
+        ("catalog_access", vec![("id", "x")], ADMIN_ONLY),
         (
             "approve_organization_request",
             vec![("id", "x"), ("name", "Matrix Ltd")],
@@ -425,6 +489,13 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         1,
         "no organization was created or deleted"
     );
+    for table in ["api_products", "plans", "catalogs"] {
+        assert_eq!(
+            app.count(&format!("select count(*) from {table}")).await,
+            0,
+            "nothing was added to {table}"
+        );
+    }
     assert_eq!(
         app.count("select count(*) from users where role = 'super-admin'")
             .await,

@@ -3,6 +3,7 @@
 
 mod admins;
 mod authorization;
+mod catalog;
 mod cli;
 mod colleagues;
 mod counts;

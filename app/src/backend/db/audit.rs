@@ -41,6 +41,9 @@ pub enum Subject<'a> {
     EmailTemplate(&'a str),
     /// A setting, by its key.
     Setting(&'a str),
+    Product(&'a str),
+    Plan(&'a str),
+    Catalog(&'a str),
 }
 
 impl Subject<'_> {
@@ -54,6 +57,9 @@ impl Subject<'_> {
             Self::InviteCode(id) => ("invite_code", Some(id)),
             Self::EmailTemplate(kind) => ("email_template", Some(kind)),
             Self::Setting(key) => ("setting", Some(key)),
+            Self::Product(id) => ("api_product", Some(id)),
+            Self::Plan(id) => ("plan", Some(id)),
+            Self::Catalog(id) => ("catalog", Some(id)),
         }
     }
 }
