@@ -12,6 +12,9 @@ use crate::domain::catalog::{
 };
 use crate::error::AppError;
 
+/// The longest search or tag `/catalog` looks for.
+pub const SEARCH_MAX_CHARS: usize = 200;
+
 /// Markdown as sanitized HTML: CommonMark with tables and strikethrough, whatever HTML it holds
 /// cleaned by ammonia's whitelist (no script, style, iframe or form; no `on…` attributes; links
 /// only to http, https and mailto, and opened without the opener).
@@ -45,9 +48,12 @@ pub async fn entries(
     search: &str,
     tag: &str,
 ) -> Result<Vec<CatalogEntry>, AppError> {
+    // Anyone may call this: a search longer than any name is cut, not sent to the database
+    // (SQLite refuses a LIKE pattern over 50,000 bytes).
+    let cut = |text: &str| text.chars().take(SEARCH_MAX_CHARS).collect::<String>();
     Ok(state
         .store
-        .catalog_entries(viewer_of(user), search, tag)
+        .catalog_entries(viewer_of(user), &cut(search), &cut(tag))
         .await?)
 }
 

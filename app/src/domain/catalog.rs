@@ -431,25 +431,17 @@ impl PlanForm {
             1_000_000_000_000,
             "requests",
         );
-        let period = self.quota_period.trim();
-        let quota = match (quota_requests, period) {
-            (None, "") | (None, "unlimited") => None,
-            (Some(n), p) => match QuotaPeriod::parse(p) {
+        // The period matters only with a number: the form always posts one (its select has no
+        // empty choice), and an empty number is "Unlimited" whatever period is shown.
+        let quota = match quota_requests {
+            None => None,
+            Some(n) => match QuotaPeriod::parse(self.quota_period.trim()) {
                 Some(period) => Some((n, period)),
                 None => {
                     errors.note("quota_period", "Choose hour, day or month.");
                     None
                 }
             },
-            (None, _) => {
-                if self.quota_requests.trim().is_empty() {
-                    errors.note(
-                        "quota_requests",
-                        "Enter how many requests, or leave it empty for Unlimited.",
-                    );
-                }
-                None
-            }
         };
         let key_expiry_days = count_field(
             &mut errors,
@@ -846,9 +838,11 @@ mod tests {
         assert_eq!(plan.terms.rate_text(), "1,000 requests per 60 seconds");
         assert_eq!(plan.terms.quota_text(), "100,000 requests per day");
         assert_eq!(plan.terms.expiry_text(), "After 90 days");
+        // As the form posts it: the quota's period select always sends a value.
         let unlimited = PlanForm {
             name: "Free".into(),
             display_name: "Free".into(),
+            quota_period: "day".into(),
             ..Default::default()
         }
         .validate()
@@ -888,7 +882,7 @@ mod tests {
             (
                 "quota_requests",
                 PlanForm {
-                    quota_requests: "".into(),
+                    quota_requests: "1.5".into(),
                     ..form.clone()
                 },
             ),

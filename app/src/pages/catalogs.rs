@@ -61,6 +61,7 @@ fn CatalogsTable(rows: Vec<CatalogRow>, delete: ServerAction<DeleteCatalog>) -> 
                     let audience = match c.visibility {
                         Visibility::Public => "Anyone".to_owned(),
                         Visibility::Private if c.audience == 0 => "Admins only".to_owned(),
+                        Visibility::Private if c.audience == 1 => "1 team or organization".to_owned(),
                         Visibility::Private => format!("{} teams or organizations", c.audience),
                     };
                     view! {

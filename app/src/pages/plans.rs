@@ -133,7 +133,7 @@ fn PlanFields(stored: Option<PlanRow>, error: Signal<Option<AppError>>) -> impl 
         <FieldError error field="display_name"/>
         <label>"Description" <textarea name="form[description]" rows="3">{move || textarea_text(value("description"))}</textarea></label>
         <FieldError error field="description"/>
-        <fieldset>
+        <fieldset class="row">
             <legend>"Rate limit"</legend>
             <label>"Requests" <input name="form[rate_requests]" inputmode="numeric" value=move || value("rate_requests") size="10"/></label>
             <label>"per seconds" <input name="form[rate_seconds]" inputmode="numeric" value=move || value("rate_seconds") size="6"/></label>
@@ -141,7 +141,7 @@ fn PlanFields(stored: Option<PlanRow>, error: Signal<Option<AppError>>) -> impl 
             <FieldError error field="rate_requests"/>
             <FieldError error field="rate_seconds"/>
         </fieldset>
-        <fieldset>
+        <fieldset class="row">
             <legend>"Usage quota"</legend>
             <label>"Requests" <input name="form[quota_requests]" inputmode="numeric" value=move || value("quota_requests") size="12"/></label>
             <label>"per"

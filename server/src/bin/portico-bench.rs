@@ -51,6 +51,11 @@ struct Args {
     /// times, one client, and print p50/p99 per page (0: skip).
     #[arg(long, default_value_t = 0)]
     pages: usize,
+    /// Also seed the catalog of issue 16 (1,000 products, 200 catalogs, 10,000 teams in 1,000
+    /// organizations, a consumer in 20 teams) and fetch `/catalog` as that consumer this many
+    /// times, printing the server function's and the whole page's p50/p99 (0: skip).
+    #[arg(long, default_value_t = 0)]
+    catalog: usize,
     /// Also load `/admin/users` with `wrk` (Debian's package) at 64 connections for this many
     /// seconds and print its summary (0: skip).
     #[arg(long, default_value_t = 0)]
@@ -168,6 +173,9 @@ async fn main() -> anyhow::Result<()> {
 
     if args.pages > 0 {
         pages(&client, &base, args.pages).await?;
+    }
+    if args.catalog > 0 {
+        catalog(store.pool(), &client, &base, args.catalog).await?;
     }
     if args.wrk_seconds > 0 {
         wrk(&base, args.wrk_seconds)?;
@@ -372,6 +380,217 @@ async fn pages(client: &reqwest::Client, base: &str, n: usize) -> anyhow::Result
                 times.push(began.elapsed());
             }
             anyhow::ensure!(html.contains("</html>"), "{name}: an unfinished page");
+        }
+        print_percentiles(name, &mut times);
+    }
+    Ok(())
+}
+
+/// Seeds the catalog world with plain inserts (one transaction), adds the consumer through
+/// `create_user` (20 teams of one organization), and times what that consumer's browser asks:
+/// the `browse_catalog` server function, the whole `/catalog` page, and a product page.
+async fn catalog(
+    pool: &sqlx::AnyPool,
+    admin: &reqwest::Client,
+    base: &str,
+    n: usize,
+) -> anyhow::Result<()> {
+    const ORGS: usize = 1_000;
+    const TEAMS_PER_ORG: usize = 10;
+    const PRODUCTS: usize = 1_000;
+    const CATALOGS: usize = 200;
+    const CONSUMER_TEAMS: usize = 20;
+    let began = Instant::now();
+    let mut tx = pool.begin().await?;
+    let now = 1_700_000_000_000_i64;
+    let mut teams: Vec<Vec<String>> = Vec::with_capacity(ORGS);
+    for o in 0..ORGS {
+        let org = format!("00000000-0000-7000-9000-{o:012}");
+        sqlx::query("insert into organizations (id, name, is_default, created_at, updated_at) values ($1, $2, 0, $3, $3)")
+            .bind(&org)
+            .bind(format!("Bench catalog org {o}"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        // The consumer's organization has 20 teams besides its default one.
+        let count = if o == 0 {
+            CONSUMER_TEAMS
+        } else {
+            TEAMS_PER_ORG
+        };
+        let mut ids = Vec::with_capacity(count + 1);
+        for t in 0..=count {
+            let id = format!("00000000-0000-7000-a{o:03}-{t:012}");
+            sqlx::query("insert into teams (id, organization_id, name, is_default, created_at, updated_at) values ($1, $2, $3, $4, $5, $5)")
+                .bind(&id)
+                .bind(&org)
+                .bind(if t == 0 { format!("Bench catalog org {o} All users") } else { format!("Team {t}") })
+                .bind(i64::from(t == 0))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            ids.push(id);
+        }
+        teams.push(ids);
+    }
+    for p in 0..PRODUCTS {
+        sqlx::query("insert into api_products (id, name, display_name, summary, description, getting_started, published, tags, gateway_prefix, created_at, updated_at) values ($1, $2, $3, $4, $5, '', $6, $7, $8, $9, $9)")
+            .bind(format!("00000000-0000-7000-b000-{p:012}"))
+            .bind(format!("bench-product-{p}"))
+            .bind(format!("Bench product {p}"))
+            .bind("A product of the catalog benchmark.")
+            .bind("## About\n\nSome **Markdown** for the page.")
+            .bind(i64::from(p % 10 != 0))
+            .bind(format!(",tag{},all,", p % 20))
+            .bind(format!("/bench-{p}/"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for c in 0..CATALOGS {
+        let id = format!("00000000-0000-7000-c000-{c:012}");
+        sqlx::query("insert into catalogs (id, name, visibility, created_at, updated_at) values ($1, $2, $3, $4, $4)")
+            .bind(&id)
+            .bind(format!("Bench catalog {c}"))
+            .bind(if c % 50 == 0 { "public" } else { "private" })
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        // 25 products each (every product in 5 catalogs), 10 teams of 10 organizations and one
+        // whole organization in the audience.
+        for k in 0..25 {
+            sqlx::query("insert into catalog_products (catalog_id, product_id) values ($1, $2)")
+                .bind(&id)
+                .bind(format!(
+                    "00000000-0000-7000-b000-{:012}",
+                    (c * 25 + k) % PRODUCTS
+                ))
+                .execute(&mut *tx)
+                .await?;
+        }
+        for k in 0..10 {
+            let org = (c * 5 + k) % ORGS;
+            sqlx::query("insert into catalog_audience_teams (catalog_id, team_id) values ($1, $2)")
+                .bind(&id)
+                .bind(&teams[org][1 + k % TEAMS_PER_ORG])
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("insert into catalog_audience_organizations (catalog_id, organization_id) values ($1, $2)")
+            .bind(&id)
+            .bind(format!("00000000-0000-7000-9000-{:012}", (c * 7 + 3) % ORGS))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    println!(
+        "seeded the catalog ({PRODUCTS} products, {CATALOGS} catalogs, {} teams in {ORGS} organizations) in {:.1} s",
+        teams.iter().map(Vec::len).sum::<usize>(),
+        began.elapsed().as_secs_f64()
+    );
+    let password = "catalog benchmark consumer password";
+    let email = "catalog-bench@example.com";
+    let mut form: Vec<(String, String)> = vec![
+        ("form[first_name]".into(), "Cat".into()),
+        ("form[last_name]".into(), "Bench".into()),
+        ("form[email]".into(), email.into()),
+        (
+            "form[organization_id]".into(),
+            "00000000-0000-7000-9000-000000000000".into(),
+        ),
+        ("form[role]".into(), "consumer-team-member".into()),
+        ("form[password]".into(), password.into()),
+    ];
+    form.extend(
+        teams[0][1..]
+            .iter()
+            .map(|t| ("form[team_ids][]".to_owned(), t.clone())),
+    );
+    let created = admin
+        .post(format!("{base}/api/create_user"))
+        .header("origin", base)
+        .header("accept", "application/json")
+        .form(&form)
+        .send()
+        .await?;
+    anyhow::ensure!(
+        created.status().is_success(),
+        "create_user: {}",
+        created.text().await?
+    );
+    let consumer = reqwest::Client::builder().cookie_store(true).build()?;
+    let login = consumer
+        .post(format!("{base}/api/login"))
+        .header("origin", base)
+        .header("accept", "application/json")
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        login.status().is_success(),
+        "consumer login: {}",
+        login.status()
+    );
+    let visible: Vec<app::domain::catalog::CatalogEntry> = consumer
+        .post(format!("{base}/api/browse_catalog"))
+        .header("origin", base)
+        .header("accept", "application/json")
+        .form(&[("q", ""), ("tag", "")])
+        .send()
+        .await?
+        .json()
+        .await?;
+    println!(
+        "the consumer (20 teams) sees {} products; {n} fetches each, one client:",
+        visible.len()
+    );
+    let first = visible
+        .first()
+        .map(|e| e.name.clone())
+        .context("no visible product")?;
+    let cases: [(&str, Option<&str>, String); 4] = [
+        (
+            "browse_catalog (server function)",
+            Some(""),
+            "/api/browse_catalog".into(),
+        ),
+        (
+            "browse_catalog ?tag=tag3",
+            Some("tag3"),
+            "/api/browse_catalog".into(),
+        ),
+        ("/catalog (whole page)", None, "/catalog".into()),
+        (
+            "/catalog/{product} (whole page)",
+            None,
+            format!("/catalog/{first}"),
+        ),
+    ];
+    for (name, tag, path) in cases {
+        let mut times = Vec::with_capacity(n);
+        for i in 0..(n + 10) {
+            let began = Instant::now();
+            let response = match tag {
+                Some(tag) => {
+                    consumer
+                        .post(format!("{base}{path}"))
+                        .header("origin", base)
+                        .header("accept", "application/json")
+                        .form(&[("q", ""), ("tag", tag)])
+                        .send()
+                        .await?
+                }
+                None => consumer.get(format!("{base}{path}")).send().await?,
+            };
+            anyhow::ensure!(
+                response.status().is_success(),
+                "{name}: {}",
+                response.status()
+            );
+            let _ = response.bytes().await?;
+            if i >= 10 {
+                times.push(began.elapsed());
+            }
         }
         print_percentiles(name, &mut times);
     }

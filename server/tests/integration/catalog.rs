@@ -334,6 +334,20 @@ async fn every_viewer_sees_what_the_rule_allows_and_the_admin_side_agrees() {
         }
     }
     assert_eq!(checked, 25);
+    // For a consumer of another organization too, hidden and missing answer the same.
+    let (_, ops_client) = ((), app.signed_in_client("ops@acme.example", PASSWORD).await);
+    let hidden = app
+        .call_with(&ops_client, "view_product", &[("name", "payments")])
+        .await;
+    let missing = app
+        .call_with(&ops_client, "view_product", &[("name", "no-such-product")])
+        .await;
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        hidden.text().await.expect("body"),
+        missing.text().await.expect("body")
+    );
 
     // An anonymous visitor: Public catalogs only, and the same 404 for hidden and missing.
     let stranger = client(&app.base);
@@ -550,8 +564,84 @@ async fn bad_input_is_a_message_beside_its_field_and_nothing_is_stored() {
     assert_eq!(error.field_message("name").as_deref(), Some(DUPLICATE_PLAN));
     assert_eq!(app.count("select count(*) from plans").await, 1);
 
+    // An empty quota is "Unlimited", whatever period the form's select still shows.
+    let free = app
+        .call(
+            "create_plan",
+            &[
+                ("form[name]", "Free"),
+                ("form[display_name]", "Free"),
+                ("form[rate_requests]", ""),
+                ("form[rate_seconds]", ""),
+                ("form[quota_requests]", ""),
+                ("form[quota_period]", "day"),
+                ("form[key_expiry_days]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(free.status(), StatusCode::OK, "{:?}", free.text().await);
+    let plans: Vec<app::domain::catalog::PlanRow> = app
+        .call("list_plans", &[])
+        .await
+        .json()
+        .await
+        .expect("plans");
+    let free = plans.iter().find(|p| p.name == "Free").expect("Free");
+    assert_eq!(
+        (
+            free.terms.rate_text(),
+            free.terms.quota_text(),
+            free.terms.expiry_text()
+        ),
+        ("Unlimited".into(), "Unlimited".into(), "Never".into())
+    );
+
+    // A search longer than any name is an empty answer, not a database error.
+    // (55,000 characters: past SQLite's 50,000-byte pattern limit, within the 64 KiB body limit.)
+    let long = "x".repeat(55_000);
+    let searched = app
+        .call_with(
+            &client(&app.base),
+            "browse_catalog",
+            &[("q", &long), ("tag", "")],
+        )
+        .await;
+    assert_eq!(searched.status(), StatusCode::OK);
+
     // A Private catalog with no audience is allowed: only admins see it.
-    catalog(&app, "Staging", "private", Holds::default()).await;
+    let payments = app
+        .scalar_text("select id from api_products where name = 'payments'")
+        .await;
+    let staging = catalog(
+        &app,
+        "Staging",
+        "private",
+        Holds {
+            products: vec![&payments],
+            ..Holds::default()
+        },
+    )
+    .await;
+    // An edit naming a product that is gone is refused whole: the old members and name stay.
+    let mut edit = catalog_form(
+        "Renamed",
+        "public",
+        &Holds {
+            products: vec![&payments, "no-such-product"],
+            ..Holds::default()
+        },
+    );
+    edit.push(("id", &staging));
+    let (status, _) = error_of(app.call("update_catalog", &edit).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.scalar_text(&format!(
+            "select name || ':' || visibility from catalogs where id = '{staging}'"
+        ))
+        .await,
+        "Staging:private"
+    );
+    assert_eq!(app.count("select count(*) from catalog_products").await, 1);
     let (status, error) = error_of(
         app.call(
             "create_catalog",
@@ -583,7 +673,7 @@ async fn bad_input_is_a_message_beside_its_field_and_nothing_is_stored() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error:?}");
     assert_eq!(app.count("select count(*) from catalogs").await, 1);
-    assert_eq!(app.count("select count(*) from catalog_products").await, 0);
+    assert_eq!(app.count("select count(*) from catalog_products").await, 1);
     let page = app.page_text("/admin/catalogs").await;
     assert!(page.contains("Admins only"), "{page}");
 }
@@ -727,8 +817,11 @@ struct World {
     users: Vec<(usize, u8)>,
     /// Per product: published.
     products: Vec<bool>,
-    /// Per catalog: public, products (bits), teams (bits over all teams), organizations (bits).
-    catalogs: Vec<(bool, u8, u16, u8)>,
+    /// How many plans there are.
+    plans: usize,
+    /// Per catalog: public, products (bits), teams (bits over all teams), organizations (bits),
+    /// plans (bits).
+    catalogs: Vec<(bool, u8, u16, u8, u8)>,
 }
 
 fn world() -> impl Strategy<Value = World> {
@@ -736,17 +829,20 @@ fn world() -> impl Strategy<Value = World> {
         prop::collection::vec(1usize..=3, 2..=3),
         prop::collection::vec((0usize..3, any::<u8>()), 3..=6),
         prop::collection::vec(prop::bool::weighted(0.8), 1..=5),
+        0usize..=3,
         prop::collection::vec(
             (
                 prop::bool::weighted(0.25),
                 any::<u8>(),
                 any::<u16>(),
                 any::<u8>(),
+                any::<u8>(),
             ),
             0..=4,
         ),
     )
-        .prop_map(|(teams, users, products, catalogs)| World {
+        .prop_map(|(teams, users, products, plans, catalogs)| World {
+            plans,
             users: users
                 .into_iter()
                 .map(|(org, bits)| (org % teams.len(), bits))
@@ -776,8 +872,14 @@ async fn check_world(world: World) {
         let name = format!("product-{p}");
         products.push((name.clone(), product(&app, &name, *published).await));
     }
+    let mut plans = Vec::new();
+    for p in 0..world.plans {
+        plans.push(plan(&app, &format!("Plan {p}")).await);
+    }
     let bit = |bits: u64, i: usize| bits & (1 << i) != 0;
-    for (c, (public, product_bits, team_bits, org_bits)) in world.catalogs.iter().enumerate() {
+    for (c, (public, product_bits, team_bits, org_bits, plan_bits)) in
+        world.catalogs.iter().enumerate()
+    {
         let holds = Holds {
             products: products
                 .iter()
@@ -785,7 +887,12 @@ async fn check_world(world: World) {
                 .filter(|(i, _)| bit(u64::from(*product_bits), *i))
                 .map(|(_, (_, id))| id.as_str())
                 .collect(),
-            plans: vec![],
+            plans: plans
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bit(u64::from(*plan_bits), *i))
+                .map(|(_, id)| id.as_str())
+                .collect(),
             teams: teams
                 .iter()
                 .enumerate()
@@ -835,17 +942,35 @@ async fn check_world(world: World) {
         );
         let team_strings: Vec<String> = team_ids.iter().map(|t| (*t).to_owned()).collect();
         for (p, ((name, _), (published, audience))) in products.iter().zip(&audiences).enumerate() {
-            let page = product_plans(&app, &client, name).await.is_some();
+            let offered = product_plans(&app, &client, name).await;
+            let page = offered.is_some();
             let admin_view =
                 audience_admits(*published, audience, &organizations[*org], &team_strings);
             // The oracle: the rule of SPEC §9 evaluated on the world's own description.
-            let oracle = world.products[p]
-                && world.catalogs.iter().any(|(public, pb, tb, ob)| {
-                    bit(u64::from(*pb), p)
-                        && (*public
-                            || bit(u64::from(*ob), *org)
-                            || mine.iter().any(|(i, _)| bit(u64::from(*tb), *i)))
-                });
+            let sees_catalog = |(public, pb, tb, ob, _): &(bool, u8, u16, u8, u8)| {
+                bit(u64::from(*pb), p)
+                    && (*public
+                        || bit(u64::from(*ob), *org)
+                        || mine.iter().any(|(i, _)| bit(u64::from(*tb), *i)))
+            };
+            let oracle = world.products[p] && world.catalogs.iter().any(sees_catalog);
+            // The plans offered: those sharing a catalog the user sees with the product.
+            let oracle_plans: BTreeSet<String> = (0..world.plans)
+                .filter(|k| {
+                    world
+                        .catalogs
+                        .iter()
+                        .any(|c| sees_catalog(c) && bit(u64::from(c.4), *k))
+                })
+                .map(|k| format!("Plan {k}"))
+                .collect();
+            if oracle {
+                assert_eq!(
+                    offered.as_ref(),
+                    Some(&oracle_plans),
+                    "user {u}, {name}: plans in {world:?}"
+                );
+            }
             assert_eq!(
                 page, admin_view,
                 "user {u}, {name}: page vs Audience in {world:?}"
