@@ -476,6 +476,16 @@ async fn catalog(
                 .execute(&mut *tx)
                 .await?;
         }
+        // One catalog in ten also has one of the consumer's 20 teams, so they see through 20.
+        if c % 10 == 1 {
+            sqlx::query(
+                "insert into catalog_audience_teams (catalog_id, team_id) values ($1, $2) on conflict do nothing",
+            )
+            .bind(&id)
+            .bind(&teams[0][1 + (c / 10) % CONSUMER_TEAMS])
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query("insert into catalog_audience_organizations (catalog_id, organization_id) values ($1, $2)")
             .bind(&id)
             .bind(format!("00000000-0000-7000-9000-{:012}", (c * 7 + 3) % ORGS))

@@ -140,8 +140,8 @@ impl Store {
         let rows = sqlx::query(&format!(
             "with visible as ({}) \
              select p.name, p.display_name, p.summary, p.tags, p.published from api_products p \
-             where ($2 = 1 or (p.published = 1 and exists (select 1 from catalog_products cp \
-                   where cp.product_id = p.id and cp.catalog_id in (select id from visible)))) \
+             where ($2 = 1 or (p.published = 1 and p.id in (select cp.product_id \
+                   from catalog_products cp where cp.catalog_id in (select id from visible)))) \
                and (lower(p.display_name) like $3 escape '\\' or p.name like $3 escape '\\' \
                     or lower(p.summary) like $3 escape '\\') \
                and ($4 = '' or p.tags like $4 escape '\\') \
