@@ -7,6 +7,7 @@ pub mod approvals;
 pub mod auth;
 pub mod catalog;
 pub mod dashboard;
+pub mod documentation;
 pub mod home;
 #[cfg(feature = "ssr")]
 pub mod http;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod catalog;
 pub mod colleague;
 pub mod cursor;
+pub mod documentation;
 mod email;
 pub mod email_template;
 pub mod home;

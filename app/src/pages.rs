@@ -23,6 +23,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod plans;
 pub mod products;
+pub mod reference;
 pub mod register;
 pub mod reset_password;
 pub mod setup;

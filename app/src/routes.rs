@@ -24,6 +24,7 @@ use crate::pages::{
     outbox::OutboxPage,
     plans::PlansPage,
     products::{NewProductPage, ProductAdminPage, ProductsPage},
+    reference::ReferencePage,
     register::RegisterPage,
     reset_password::ResetPasswordPage,
     setup::SetupPage,
@@ -110,6 +111,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("dashboard/users/:id") view={Lazy::<Colleague>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("catalog") view={Lazy::<Catalog>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("catalog/:product") view={Lazy::<CatalogProduct>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("catalog/:product/reference") view={Lazy::<Reference>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("admin") view=admin::AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=admin::Dashboard ssr=SsrMode::Async/>
                     <Route path=path!("users") view={Lazy::<Users>::new()} ssr=SsrMode::Async/>
@@ -171,6 +173,7 @@ lazy_page! {
     Colleague => ColleaguePage,
     Catalog => CatalogPage,
     CatalogProduct => CatalogProductPage,
+    Reference => ReferencePage,
     Products => ProductsPage,
     NewProduct => NewProductPage,
     ProductAdmin => ProductAdminPage,

@@ -1,9 +1,13 @@
-// The catalog (SPEC §9), with JavaScript on and off: an admin adds an API product, a plan and a
-// Private catalog for the team "Accounts"; a member of Accounts sees the product on their home
-// page and in /catalog, with its description and the plan; a member of another team and an
-// anonymous visitor get 404.
+// The catalog (SPEC §9), with JavaScript on and off: an admin adds an API product, uploads its
+// OpenAPI document (the Petstore example; a broken one first), adds a plan and a Private catalog
+// for the team "Accounts"; a member of Accounts sees the product on their home page and in
+// /catalog, with its description, its API reference and the plan; a member of another team and
+// an anonymous visitor get 404 for the product and its reference.
 import { ADMIN_EMAIL, ADMIN_PASSWORD, expect, logIn, open, test } from "./support";
 import type { Page } from "@playwright/test";
+import * as path from "node:path";
+
+const PETSTORE = path.join(__dirname, "..", "fixtures", "petstore.yaml");
 
 const PASSWORD = "a catalog reader's long password";
 
@@ -60,6 +64,24 @@ test("an admin offers a product to one team through a private catalog; only that
   await expect(page.getByRole("heading", { name: `Payments ${stamp}`, level: 1 })).toBeVisible();
   await expect(page.locator(".markdown").first().getByRole("heading", { name: "Charges" })).toBeVisible();
   await expect(page.locator("section[aria-labelledby=audience-title]")).toContainText("No one but admins");
+
+  // "Documentation": a broken document is refused with the parser's line, beside the field;
+  // then the Petstore example is uploaded (a plain multipart form, with or without JavaScript).
+  const documentation = page.locator("section[aria-labelledby=documentation-title]");
+  await expect(documentation).toContainText("No OpenAPI document yet");
+  await documentation.getByLabel("OpenAPI document").setInputFiles({
+    name: "broken.yaml",
+    mimeType: "application/yaml",
+    buffer: Buffer.from("openapi: 3.0.0\ninfo:\n  title: [unclosed\n"),
+  });
+  await documentation.getByRole("button", { name: "Upload document" }).click();
+  await expect(page.locator("#document-error")).toContainText("Line 4, column 1");
+  await documentation.getByLabel("OpenAPI document").setInputFiles(PETSTORE);
+  await documentation.getByRole("button", { name: "Upload document" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Documentation uploaded" })).toBeVisible();
+  await expect(documentation).toContainText("petstore.yaml");
+  await expect(documentation).toContainText("Swagger Petstore 1.0.0");
+  await expect(page.locator("#document-error")).toBeEmpty();
   await page.screenshot({ path: testInfo.outputPath("product-admin.png"), fullPage: true });
 
   // "Add new plan".
@@ -111,7 +133,25 @@ test("an admin offers a product to one team through a private catalog; only that
   await expect(plan).toContainText("10,000 requests per day");
   await expect(plan).toContainText("After 90 days");
   await expect(plan.getByRole("button", { name: "Request access" })).toBeVisible();
+  // The reference's contents on the product page, each operation a link into the reference.
+  const contents = page.getByRole("region", { name: "API reference" });
+  await expect(contents).toContainText("Swagger Petstore 1.0.0 · 3 operations");
+  await expect(contents.getByRole("link", { name: "GET /pets/{petId}" })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("catalog-product.png"), fullPage: true });
+  await contents.getByRole("link", { name: "POST /pets" }).click();
+  await expect(page).toHaveURL(new RegExp(`/catalog/${productName}/reference#op-createPets$`));
+  await expect(page.getByRole("heading", { name: "API reference", level: 1 })).toBeVisible();
+  const create = page.locator("article#op-createPets");
+  await expect(create).toContainText("Create a pet");
+  await expect(create).toContainText("Request body required");
+  await expect(create.getByRole("link", { name: "Pet", exact: true })).toBeVisible();
+  await expect(page.locator("article#op-listPets")).toContainText("How many items to return at one time");
+  await expect(page.locator("article#schema-Pet")).toContainText("name string required");
+  await page.screenshot({ path: testInfo.outputPath("api-reference.png"), fullPage: true });
+  // Loaded afresh (the server's markup kept through hydration), the reference is all there.
+  await open(page, `/catalog/${productName}/reference`, javaScriptEnabled);
+  await expect(page.locator("article.operation")).toHaveCount(3);
+  await expect(page.locator("article#schema-Error")).toContainText("message string required");
   await page.context().clearCookies();
 
   // A member of another team, and an anonymous visitor: the product does not exist for them.
@@ -127,9 +167,13 @@ test("an admin offers a product to one team through a private catalog; only that
   };
   await expected404();
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  expect((await page.goto(`/catalog/${productName}/reference`))?.status()).toBe(404);
+  await expected404();
   await page.context().clearCookies();
   const anonymous = await page.goto(`/catalog/${productName}`);
   expect(anonymous?.status()).toBe(404);
+  await expected404();
+  expect((await page.goto(`/catalog/${productName}/reference`))?.status()).toBe(404);
   await expected404();
   await open(page, "/catalog", javaScriptEnabled);
   await expect(page.getByRole("link", { name: `Payments ${stamp}` })).toHaveCount(0);

@@ -36,6 +36,9 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 
 /// Largest request body accepted (server-function forms and JSON are small).
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// The one route with a larger limit ([`app::api::documentation::UPLOAD_BODY_LIMIT_BYTES`]): an
+/// OpenAPI document may be 2 MB.
+pub const UPLOAD_DOCUMENTATION_PATH: &str = "/api/upload_documentation";
 /// How long the admin-setup link printed on a fresh install stays valid.
 const SETUP_LINK_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -91,6 +94,7 @@ pub async fn open(settings: &Settings) -> anyhow::Result<AppState> {
         config: Arc::new(settings.config.clone()),
         hasher,
         clock,
+        references: Default::default(),
     })
 }
 
@@ -290,6 +294,7 @@ impl Started {
             .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(
                 app::shell,
             ))
+            .layer(axum::middleware::from_fn(middleware::body_limit))
             .layer(axum::middleware::from_fn_with_state(
                 app.clone(),
                 middleware::admin_guard,
@@ -297,9 +302,6 @@ impl Started {
             .layer(axum::middleware::from_fn_with_state(
                 app.clone(),
                 middleware::csrf_guard,
-            ))
-            .layer(tower_http::limit::RequestBodyLimitLayer::new(
-                BODY_LIMIT_BYTES,
             ))
             .layer(tower_http::compression::CompressionLayer::new())
             .layer(axum::middleware::from_fn_with_state(

@@ -59,6 +59,28 @@ fn is_private(path: &str) -> bool {
 /// Security headers on every response; a page's own nonce-based CSP is kept when it set one.
 /// `Strict-Transport-Security` when the portal is served over https; `Cache-Control: no-store`
 /// on private answers.
+/// Refuses a request body over its route's limit: 413 at once when its length says so, and an
+/// error for the handler reading it when the body runs past the limit without saying. Every route
+/// has [`crate::BODY_LIMIT_BYTES`] but the OpenAPI upload, which has its own.
+pub async fn body_limit(request: Request, next: Next) -> Response {
+    let limit = if request.uri().path() == crate::UPLOAD_DOCUMENTATION_PATH {
+        app::api::documentation::UPLOAD_BODY_LIMIT_BYTES
+    } else {
+        crate::BODY_LIMIT_BYTES
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
 pub async fn security_headers(
     State(state): State<AppState>,
     request: Request,

@@ -18,7 +18,7 @@ use crate::backend::{AppState, catalog};
 
 /// The signed-in viewer for the catalog: nobody while they must first change their password.
 #[cfg(feature = "ssr")]
-async fn catalog_viewer() -> Result<Option<crate::domain::CurrentUser>, AppError> {
+pub(crate) async fn catalog_viewer() -> Result<Option<crate::domain::CurrentUser>, AppError> {
     Ok(current_user().await?.filter(|u| !u.must_change_password))
 }
 

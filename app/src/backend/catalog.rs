@@ -69,7 +69,9 @@ pub async fn product_for(
         .catalog_product(viewer_of(user), name)
         .await?
         .ok_or(AppError::NotFound)?;
+    let documentation = state.store.document_info(&product.id).await?;
     Ok(CatalogProduct {
+        documentation,
         description_html: render_markdown(&product.description),
         getting_started_html: render_markdown(&product.getting_started),
         name: product.name,
@@ -85,7 +87,9 @@ pub async fn product_for(
 pub async fn product_page(state: &AppState, id: &str) -> Result<ProductPage, AppError> {
     let (product, catalogs) = state.store.product(id).await?.ok_or(AppError::NotFound)?;
     let audience = state.store.product_audience(id).await?;
+    let documentation = state.store.document_info(id).await?;
     Ok(ProductPage {
+        documentation,
         description_html: render_markdown(&product.description),
         getting_started_html: render_markdown(&product.getting_started),
         product,

@@ -4,6 +4,7 @@
 use super::Clock;
 use super::config::Config;
 use super::db::{By, Store};
+use super::openapi::ReferenceCache;
 use super::password::PasswordHasher;
 use std::sync::Arc;
 
@@ -13,6 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub hasher: PasswordHasher,
     pub clock: Clock,
+    /// Rendered API references, per product and document version.
+    pub references: ReferenceCache,
 }
 
 impl AppState {

@@ -2,6 +2,7 @@
 //! consumers see them, and the validation of their forms. Parsed once here, on both sides.
 
 use crate::domain::GroupName;
+use crate::domain::documentation::DocumentInfo;
 use crate::error::{AppError, FieldErrors};
 use serde::{Deserialize, Serialize};
 
@@ -660,6 +661,8 @@ pub struct ProductPage {
     pub audience: Audience,
     pub description_html: String,
     pub getting_started_html: String,
+    /// The uploaded OpenAPI document, if any.
+    pub documentation: Option<DocumentInfo>,
 }
 
 /// One row of "Plans".
@@ -741,6 +744,8 @@ pub struct CatalogProduct {
     pub description_html: String,
     pub getting_started_html: String,
     pub plans: Vec<PlanOffer>,
+    /// The API reference's table of contents, when the product has documentation.
+    pub documentation: Option<DocumentInfo>,
 }
 
 /// "Catalog access" on a user's page: a product they can see and the catalogs through which.

@@ -6,6 +6,7 @@
 use crate::api::catalog::{browse_catalog, view_product};
 use crate::components::query_href;
 use crate::domain::catalog::{CatalogEntry, CatalogProduct, PlanOffer};
+use crate::domain::documentation::DocumentInfo;
 use crate::error::AppError;
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
@@ -99,6 +100,7 @@ pub fn CatalogProductPage() -> impl IntoView {
 #[component]
 fn ProductView(product: CatalogProduct) -> impl IntoView {
     let CatalogProduct {
+        name,
         display_name,
         summary,
         tags,
@@ -106,6 +108,7 @@ fn ProductView(product: CatalogProduct) -> impl IntoView {
         description_html,
         getting_started_html,
         plans,
+        documentation,
         ..
     } = product;
     view! {
@@ -125,6 +128,7 @@ fn ProductView(product: CatalogProduct) -> impl IntoView {
                     <div class="markdown" inner_html=getting_started_html></div>
                 </section>
             })}
+            {documentation.map(|document| view! { <ReferenceContents name=name.clone() document/> })}
             <section aria-labelledby="plans-title">
                 <h2 id="plans-title">"Plans"</h2>
                 {if plans.is_empty() {
@@ -134,6 +138,36 @@ fn ProductView(product: CatalogProduct) -> impl IntoView {
                 }}
             </section>
         </main>
+    }
+}
+
+/// "API reference": the operations by tag, each a link to its place in the reference.
+#[component]
+fn ReferenceContents(name: String, document: DocumentInfo) -> impl IntoView {
+    let reference = format!("/catalog/{name}/reference");
+    let count = document.operations.len();
+    view! {
+        <section aria-labelledby="reference-title" class="reference-contents">
+            <h2 id="reference-title">"API reference"</h2>
+            <p>
+                {format!("{} {} · {count} operation{}", document.title, document.api_version, if count == 1 { "" } else { "s" })}
+                " · "<a href=reference.clone()>"Read the API reference"</a>
+            </p>
+            {document.by_tag().into_iter().map(|(tag, operations)| view! {
+                <h3>{tag}</h3>
+                <ul class="operations">
+                    {operations.into_iter().map(|op| view! {
+                        <li>
+                            <a href=format!("{reference}#{}", op.anchor)>
+                                <span class=format!("method method-{}", op.method.to_lowercase())>{op.method.clone()}</span>" "
+                                <code>{op.path}</code>
+                            </a>
+                            {(!op.summary.is_empty()).then(|| view! { " "{op.summary} })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }).collect_view()}
+        </section>
     }
 }
 

@@ -4,10 +4,12 @@
 use crate::api::catalog::{
     CreateApiProduct, DeleteApiProduct, UpdateApiProduct, api_product, api_products,
 };
+use crate::api::documentation::{RemoveDocumentation, UploadDocumentation};
 use crate::components::{
     ConfirmAction, FieldError, FormError, Loaded, action_error, query_href, textarea_text,
 };
 use crate::domain::catalog::{Audience, Product, ProductPage, ProductRow, delete_text};
+use crate::domain::documentation::{DOCUMENT_FIELD, DocumentInfo, size_text};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -166,6 +168,12 @@ pub fn ProductAdminPage() -> impl IntoView {
         let done = |key: &str| query.with(|q| q.get(key)).is_some();
         if done("created") {
             Some("API product added.")
+        } else if done("documented") {
+            Some(
+                "Documentation uploaded: consumers who can see the product can read its reference.",
+            )
+        } else if done("undocumented") {
+            Some("Documentation removed.")
         } else if done("saved") || update.value().get().is_some_and(|r| r.is_ok()) {
             Some("Changes saved.")
         } else {
@@ -196,6 +204,7 @@ fn ProductAdminView(
         audience,
         description_html,
         getting_started_html,
+        documentation,
     } = page;
     let here = format!("/admin/products/{}", product.id);
     let catalog_names: Vec<String> = catalogs.iter().map(|c| c.name.clone()).collect();
@@ -222,6 +231,7 @@ fn ProductAdminView(
             <h2>"Getting started"</h2>
             <div class="markdown" inner_html=getting_started_html></div>
         })}
+        <DocumentationView product_id=product.id.clone() name=product.name.clone() documentation/>
         <h2>"Edit"</h2>
         <ActionForm action=update attr:class="stack narrow-form" attr:novalidate=true>
             <input type="hidden" name="id" value=product.id.clone()/>
@@ -254,6 +264,63 @@ fn AudienceView(audience: Audience, published: bool) -> impl IntoView {
                     {audience.teams.into_iter().map(|t| view! { <li><a href=format!("/admin/teams/{}", t.id)>{t.name}</a>" ("{t.organization}")"</li> }).collect_view()}
                 </ul>
             })}
+        </section>
+    }
+}
+
+/// The refusal of the last upload, carried back in the address (`__err`) by the plain form post.
+fn upload_error() -> Option<AppError> {
+    use server_fn::ServerFn as _;
+    use server_fn::error::ServerFnUrlError;
+    let error = use_context::<leptos::server::ServerActionError>()?;
+    (error.path() == UploadDocumentation::PATH)
+        .then(|| ServerFnUrlError::<AppError>::decode_err(error.err()))
+}
+
+/// "Documentation": what was uploaded, a link to the reference, "Remove documentation", and the
+/// upload form. The form is a plain multipart post (a file needs one), the same with JavaScript
+/// or without; the server answers by reloading this page.
+#[component]
+fn DocumentationView(
+    product_id: String,
+    name: String,
+    documentation: Option<DocumentInfo>,
+) -> impl IntoView {
+    let remove = ServerAction::<RemoveDocumentation>::new();
+    let error = Signal::derive(upload_error);
+    let has_document = documentation.is_some();
+    let remove_id = product_id.clone();
+    view! {
+        <section aria-labelledby="documentation-title">
+            <h2 id="documentation-title">"Documentation"</h2>
+            {match documentation {
+                None => view! { <p>"No OpenAPI document yet: consumers see no API reference."</p> }.into_any(),
+                Some(d) => view! {
+                    <dl class="facts">
+                        <dt>"File"</dt><dd>{d.file_name.clone()}</dd>
+                        <dt>"API"</dt><dd>{format!("{} {}", d.title, d.api_version)}</dd>
+                        <dt>"OpenAPI"</dt><dd>{d.openapi_version.clone()}</dd>
+                        <dt>"Operations"</dt><dd>{d.operations.len()}</dd>
+                        <dt>"Size"</dt><dd>{size_text(d.size_bytes.max(0) as usize)}</dd>
+                    </dl>
+                    <p><a href=format!("/catalog/{name}/reference")>"Read the API reference"</a></p>
+                    <ActionForm action=remove attr:class="inline">
+                        <input type="hidden" name="id" value=remove_id/>
+                        <button type="submit" class="secondary">"Remove documentation"</button>
+                    </ActionForm>
+                    <FormError error=action_error(remove)/>
+                }.into_any(),
+            }}
+            <form method="post" action="/api/upload_documentation" enctype="multipart/form-data" class="stack narrow-form" novalidate>
+                <input type="hidden" name="id" value=product_id/>
+                <label>"OpenAPI document"
+                    <input type="file" name=DOCUMENT_FIELD accept=".json,.yaml,.yml,application/json,application/yaml" aria-describedby="document-hint"/>
+                </label>
+                <p class="hint" id="document-hint">"OpenAPI 3.0 or 3.1, as JSON or YAML, at most 2 MB. References ($ref) must point inside the document."</p>
+                <FieldError error field=DOCUMENT_FIELD/>
+                {move || error.get().filter(|e| e.field_message(DOCUMENT_FIELD).is_none()).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
+                <button type="submit">{if has_document { "Replace document" } else { "Upload document" }}</button>
+            </form>
         </section>
     }
 }

@@ -56,6 +56,11 @@ struct Args {
     /// times, printing the server function's and the whole page's p50/p99 (0: skip).
     #[arg(long, default_value_t = 0)]
     catalog: usize,
+    /// Also upload a generated 2 MB OpenAPI document to a product in a Public catalog and fetch
+    /// its reference page (the whole HTML, anonymous) this many times, printing the upload's
+    /// check, the first (uncached) rendering and the page's p50/p99 (0: skip).
+    #[arg(long, default_value_t = 0)]
+    reference: usize,
     /// Also load `/admin/users` with `wrk` (Debian's package) at 64 connections for this many
     /// seconds and print its summary (0: skip).
     #[arg(long, default_value_t = 0)]
@@ -176,6 +181,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if args.catalog > 0 {
         catalog(store.pool(), &client, &base, args.catalog).await?;
+    }
+    if args.reference > 0 {
+        reference(&client, &base, args.reference).await?;
     }
     if args.wrk_seconds > 0 {
         wrk(&base, args.wrk_seconds)?;
@@ -604,6 +612,184 @@ async fn catalog(
         }
         print_percentiles(name, &mut times);
     }
+    Ok(())
+}
+
+/// An OpenAPI 3.0 document with `resources` resources, shaped like a large real API: resources with list,
+/// create, read, update and delete operations, query and path parameters, described schemas
+/// referencing each other, and an error schema every operation returns.
+fn generated_document(resources: usize) -> anyhow::Result<String> {
+    use serde_json::{Map, Value, json};
+    let mut paths = Map::new();
+    let mut schemas = Map::new();
+    schemas.insert(
+        "Error".into(),
+        json!({"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "integer", "format": "int32", "description": "A machine-readable code."},
+            "message": {"type": "string", "description": "What went wrong, for people."}}}),
+    );
+    for resource in 0..resources {
+        let name = format!("Resource{resource}");
+        let mut properties = Map::new();
+        for f in 0..24 {
+            let field = match f % 4 {
+                0 => {
+                    json!({"type": "string", "maxLength": 200, "description": format!("Field {f} of the {name}: a label people see in lists and on invoices.")})
+                }
+                1 => {
+                    json!({"type": "integer", "format": "int64", "minimum": 0, "description": "A count of things, never negative."})
+                }
+                2 => {
+                    json!({"type": "string", "enum": ["draft", "active", "archived"], "description": "Where it is in its life."})
+                }
+                _ => {
+                    json!({"type": "array", "items": {"$ref": format!("#/components/schemas/Resource{}", resource.max(1) - 1)}, "description": "Related records."})
+                }
+            };
+            properties.insert(format!("field_{f}"), field);
+        }
+        schemas.insert(
+            name.clone(),
+            json!({"type": "object", "required": ["field_0"], "description": format!("A {name} as the API returns it."), "properties": properties}),
+        );
+        let error = json!({"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+        let one = json!({"description": "The record", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}});
+        let tag = format!("resource-{}", resource / 5);
+        paths.insert(
+            format!("/v1/resources{resource}"),
+            json!({
+                "get": {"operationId": format!("list{name}"), "summary": format!("List {name} records"), "tags": [tag],
+                    "description": "Lists records, newest first. Use `cursor` to page.",
+                    "parameters": [
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}, "description": "How many to return."},
+                        {"name": "cursor", "in": "query", "schema": {"type": "string"}, "description": "Where the previous page ended."}],
+                    "responses": {"200": {"description": "A page", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": format!("#/components/schemas/{name}")}}}}}, "default": error}},
+                "post": {"operationId": format!("create{name}"), "summary": format!("Create a {name}"), "tags": [tag],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}},
+                    "responses": {"201": one, "default": error}}
+            }),
+        );
+        paths.insert(
+            format!("/v1/resources{resource}/{{id}}"),
+            json!({
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "The record's id."}],
+                "get": {"operationId": format!("get{name}"), "summary": format!("Read a {name}"), "tags": [tag], "responses": {"200": one, "404": error}},
+                "put": {"operationId": format!("update{name}"), "summary": format!("Replace a {name}"), "tags": [tag],
+                    "requestBody": {"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}},
+                    "responses": {"200": one, "default": error}},
+                "delete": {"operationId": format!("delete{name}"), "summary": format!("Delete a {name}"), "tags": [tag], "responses": {"204": {"description": "Deleted"}, "default": error}}
+            }),
+        );
+    }
+    let document = json!({"openapi": "3.0.3", "info": {"title": "Benchmark API", "version": "1.0.0",
+        "description": "A generated document of the size limit."}, "paths": Value::Object(paths),
+        "components": {"schemas": Value::Object(schemas)}});
+    Ok(serde_json::to_string_pretty(&document)?)
+}
+
+/// The reference of a 2 MB document: upload (the check), first rendering, then the whole page.
+async fn reference(admin: &reqwest::Client, base: &str, n: usize) -> anyhow::Result<()> {
+    let limit = app::backend::openapi::MAX_DOCUMENT_BYTES;
+    let began = Instant::now();
+    // As many resources as fit under the limit.
+    let per_resource = generated_document(10)?.len() / 10;
+    let mut resources = limit / per_resource;
+    let mut document = generated_document(resources)?;
+    while document.len() > limit {
+        resources -= 1;
+        document = generated_document(resources)?;
+    }
+    println!(
+        "generated an OpenAPI document of {} bytes in {:.1} s",
+        document.len(),
+        began.elapsed().as_secs_f64()
+    );
+    let post = |function: &'static str, form: Vec<(&'static str, String)>| {
+        admin
+            .post(format!("{base}/api/{function}"))
+            .header("origin", base)
+            .header("accept", "application/json")
+            .form(&form)
+            .send()
+    };
+    let name = format!("bench-reference-{}", std::process::id());
+    let created = post(
+        "create_api_product",
+        vec![
+            ("form[name]", name.clone()),
+            ("form[display_name]", "Benchmark API".into()),
+            ("form[gateway_prefix]", format!("/{name}/")),
+            ("form[published]", "on".into()),
+        ],
+    )
+    .await?;
+    anyhow::ensure!(
+        created.status().is_success(),
+        "create_api_product: {}",
+        created.text().await?
+    );
+    let id: String = created.json().await?;
+    let catalog = post(
+        "create_catalog",
+        vec![
+            ("form[name]", format!("Bench reference {name}")),
+            ("form[visibility]", "public".into()),
+            ("form[product_ids][]", id.clone()),
+        ],
+    )
+    .await?;
+    anyhow::ensure!(
+        catalog.status().is_success(),
+        "create_catalog: {}",
+        catalog.text().await?
+    );
+    let form = reqwest::multipart::Form::new().text("id", id.clone()).part(
+        "document",
+        reqwest::multipart::Part::bytes(document.into_bytes()).file_name("bench.json"),
+    );
+    let began = Instant::now();
+    let uploaded = admin
+        .post(format!("{base}/api/upload_documentation"))
+        .header("origin", base)
+        .header("accept", "application/json")
+        .multipart(form)
+        .send()
+        .await?;
+    anyhow::ensure!(
+        uploaded.status().is_success(),
+        "upload_documentation: {}",
+        uploaded.text().await?
+    );
+    println!(
+        "  {:<40} {:>8.2} ms",
+        "upload_documentation (check and store)",
+        ms(began.elapsed())
+    );
+    let anonymous = reqwest::Client::new();
+    let path = format!("{base}/catalog/{name}/reference");
+    let mut times = Vec::with_capacity(n);
+    let mut size = 0;
+    for i in 0..(n + 1) {
+        let began = Instant::now();
+        let response = anonymous.get(&path).send().await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "reference page: {}",
+            response.status()
+        );
+        size = response.bytes().await?.len();
+        if i == 0 {
+            println!(
+                "  {:<40} {:>8.2} ms",
+                "reference page, first (renders)",
+                ms(began.elapsed())
+            );
+        } else {
+            times.push(began.elapsed());
+        }
+    }
+    println!("  reference page: {size} bytes of HTML; {n} fetches, one client:");
+    print_percentiles("/catalog/{product}/reference (page)", &mut times);
     Ok(())
 }
 

@@ -241,6 +241,10 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         ),
         ("delete_catalog", vec![("id", "x")], ADMIN_ONLY),
         ("catalog_access", vec![("id", "x")], ADMIN_ONLY),
+        // Documentation: anyone may ask for a reference (the visibility rule answers); only
+        // admins remove one. The upload, a multipart form, is checked below.
+        ("api_reference", vec![("name", "nothing-here")], PUBLIC),
+        ("remove_documentation", vec![("id", "x")], ADMIN_ONLY),
         (
             "approve_organization_request",
             vec![("id", "x"), ("name", "Matrix Ltd")],
@@ -482,6 +486,20 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
             }
         }
     }
+    // The upload: a real document for a product that does not exist (404 past authorization).
+    let petstore = include_bytes!("../../../end2end/fixtures/petstore.yaml").to_vec();
+    for (i, caller) in callers.iter().enumerate() {
+        let status = app
+            .upload_with(caller, "x", "petstore.yaml", petstore.clone(), false)
+            .await
+            .status();
+        if gets(status) != ADMIN_ONLY[i] {
+            wrong.push(format!(
+                "upload_documentation as caller {i}: {status}, expected {:?}",
+                ADMIN_ONLY[i]
+            ));
+        }
+    }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     // Nothing a refused caller sent was stored.
     assert_eq!(
@@ -489,7 +507,7 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         1,
         "no organization was created or deleted"
     );
-    for table in ["api_products", "plans", "catalogs"] {
+    for table in ["api_products", "plans", "catalogs", "api_documents"] {
         assert_eq!(
             app.count(&format!("select count(*) from {table}")).await,
             0,
@@ -506,6 +524,8 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
     let covered: std::collections::BTreeSet<&str> = matrix.iter().map(|(f, ..)| *f).collect();
     // sign_out_everywhere would end the callers' sessions: self_service.rs covers it.
     let public_elsewhere = [
+        // A multipart form: checked above, outside the matrix's form calls.
+        "upload_documentation",
         "login",
         "logout",
         "complete_setup",

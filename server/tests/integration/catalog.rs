@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const PASSWORD: &str = "a catalog viewer's long passphrase";
 
 /// Adds a product (published or not) with the app's client; answers its id.
-async fn product(app: &TestApp, name: &str, published: bool) -> String {
+pub(crate) async fn product(app: &TestApp, name: &str, published: bool) -> String {
     let prefix = format!("/{name}/");
     let display = format!("The {name} API");
     let mut form = vec![
@@ -41,7 +41,7 @@ async fn product(app: &TestApp, name: &str, published: bool) -> String {
     response.json().await.expect("id")
 }
 
-async fn plan(app: &TestApp, name: &str) -> String {
+pub(crate) async fn plan(app: &TestApp, name: &str) -> String {
     let response = app
         .call(
             "create_plan",
@@ -67,11 +67,11 @@ async fn plan(app: &TestApp, name: &str) -> String {
 
 /// What a catalog holds, by id.
 #[derive(Default, Clone)]
-struct Holds<'a> {
-    products: Vec<&'a str>,
-    plans: Vec<&'a str>,
-    teams: Vec<&'a str>,
-    organizations: Vec<&'a str>,
+pub(crate) struct Holds<'a> {
+    pub(crate) products: Vec<&'a str>,
+    pub(crate) plans: Vec<&'a str>,
+    pub(crate) teams: Vec<&'a str>,
+    pub(crate) organizations: Vec<&'a str>,
 }
 
 fn catalog_form<'a>(
@@ -91,7 +91,12 @@ fn catalog_form<'a>(
     form
 }
 
-async fn catalog(app: &TestApp, name: &str, visibility: &str, holds: Holds<'_>) -> String {
+pub(crate) async fn catalog(
+    app: &TestApp,
+    name: &str,
+    visibility: &str,
+    holds: Holds<'_>,
+) -> String {
     let response = app
         .call("create_catalog", &catalog_form(name, visibility, &holds))
         .await;
@@ -105,7 +110,7 @@ async fn catalog(app: &TestApp, name: &str, visibility: &str, holds: Holds<'_>) 
 }
 
 /// A consumer in `organization` and `teams`, signed in with their own client.
-async fn viewer(
+pub(crate) async fn viewer(
     app: &TestApp,
     email: &str,
     organization: &str,

@@ -8,6 +8,7 @@ mod cli;
 mod colleagues;
 mod counts;
 mod dashboard;
+mod documentation;
 mod foundation;
 mod home;
 mod memberships;

@@ -281,6 +281,37 @@ impl TestApp {
             .await
     }
 
+    /// Posts an OpenAPI document to a product's "Documentation" as its page's form does
+    /// (multipart: `id` and the file in `document`). With `as_page`, as a browser's plain form
+    /// post (it accepts HTML and names the page it came from): the answer is then a redirect.
+    pub async fn upload_with(
+        &self,
+        client: &reqwest::Client,
+        product_id: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        as_page: bool,
+    ) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+        let form = reqwest::multipart::Form::new()
+            .text("id", product_id.to_owned())
+            .part("document", part);
+        let request = client
+            .post(self.url("/api/upload_documentation"))
+            .multipart(form);
+        let request = if as_page {
+            request
+                .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml")
+                .header(
+                    reqwest::header::REFERER,
+                    self.url(&format!("/admin/products/{product_id}")),
+                )
+        } else {
+            request.header(reqwest::header::ACCEPT, "application/json")
+        };
+        request.send().await.expect("upload request")
+    }
+
     /// GETs `path` with the app's client (its session).
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
@@ -400,6 +431,17 @@ impl TestApp {
     /// The HTML of a page fetched with the app's client (its session, no JavaScript).
     pub async fn page_text(&self, path: &str) -> String {
         self.get(path).await.text().await.expect("html")
+    }
+
+    /// The HTML of a page fetched with `client` (its session); the page must answer 200.
+    pub async fn page_text_with(&self, client: &reqwest::Client, path: &str) -> String {
+        let response = client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
+        response.text().await.expect("html")
     }
 
     /// The text in the first column of the first row `sql` answers.

@@ -1,0 +1,130 @@
+//! An API product's "Documentation" between the server functions and the store (SPEC §9): an
+//! upload is checked before anything is stored, and the reference a viewer reads goes through the
+//! catalog's one visibility rule, rendered once per document version.
+
+use super::AppState;
+use super::auth::internal;
+use super::catalog::viewer_of;
+use super::db::{NewDocument, StoreError};
+use super::openapi;
+use crate::domain::CurrentUser;
+use crate::domain::documentation::{DOCUMENT_FIELD, DocumentInfo, ReferencePage};
+use crate::error::AppError;
+use std::sync::Arc;
+
+/// The longest file name kept (the rest is cut).
+const FILE_NAME_MAX_CHARS: usize = 255;
+
+/// "Upload" on a product's "Documentation": checks `bytes` and stores it; a broken document is a
+/// message under the field and nothing is stored.
+pub async fn upload(
+    state: &AppState,
+    product_id: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    actor_id: &str,
+) -> Result<DocumentInfo, AppError> {
+    // Parsing 2 MB of YAML takes tens of milliseconds: off the threads that serve requests.
+    let (source, checked) = tokio::task::spawn_blocking(move || openapi::check(&bytes))
+        .await
+        .map_err(internal)?
+        .map_err(|message| AppError::validation(DOCUMENT_FIELD, message))?;
+    let file_name = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(FILE_NAME_MAX_CHARS)
+        .collect::<String>();
+    let file_name = if file_name.is_empty() {
+        "openapi".to_owned()
+    } else {
+        file_name
+    };
+    let document = NewDocument {
+        file_name: &file_name,
+        openapi_version: &checked.openapi_version,
+        title: &checked.title,
+        api_version: &checked.api_version,
+        operations: &checked.operations,
+        source: &source,
+    };
+    let version = state
+        .store
+        .put_document(product_id, &document, state.by(actor_id))
+        .await?;
+    Ok(DocumentInfo {
+        file_name,
+        openapi_version: checked.openapi_version,
+        title: checked.title,
+        api_version: checked.api_version,
+        size_bytes: source.len() as i64,
+        version,
+        uploaded_at: state.clock.now(),
+        operations: checked.operations,
+    })
+}
+
+/// "Remove documentation".
+pub async fn remove(state: &AppState, product_id: &str, actor_id: &str) -> Result<(), AppError> {
+    match state
+        .store
+        .remove_document(product_id, state.by(actor_id))
+        .await
+    {
+        Ok(()) | Err(StoreError::NotFound) => Ok(()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `/catalog/{name}/reference`: the product's rendered reference, or `NotFound` when `user` may
+/// not see the product (exactly as for one that does not exist) or it has no documentation.
+pub async fn reference_for(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    name: &str,
+) -> Result<ReferencePage, AppError> {
+    let (product, _) = state
+        .store
+        .catalog_product(viewer_of(user), name)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let held = state.references.current(&product.id);
+    let (document, source) = state
+        .store
+        .document_source(&product.id, held.as_ref().map(|(version, _)| *version))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let html = match (source, held) {
+        (None, Some((_, html))) => html,
+        (source, _) => {
+            let source = match source {
+                Some(source) => source,
+                // The cache let go of it between the two reads: read the text after all.
+                None => state
+                    .store
+                    .document_source(&product.id, None)
+                    .await?
+                    .and_then(|(_, source)| source)
+                    .ok_or(AppError::NotFound)?,
+            };
+            let html: Arc<str> = tokio::task::spawn_blocking(move || openapi::render(&source))
+                .await
+                .map_err(internal)?
+                .map_err(internal)?
+                .into();
+            state
+                .references
+                .put(&product.id, document.version, html.clone());
+            html
+        }
+    };
+    Ok(ReferencePage {
+        name: product.name,
+        display_name: product.display_name,
+        document,
+        html: html.to_string(),
+    })
+}

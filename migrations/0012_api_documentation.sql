@@ -1,0 +1,16 @@
+-- An API product's "Documentation" (issue 16, SPEC §9): the OpenAPI document as uploaded (checked
+-- first), one per product. `version` counts the uploads, so a rendered reference can be cached per
+-- version; `operations` is the table of contents the product page shows, as JSON.
+create table api_documents (
+    product_id text primary key references api_products (id) on delete cascade,
+    version bigint not null,
+    file_name text not null check (length(file_name) between 1 and 255),
+    openapi_version text not null,
+    title text not null,
+    api_version text not null,
+    operations text not null,
+    source text not null,
+    size_bytes bigint not null check (size_bytes between 1 and 2097152),
+    uploaded_at bigint not null,
+    uploaded_by text references users (id) on delete set null
+);
