@@ -563,3 +563,38 @@ async fn a_document_that_expands_without_end_is_refused_or_bounded() {
         doc.len()
     );
 }
+
+#[tokio::test]
+async fn uploads_at_the_same_moment_each_count_and_the_last_one_stands_whole() {
+    let app = spawn_as_admin().await;
+    let id = product(&app, "pets", true).await;
+    let uploads = (0..8).map(|i| {
+        let text = PETSTORE.replace("title: Swagger Petstore", &format!("title: Upload {i}"));
+        let (app, id) = (&app, id.clone());
+        async move {
+            upload(app, &id, &format!("u{i}.yaml"), &text)
+                .await
+                .status()
+        }
+    });
+    let statuses = futures::future::join_all(uploads).await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    let document = admin_page(&app, &id).await.documentation.expect("stored");
+    assert_eq!(document.version, 8, "every upload counted once");
+    // The stored row is one upload's, whole: its file name, title and text agree.
+    let n = document
+        .file_name
+        .trim_start_matches('u')
+        .trim_end_matches(".yaml");
+    assert_eq!(document.title, format!("Upload {n}"));
+    let source = app.scalar_text("select source from api_documents").await;
+    assert!(source.contains(&format!("title: Upload {n}\n")));
+    assert_eq!(
+        app.count("select count(*) from audit_log where action = 'product.documentation_uploaded'")
+            .await,
+        8
+    );
+}
