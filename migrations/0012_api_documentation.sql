@@ -1,6 +1,7 @@
 -- An API product's "Documentation" (issue 16, SPEC §9): the OpenAPI document as uploaded (checked
--- first), one per product. `version` counts the uploads, so a rendered reference can be cached per
--- version; `operations` is the table of contents the product page shows, as JSON.
+-- first), one per product. `version` counts the product's uploads (for people); `digest` is the
+-- SHA-256 of `source`, which a rendered reference is cached by; `operations` is the table of
+-- contents the product page shows, as JSON. 2097152 bytes: MAX_DOCUMENT_BYTES.
 create table api_documents (
     product_id text primary key references api_products (id) on delete cascade,
     version bigint not null,
@@ -10,6 +11,7 @@ create table api_documents (
     api_version text not null,
     operations text not null,
     source text not null,
+    digest text not null check (length(digest) = 64),
     size_bytes bigint not null check (size_bytes between 1 and 2097152),
     uploaded_at bigint not null,
     uploaded_by text references users (id) on delete set null

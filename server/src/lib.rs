@@ -36,9 +36,6 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 
 /// Largest request body accepted (server-function forms and JSON are small).
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
-/// The one route with a larger limit ([`app::api::documentation::UPLOAD_BODY_LIMIT_BYTES`]): an
-/// OpenAPI document may be 2 MB.
-pub const UPLOAD_DOCUMENTATION_PATH: &str = "/api/upload_documentation";
 /// How long the admin-setup link printed on a fresh install stays valid.
 const SETUP_LINK_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
 

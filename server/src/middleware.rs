@@ -56,14 +56,13 @@ fn is_private(path: &str) -> bool {
         || path == "/change-password"
 }
 
-/// Security headers on every response; a page's own nonce-based CSP is kept when it set one.
-/// `Strict-Transport-Security` when the portal is served over https; `Cache-Control: no-store`
-/// on private answers.
 /// Refuses a request body over its route's limit: 413 at once when its length says so, and an
 /// error for the handler reading it when the body runs past the limit without saying. Every route
 /// has [`crate::BODY_LIMIT_BYTES`] but the OpenAPI upload, which has its own.
 pub async fn body_limit(request: Request, next: Next) -> Response {
-    let limit = if request.uri().path() == crate::UPLOAD_DOCUMENTATION_PATH {
+    use leptos::server_fn::ServerFn as _;
+    let upload = app::api::documentation::UploadDocumentation::PATH;
+    let limit = if request.uri().path() == upload {
         app::api::documentation::UPLOAD_BODY_LIMIT_BYTES
     } else {
         crate::BODY_LIMIT_BYTES
@@ -81,6 +80,9 @@ pub async fn body_limit(request: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, body)).await
 }
 
+/// Security headers on every response; a page's own nonce-based CSP is kept when it set one.
+/// `Strict-Transport-Security` when the portal is served over https; `Cache-Control: no-store`
+/// on private answers.
 pub async fn security_headers(
     State(state): State<AppState>,
     request: Request,

@@ -47,7 +47,7 @@ pub async fn upload_documentation(data: MultipartData) -> Result<(), AppError> {
                     // Past the limit the rest is counted, not kept, to say how large it was.
                     while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
                         size += chunk.len();
-                        if size <= crate::backend::openapi::MAX_DOCUMENT_BYTES {
+                        if size <= crate::domain::documentation::MAX_DOCUMENT_BYTES {
                             bytes.extend_from_slice(&chunk);
                         }
                     }
@@ -55,7 +55,7 @@ pub async fn upload_documentation(data: MultipartData) -> Result<(), AppError> {
                 _ => {}
             }
         }
-        if size > crate::backend::openapi::MAX_DOCUMENT_BYTES {
+        if size > crate::domain::documentation::MAX_DOCUMENT_BYTES {
             return Err(AppError::validation(
                 crate::domain::documentation::DOCUMENT_FIELD,
                 crate::backend::openapi::too_large(size),

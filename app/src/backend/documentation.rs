@@ -43,7 +43,9 @@ pub async fn upload(
     } else {
         file_name
     };
+    let digest = openapi::digest(&source);
     let document = NewDocument {
+        digest: &digest,
         file_name: &file_name,
         openapi_version: &checked.openapi_version,
         title: &checked.title,
@@ -67,13 +69,20 @@ pub async fn upload(
     })
 }
 
-/// "Remove documentation".
+/// "Remove documentation"; done already when the product has none. `NotFound` when there is no
+/// such product.
 pub async fn remove(state: &AppState, product_id: &str, actor_id: &str) -> Result<(), AppError> {
-    match state
+    state
+        .store
+        .product(product_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let removed = state
         .store
         .remove_document(product_id, state.by(actor_id))
-        .await
-    {
+        .await;
+    state.references.forget(product_id);
+    match removed {
         Ok(()) | Err(StoreError::NotFound) => Ok(()),
         Err(other) => Err(other.into()),
     }
@@ -92,34 +101,27 @@ pub async fn reference_for(
         .await?
         .ok_or(AppError::NotFound)?;
     let held = state.references.current(&product.id);
-    let (document, source) = state
+    let (document, digest, source) = state
         .store
-        .document_source(&product.id, held.as_ref().map(|(version, _)| *version))
+        .document_source(
+            &product.id,
+            held.as_ref().map(|(digest, _)| digest.as_str()),
+        )
         .await?
         .ok_or(AppError::NotFound)?;
     let html = match (source, held) {
+        // The rendering held is of this very text.
         (None, Some((_, html))) => html,
-        (source, _) => {
-            let source = match source {
-                Some(source) => source,
-                // The cache let go of it between the two reads: read the text after all.
-                None => state
-                    .store
-                    .document_source(&product.id, None)
-                    .await?
-                    .and_then(|(_, source)| source)
-                    .ok_or(AppError::NotFound)?,
-            };
+        (Some(source), _) => {
             let html: Arc<str> = tokio::task::spawn_blocking(move || openapi::render(&source))
                 .await
                 .map_err(internal)?
                 .map_err(internal)?
                 .into();
-            state
-                .references
-                .put(&product.id, document.version, html.clone());
+            state.references.put(&product.id, &digest, html.clone());
             html
         }
+        (None, None) => return Err(internal("the store held back a document's text")),
     };
     Ok(ReferencePage {
         name: product.name,

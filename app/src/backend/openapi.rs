@@ -13,15 +13,16 @@
 //! response, and every tree has a budget of rows: a document that references itself or repeats a
 //! large schema everywhere cannot make the page grow beyond a bounded multiple of its size.
 
-use crate::domain::documentation::{OperationLink, size_text};
-use serde::de::DeserializeOwned;
+use crate::domain::documentation::{MAX_DOCUMENT_BYTES, MAX_DOCUMENT_MB, OperationLink, size_text};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::{Map, Value};
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
-/// The largest document accepted (SPEC §9).
-pub const MAX_DOCUMENT_BYTES: usize = 2 * 1024 * 1024;
 /// The rows one schema tree may draw before it links to the rest.
 const TREE_ROWS: usize = 120;
 /// How deep inline schemas are drawn before the rest is left out.
@@ -62,12 +63,21 @@ impl Syntax {
         }
     }
 
-    /// The document as JSON values; a syntax error says where.
+    /// The document as JSON values; a syntax error says where. YAML aliases are expanded within
+    /// a budget ([`Bounded`]), so a small document cannot stand for billions of values.
     fn values(self, text: &str) -> Result<Value, String> {
+        let budget = Budget::default();
         match self {
-            Self::Json => serde_json::from_str(text)
-                .map_err(|e| at_line(e.line(), e.column(), &e.to_string(), None)),
-            Self::Yaml => yaml_serde::from_str(text).map_err(|e| yaml_error(&e, None)),
+            Self::Json => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                Bounded(&budget)
+                    .deserialize(&mut de)
+                    .and_then(|value| de.end().map(|()| value))
+                    .map_err(|e| at_line(e.line(), e.column(), &e.to_string(), None))
+            }
+            Self::Yaml => Bounded(&budget)
+                .deserialize(yaml_serde::Deserializer::from_str(text))
+                .map_err(|e| yaml_error(&e, None)),
         }
     }
 
@@ -96,6 +106,115 @@ impl Syntax {
                     .map_err(|e| yaml_error(e.inner(), Some(&e.path().to_string())))
             }
         }
+    }
+}
+
+/// How many values, and how many bytes of text, a document may stand for once its YAML aliases are
+/// expanded: about what the largest document holds written out, with room to spare.
+const MAX_VALUES: usize = 2_000_000;
+const MAX_TEXT_BYTES: usize = 8 * MAX_DOCUMENT_BYTES;
+
+/// What reading a document has spent of [`MAX_VALUES`] and [`MAX_TEXT_BYTES`].
+#[derive(Default)]
+struct Budget {
+    values: Cell<usize>,
+    text: Cell<usize>,
+}
+
+impl Budget {
+    fn spend<E: de::Error>(&self, text: usize) -> Result<(), E> {
+        let (values, text) = (self.values.get() + 1, self.text.get() + text);
+        if values > MAX_VALUES || text > MAX_TEXT_BYTES {
+            return Err(E::custom(
+                "the document stands for more than Portico reads: YAML aliases repeat too much of it",
+            ));
+        }
+        self.values.set(values);
+        self.text.set(text);
+        Ok(())
+    }
+}
+
+/// Reads any value as JSON values do, counting each against a [`Budget`].
+#[derive(Clone, Copy)]
+struct Bounded<'b>(&'b Budget);
+
+impl<'de> DeserializeSeed<'de> for Bounded<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Bounded<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        self.0.spend(0)?;
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.0.spend(0)?;
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.0.spend(0)?;
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.0.spend(0)?;
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        self.0.spend(v.len())?;
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        self.0.spend(v.len())?;
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.0.spend(0)?;
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.0.spend(0)?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.0.spend(0)?;
+        let mut fields = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            self.0.spend(key.len())?;
+            let value = map.next_value_seed(self)?;
+            fields.insert(key, value);
+        }
+        Ok(Value::Object(fields))
     }
 }
 
@@ -142,7 +261,7 @@ fn yaml_error(error: &yaml_serde::Error, place: Option<&str>) -> String {
 /// The message for a document of `size` bytes, over the limit.
 pub fn too_large(size: usize) -> String {
     format!(
-        "The document is {}; it may be at most 2 MB.",
+        "The document is {}; it may be at most {MAX_DOCUMENT_MB} MB.",
         size_text(size)
     )
 }
@@ -161,6 +280,12 @@ pub fn check(bytes: &[u8]) -> Result<(String, Checked), String> {
             e.valid_up_to() + 1
         )
     })?;
+    if let Some(at) = text.find('\0') {
+        return Err(format!(
+            "The document holds a NUL character (byte {}): it is not a text document.",
+            at + 1
+        ));
+    }
     let syntax = Syntax::of(text);
     let root = syntax.values(text)?;
     let Some(fields) = root.as_object() else {
@@ -192,10 +317,12 @@ pub fn check(bytes: &[u8]) -> Result<(String, Checked), String> {
     check_references(&root)?;
     let info = fields.get("info");
     let text_of = |key: &str| {
-        info.and_then(|i| i.get(key))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
+        line_of(
+            info.and_then(|i| i.get(key))
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            200,
+        )
     };
     let operations = Reference::new(&root).operation_links();
     Ok((
@@ -207,6 +334,20 @@ pub fn check(bytes: &[u8]) -> Result<(String, Checked), String> {
             operations,
         },
     ))
+}
+
+/// `text` as one line of at most `max` characters, without control characters (Postgres stores
+/// no NUL, and a title is shown on one line).
+fn line_of(text: &str, max: usize) -> String {
+    let mut line: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(max + 1)
+        .collect();
+    if line.chars().count() > max {
+        line = line.chars().take(max).collect::<String>() + "…";
+    }
+    line
 }
 
 /// The document's values again, for rendering a stored (so already checked) document.
@@ -355,6 +496,9 @@ fn description(out: &mut String, text: Option<&str>) {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return;
     };
+    if full(out) {
+        return;
+    }
     let plain = !text.contains([
         '*', '_', '`', '[', ']', '<', '>', '#', '!', '|', '~', '&', '\n', '\\',
     ]);
@@ -369,11 +513,20 @@ fn description(out: &mut String, text: Option<&str>) {
     }
 }
 
-/// An anchor from a name: letters, digits, `-`, `_` and `.`, the rest as `-`.
+/// The most HTML one reference draws. A document that references a large part of itself from
+/// everywhere could otherwise stand for far more: the reference stops there, and says so.
+const MAX_HTML_BYTES: usize = 16 * 1024 * 1024;
+
+/// Whether `out` holds as much as a reference may.
+fn full(out: &str) -> bool {
+    out.len() > MAX_HTML_BYTES
+}
+
+/// An anchor from a name: letters (of any script), digits, `-`, `_` and `.`, the rest as `-`.
 fn slug(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
                 c
             } else {
                 '-'
@@ -395,15 +548,39 @@ struct Operation<'a> {
     anchor: String,
 }
 
+/// Hands out anchors: `base`, then `base-2`, `base-3`… for names that slug alike.
+#[derive(Default)]
+struct Anchors {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Anchors {
+    fn take(&mut self, base: String) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+}
+
 /// A document being rendered.
 struct Reference<'a> {
     root: &'a Value,
-    /// Component schema names, by `$ref` target, for links.
-    schema_names: HashMap<String, String>,
+    /// Component schemas by `$ref` target: their names and anchors, for links.
+    schema_names: HashMap<String, (String, String)>,
 }
 
 impl<'a> Reference<'a> {
     fn new(root: &'a Value) -> Self {
+        let mut anchors = Anchors::default();
         let schema_names = root
             .pointer("/components/schemas")
             .and_then(Value::as_object)
@@ -413,7 +590,7 @@ impl<'a> Reference<'a> {
                     .map(|name| {
                         (
                             format!("#/components/schemas/{}", pointer_escape(name)),
-                            name.clone(),
+                            (name.clone(), anchors.take(format!("schema-{}", slug(name)))),
                         )
                     })
                     .collect()
@@ -435,7 +612,7 @@ impl<'a> Reference<'a> {
     }
 
     fn operations(&self) -> Vec<Operation<'a>> {
-        let mut taken = HashSet::new();
+        let mut anchors = Anchors::default();
         let mut found = Vec::new();
         let Some(paths) = self.root.get("paths").and_then(Value::as_object) else {
             return found;
@@ -452,12 +629,7 @@ impl<'a> Reference<'a> {
                     Some(id) if !id.is_empty() => format!("op-{}", slug(id)),
                     _ => format!("op-{method}-{}", slug(path.trim_matches('/'))),
                 };
-                let mut anchor = base.clone();
-                let mut n = 2;
-                while !taken.insert(anchor.clone()) {
-                    anchor = format!("{base}-{n}");
-                    n += 1;
-                }
+                let anchor = anchors.take(base);
                 found.push(Operation {
                     method,
                     path,
@@ -484,9 +656,13 @@ impl<'a> Reference<'a> {
             })
             .unwrap_or_default();
         let mut groups: Vec<(String, Option<&'a Value>, Vec<Operation<'a>>)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         let mut untagged = Vec::new();
         for (name, tag) in &declared {
-            groups.push(((*name).to_owned(), Some(*tag), Vec::new()));
+            if !index.contains_key(*name) {
+                index.insert((*name).to_owned(), groups.len());
+                groups.push(((*name).to_owned(), Some(*tag), Vec::new()));
+            }
         }
         for operation in self.operations() {
             let tag = operation
@@ -497,9 +673,12 @@ impl<'a> Reference<'a> {
                 .and_then(Value::as_str);
             match tag {
                 None => untagged.push(operation),
-                Some(tag) => match groups.iter_mut().find(|(name, _, _)| name == tag) {
-                    Some(group) => group.2.push(operation),
-                    None => groups.push((tag.to_owned(), None, vec![operation])),
+                Some(tag) => match index.get(tag) {
+                    Some(&i) => groups[i].2.push(operation),
+                    None => {
+                        index.insert(tag.to_owned(), groups.len());
+                        groups.push((tag.to_owned(), None, vec![operation]));
+                    }
                 },
             }
         }
@@ -515,15 +694,16 @@ impl<'a> Reference<'a> {
             .into_iter()
             .flat_map(|(tag, _, ops)| {
                 ops.into_iter().map(move |op| OperationLink {
-                    tag: tag.clone(),
+                    tag: line_of(&tag, 100),
                     method: op.method.to_uppercase(),
-                    path: op.path.to_owned(),
-                    summary: op
-                        .op
-                        .get("summary")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
+                    path: line_of(op.path, 500),
+                    summary: line_of(
+                        op.op
+                            .get("summary")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default(),
+                        200,
+                    ),
                     anchor: op.anchor,
                 })
             })
@@ -565,11 +745,15 @@ impl<'a> Reference<'a> {
         if groups.is_empty() {
             out.push_str("<p class=\"empty\">This document describes no operations.</p>");
         }
+        let mut anchors = Anchors::default();
         for (tag, declared, ops) in &groups {
+            if full(&out) {
+                break;
+            }
             let _ = write!(
                 out,
-                "<section class=\"reference-tag\" id=\"tag-{}\"><h3>{}</h3>",
-                esc(&slug(tag)),
+                "<section class=\"reference-tag\" id=\"{}\"><h3>{}</h3>",
+                esc(&anchors.take(format!("tag-{}", slug(tag)))),
                 esc(tag)
             );
             description(
@@ -579,11 +763,21 @@ impl<'a> Reference<'a> {
                     .and_then(Value::as_str),
             );
             for op in ops {
+                if full(&out) {
+                    break;
+                }
                 self.operation(&mut out, op);
             }
             out.push_str("</section>");
         }
         self.schemas(&mut out);
+        if full(&out) {
+            let _ = write!(
+                out,
+                "<p class=\"notice\" role=\"status\">The reference stops here: drawn whole, this document would make a page of more than {} MB.</p>",
+                MAX_HTML_BYTES / (1024 * 1024)
+            );
+        }
         out.push_str("</div>");
         out
     }
@@ -618,6 +812,9 @@ impl<'a> Reference<'a> {
         if let Some(responses) = op.op.get("responses").and_then(Value::as_object) {
             out.push_str("<h5>Responses</h5><dl class=\"responses\">");
             for (status, response) in responses {
+                if full(out) {
+                    break;
+                }
                 let _ = write!(out, "<dt><code>{}</code></dt><dd>", esc(status));
                 if let Some(response) = self.resolve(response) {
                     description(out, response.get("description").and_then(Value::as_str));
@@ -627,6 +824,9 @@ impl<'a> Reference<'a> {
                         out.push_str("<p>Headers:</p><ul class=\"schema\">");
                         let mut budget = TREE_ROWS;
                         for (name, header) in headers {
+                            if full(out) {
+                                break;
+                            }
                             let header = self.resolve(header);
                             let schema = header.and_then(|h| h.get("schema"));
                             let required = false;
@@ -654,14 +854,15 @@ impl<'a> Reference<'a> {
                 .filter_map(|p| self.resolve(p))
         };
         let own: Vec<&Value> = listed(op.op).collect();
-        let key = |p: &Value| {
+        let key = |p: &'a Value| {
             (
-                p.get("name").and_then(Value::as_str).map(str::to_owned),
-                p.get("in").and_then(Value::as_str).map(str::to_owned),
+                p.get("name").and_then(Value::as_str),
+                p.get("in").and_then(Value::as_str),
             )
         };
+        let redefined: HashSet<(Option<&str>, Option<&str>)> = own.iter().map(|p| key(p)).collect();
         for shared in listed(op.item) {
-            if !own.iter().any(|p| key(p) == key(shared)) {
+            if !redefined.contains(&key(shared)) {
                 all.push(shared);
             }
         }
@@ -671,6 +872,9 @@ impl<'a> Reference<'a> {
         }
         out.push_str("<h5>Parameters</h5><table class=\"data parameters\"><thead><tr><th>Name</th><th>In</th><th>Type</th><th>Description</th></tr></thead><tbody>");
         for p in all {
+            if full(out) {
+                break;
+            }
             let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
             let place = p.get("in").and_then(Value::as_str).unwrap_or_default();
             let _ = write!(out, "<tr><td><code>{}</code>", esc(name));
@@ -698,6 +902,9 @@ impl<'a> Reference<'a> {
             return;
         };
         for (media_type, media) in content {
+            if full(out) {
+                break;
+            }
             let _ = write!(
                 out,
                 "<div class=\"media\"><p><code>{}</code></p>",
@@ -716,12 +923,9 @@ impl<'a> Reference<'a> {
     /// The name of a component schema `$ref` names, with a link to it.
     fn schema_link(&self, schema: &Value) -> Option<String> {
         let target = schema.get("$ref")?.as_str()?;
-        let name = self.schema_names.get(target)?;
-        Some(format!(
-            "<a href=\"#schema-{}\">{}</a>",
-            esc(&slug(name)),
-            esc(name)
-        ))
+        let target = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
+        let (name, anchor) = self.schema_names.get(target.as_ref())?;
+        Some(format!("<a href=\"#{}\">{}</a>", esc(anchor), esc(name)))
     }
 
     /// The rows of a schema's fields. `expand_ref`: draw a referenced schema's own fields here
@@ -800,6 +1004,9 @@ impl<'a> Reference<'a> {
                 .map(|r| r.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
             for (name, property) in properties {
+                if full(out) {
+                    return;
+                }
                 if *budget == 0 {
                     out.push_str("<li class=\"more\">… more fields</li>");
                     return;
@@ -828,7 +1035,7 @@ impl<'a> Reference<'a> {
                     "<li class=\"composition\">{label}:<ul class=\"schema\">"
                 );
                 for part in parts {
-                    if *budget == 0 {
+                    if *budget == 0 || full(out) {
                         break;
                     }
                     *budget -= 1;
@@ -849,6 +1056,9 @@ impl<'a> Reference<'a> {
         depth: usize,
         budget: &mut usize,
     ) {
+        if full(out) {
+            return;
+        }
         *budget = budget.saturating_sub(1);
         let _ = write!(out, "<li><code>{}</code> ", esc(name));
         let Some(schema) = schema else {
@@ -922,10 +1132,18 @@ impl<'a> Reference<'a> {
         }
         out.push_str("<section class=\"reference-schemas\" id=\"schemas\"><h3>Schemas</h3>");
         for (name, schema) in schemas {
+            if full(out) {
+                break;
+            }
+            let anchor = self
+                .schema_names
+                .get(&format!("#/components/schemas/{}", pointer_escape(name)))
+                .map(|(_, anchor)| anchor.clone())
+                .unwrap_or_default();
             let _ = write!(
                 out,
-                "<article class=\"schema-definition\" id=\"schema-{}\"><h4>{}</h4>",
-                esc(&slug(name)),
+                "<article class=\"schema-definition\" id=\"{}\"><h4>{}</h4>",
+                esc(&anchor),
                 esc(name)
             );
             if let Some(schema) = self.resolve(schema) {
@@ -1006,13 +1224,35 @@ fn constraints(schema: &Value) -> String {
     parts.join("; ")
 }
 
+/// A value in at most 60 characters, written no further than that (a default may be large).
 fn short_value(value: &Value) -> String {
+    const SHOWN: usize = 60;
+    /// Takes what is written until it holds enough, then refuses the rest.
+    struct Capped(Vec<u8>);
+    impl std::io::Write for Capped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let room = (SHOWN * 4 + 4).saturating_sub(self.0.len());
+            if room == 0 {
+                return Err(std::io::Error::other("enough"));
+            }
+            let n = room.min(buf.len());
+            self.0.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
     let text = match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => s.chars().take(SHOWN + 1).collect::<String>(),
+        other => {
+            let mut capped = Capped(Vec::new());
+            let _ = serde_json::to_writer(&mut capped, other);
+            String::from_utf8_lossy(&capped.0).into_owned()
+        }
     };
-    if text.chars().count() > 60 {
-        format!("{}…", text.chars().take(60).collect::<String>())
+    if text.chars().count() > SHOWN {
+        format!("{}…", text.chars().take(SHOWN).collect::<String>())
     } else {
         text
     }
@@ -1026,9 +1266,10 @@ pub fn render(source: &str) -> Result<String, String> {
 
 // --- The cache -------------------------------------------------------------------------------------
 
-/// Rendered references by product, each with its document's version: a document is rendered
-/// once per version, then served from here. Bounded by total size; when full, the product put
-/// longest ago goes first.
+/// Rendered references by product, each with the digest (SHA-256) of the document it was
+/// rendered from: a rendering is reused only for the very same text, so a replaced, removed or
+/// re-uploaded document is never shown from an older rendering. Bounded by total size; when full,
+/// the product put longest ago goes first.
 #[derive(Clone, Default)]
 pub struct ReferenceCache {
     inner: Arc<Mutex<CacheInner>>,
@@ -1036,29 +1277,32 @@ pub struct ReferenceCache {
 
 #[derive(Default)]
 struct CacheInner {
-    entries: HashMap<String, (i64, Arc<str>)>,
+    entries: HashMap<String, (String, Arc<str>)>,
     /// Products in the order they were put, for eviction.
     order: std::collections::VecDeque<String>,
     bytes: usize,
 }
 
-/// What the cache may hold in all.
-const CACHE_BYTES: usize = 64 * 1024 * 1024;
+/// What the cache may hold in all: at least four of the largest references.
+const CACHE_BYTES: usize = 4 * MAX_HTML_BYTES + 1024 * 1024;
 
 impl ReferenceCache {
-    /// The rendering held for the product, with its version.
-    pub fn current(&self, product_id: &str) -> Option<(i64, Arc<str>)> {
+    /// The rendering held for the product, with its document's digest.
+    pub fn current(&self, product_id: &str) -> Option<(String, Arc<str>)> {
         let inner = self.inner.lock().ok()?;
         inner.entries.get(product_id).cloned()
     }
 
-    /// Holds `html` as the rendering of the product's document `version` (an older one goes).
-    pub fn put(&self, product_id: &str, version: i64, html: Arc<str>) {
+    /// Holds `html` as the rendering of the product's document with `digest`.
+    pub fn put(&self, product_id: &str, digest: &str, html: Arc<str>) {
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
         inner.bytes += html.len();
-        match inner.entries.insert(product_id.to_owned(), (version, html)) {
+        match inner
+            .entries
+            .insert(product_id.to_owned(), (digest.to_owned(), html))
+        {
             Some((_, previous)) => inner.bytes -= previous.len(),
             None => inner.order.push_back(product_id.to_owned()),
         }
@@ -1071,6 +1315,23 @@ impl ReferenceCache {
             }
         }
     }
+
+    /// Lets go of the product's rendering (its documentation was removed).
+    pub fn forget(&self, product_id: &str) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if let Some((_, html)) = inner.entries.remove(product_id) {
+            inner.bytes -= html.len();
+            inner.order.retain(|id| id != product_id);
+        }
+    }
+}
+
+/// The SHA-256 of a document's text, in hex: what a cached rendering is keyed by.
+pub fn digest(source: &str) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(source.as_bytes()))
 }
 
 #[cfg(test)]

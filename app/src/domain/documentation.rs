@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The largest document accepted (SPEC §9), in megabytes and in bytes.
+pub const MAX_DOCUMENT_MB: usize = 2;
+pub const MAX_DOCUMENT_BYTES: usize = MAX_DOCUMENT_MB * 1024 * 1024;
+
 /// The form field the document is uploaded in, and the one its messages are shown under.
 pub const DOCUMENT_FIELD: &str = "document";
 

@@ -9,11 +9,12 @@ use crate::components::{
     ConfirmAction, FieldError, FormError, Loaded, action_error, query_href, textarea_text,
 };
 use crate::domain::catalog::{Audience, Product, ProductPage, ProductRow, delete_text};
-use crate::domain::documentation::{DOCUMENT_FIELD, DocumentInfo, size_text};
+use crate::domain::documentation::{DOCUMENT_FIELD, DocumentInfo, MAX_DOCUMENT_MB, size_text};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fn::ServerFn as _;
 
 #[component]
 pub fn ProductsPage() -> impl IntoView {
@@ -270,7 +271,6 @@ fn AudienceView(audience: Audience, published: bool) -> impl IntoView {
 
 /// The refusal of the last upload, carried back in the address (`__err`) by the plain form post.
 fn upload_error() -> Option<AppError> {
-    use server_fn::ServerFn as _;
     use server_fn::error::ServerFnUrlError;
     let error = use_context::<leptos::server::ServerActionError>()?;
     (error.path() == UploadDocumentation::PATH)
@@ -311,12 +311,12 @@ fn DocumentationView(
                     <FormError error=action_error(remove)/>
                 }.into_any(),
             }}
-            <form method="post" action="/api/upload_documentation" enctype="multipart/form-data" class="stack narrow-form" novalidate>
+            <form method="post" action=UploadDocumentation::PATH enctype="multipart/form-data" class="stack narrow-form" novalidate>
                 <input type="hidden" name="id" value=product_id/>
                 <label>"OpenAPI document"
                     <input type="file" name=DOCUMENT_FIELD accept=".json,.yaml,.yml,application/json,application/yaml" aria-describedby="document-hint"/>
                 </label>
-                <p class="hint" id="document-hint">"OpenAPI 3.0 or 3.1, as JSON or YAML, at most 2 MB. References ($ref) must point inside the document."</p>
+                <p class="hint" id="document-hint">{format!("OpenAPI 3.0 or 3.1, as JSON or YAML, at most {MAX_DOCUMENT_MB} MB. References ($ref) must point inside the document.")}</p>
                 <FieldError error field=DOCUMENT_FIELD/>
                 {move || error.get().filter(|e| e.field_message(DOCUMENT_FIELD).is_none()).map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
                 <button type="submit">{if has_document { "Replace document" } else { "Upload document" }}</button>

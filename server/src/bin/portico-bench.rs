@@ -689,7 +689,7 @@ fn generated_document(resources: usize) -> anyhow::Result<String> {
 
 /// The reference of a 2 MB document: upload (the check), first rendering, then the whole page.
 async fn reference(admin: &reqwest::Client, base: &str, n: usize) -> anyhow::Result<()> {
-    let limit = app::backend::openapi::MAX_DOCUMENT_BYTES;
+    let limit = app::domain::documentation::MAX_DOCUMENT_BYTES;
     let began = Instant::now();
     // As many resources as fit under the limit.
     let per_resource = generated_document(10)?.len() / 10;

@@ -221,6 +221,46 @@ async fn an_uploaded_document_is_rendered_for_the_products_audience_only() {
     );
     assert!(admin_page(&app, &id).await.documentation.is_none());
     assert_eq!(app.count("select count(*) from api_documents").await, 0);
+    assert_eq!(
+        reference(&app, &app.client, "pets").await.0,
+        StatusCode::NOT_FOUND
+    );
+    // Uploaded again, the count starts over, and the reference is of the new text, not of an
+    // earlier rendering with the same count.
+    assert_eq!(
+        upload(&app, &id, "webhooks.json", WEBHOOKS).await.status(),
+        StatusCode::OK
+    );
+    let html = reference(&app, &app.client, "pets")
+        .await
+        .1
+        .expect("page")
+        .html;
+    assert!(html.contains("Webhook Example"), "{html}");
+    app.call("remove_documentation", &[("id", id.as_str())])
+        .await;
+    assert_eq!(
+        upload(&app, &id, "petstore.yaml", PETSTORE).await.status(),
+        StatusCode::OK
+    );
+    let document = admin_page(&app, &id).await.documentation.expect("stored");
+    assert_eq!(document.version, 1);
+    let html = reference(&app, &app.client, "pets")
+        .await
+        .1
+        .expect("page")
+        .html;
+    assert!(
+        html.contains("Swagger Petstore"),
+        "a stale rendering: {html}"
+    );
+    // Removing the documentation of a product that does not exist is a 404.
+    assert_eq!(
+        app.call("remove_documentation", &[("id", "no-such-id\nx")])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn member_id(app: &TestApp) -> String {
@@ -517,6 +557,29 @@ async fn a_document_that_expands_without_end_is_refused_or_bounded() {
         "took {:?}",
         started.elapsed()
     );
+    // Many small anchors raise the parser's own limit on alias jumps; the values the aliases
+    // stand for are counted too: 30,000 uses of a list of 20,000 would be 600 million.
+    let mut wide = String::from("openapi: 3.0.0\ninfo: {title: T, version: \"1\"}\npaths: {}\n");
+    wide.push_str(&format!("x-big: &big [{}1]\n", "1,".repeat(20_000)));
+    for d in 0..1_000 {
+        wide.push_str(&format!("x-d{d}: &d{d} 0\n"));
+    }
+    wide.push_str(&format!("x-use: [{}*big]\n", "*big,".repeat(30_000)));
+    assert!(wide.len() < 2 * 1024 * 1024);
+    let started = std::time::Instant::now();
+    let (status, error) = error_of(upload(&app, &id, "wide.yaml", &wide).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error:?}");
+    assert!(
+        error
+            .field_message(DOCUMENT_FIELD)
+            .is_some_and(|m| m.contains("YAML aliases repeat too much")),
+        "{error:?}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
     // Schemas that reference each other in a ring, each used by many operations: the page stays
     // a bounded multiple of the document.
     let mut doc = String::from("openapi: 3.0.0\ninfo: {title: Ring, version: \"1\"}\npaths:\n");
@@ -556,6 +619,7 @@ async fn a_document_that_expands_without_end_is_refused_or_bounded() {
         .1
         .expect("page")
         .html;
+    assert!(!html.contains("The reference stops here"));
     assert!(
         html.len() < doc.len() * 30,
         "{} bytes of HTML from {} of YAML",
@@ -597,4 +661,33 @@ async fn uploads_at_the_same_moment_each_count_and_the_last_one_stands_whole() {
             .await,
         8
     );
+}
+
+#[tokio::test]
+async fn a_reference_that_would_be_huge_stops_at_its_limit_and_says_so() {
+    let app = spawn_as_admin().await;
+    let id = product(&app, "pets", true).await;
+    // One parameter with a 200 KB description, used by 200 operations: 40 MB drawn whole.
+    let mut doc = String::from("openapi: 3.0.0\ninfo: {title: Big, version: \"1\"}\npaths:\n");
+    for op in 0..200 {
+        doc.push_str(&format!(
+            "  /r{op}:\n    get:\n      parameters: [{{$ref: \"#/components/parameters/P\"}}]\n      responses: {{\"200\": {{description: ok}}}}\n"
+        ));
+    }
+    doc.push_str(&format!(
+        "components:\n  parameters:\n    P: {{name: p, in: query, schema: {{type: string}}, description: \"{}\"}}\n",
+        "word ".repeat(40_000)
+    ));
+    assert_eq!(
+        upload(&app, &id, "big.yaml", &doc).await.status(),
+        StatusCode::OK
+    );
+    let html = reference(&app, &app.client, "pets")
+        .await
+        .1
+        .expect("page")
+        .html;
+    assert!(html.len() < 17 * 1024 * 1024, "{} bytes", html.len());
+    assert!(html.contains("The reference stops here"), "no notice");
+    assert!(html.ends_with("</div>"));
 }

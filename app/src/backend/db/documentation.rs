@@ -14,6 +14,8 @@ pub struct NewDocument<'a> {
     pub api_version: &'a str,
     pub operations: &'a [OperationLink],
     pub source: &'a str,
+    /// [`crate::backend::openapi::digest`] of `source`.
+    pub digest: &'a str,
 }
 
 const INFO_COLUMNS: &str = "file_name, openapi_version, title, api_version, operations, \
@@ -55,12 +57,12 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let version: i64 = sqlx::query(
             "insert into api_documents (product_id, version, file_name, openapi_version, title, \
-               api_version, operations, source, size_bytes, uploaded_at, uploaded_by) \
-             select p.id, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10 from api_products p where p.id = $1 \
+               api_version, operations, source, digest, size_bytes, uploaded_at, uploaded_by) \
+             select p.id, 1, $2, $3, $4, $5, $6, $7, $11, $8, $9, $10 from api_products p where p.id = $1 \
              on conflict (product_id) do update set version = api_documents.version + 1, \
                file_name = excluded.file_name, openapi_version = excluded.openapi_version, \
                title = excluded.title, api_version = excluded.api_version, \
-               operations = excluded.operations, source = excluded.source, \
+               operations = excluded.operations, source = excluded.source, digest = excluded.digest, \
                size_bytes = excluded.size_bytes, uploaded_at = excluded.uploaded_at, \
                uploaded_by = excluded.uploaded_by \
              returning version",
@@ -75,6 +77,7 @@ impl Store {
         .bind(document.source.len() as i64)
         .bind(by.now)
         .bind(by.actor)
+        .bind(document.digest)
         .fetch_optional(&mut *tx)
         .await
         .map_err(|e| match StoreError::from(e) {
@@ -127,24 +130,28 @@ impl Store {
         .transpose()
     }
 
-    /// The document's text and its version, when its version is not `cached` (whose rendering
-    /// the caller already holds: then only the version is read).
+    /// The document: what was uploaded, its digest, and its text unless its digest is `cached`
+    /// (the caller holds that rendering already: then the text is not read).
     pub async fn document_source(
         &self,
         product_id: &str,
-        cached: Option<i64>,
-    ) -> StoreResult<Option<(DocumentInfo, Option<String>)>> {
+        cached: Option<&str>,
+    ) -> StoreResult<Option<(DocumentInfo, String, Option<String>)>> {
         let Some(row) = sqlx::query(&format!(
-            "select {INFO_COLUMNS}, case when version = $2 then null else source end as source \
+            "select {INFO_COLUMNS}, digest, case when digest = $2 then null else source end as source \
              from api_documents where product_id = $1"
         ))
         .bind(product_id)
-        .bind(cached.unwrap_or(0))
+        .bind(cached.unwrap_or_default())
         .fetch_optional(self.pool())
         .await?
         else {
             return Ok(None);
         };
-        Ok(Some((info(&row)?, row.try_get("source")?)))
+        Ok(Some((
+            info(&row)?,
+            row.try_get("digest")?,
+            row.try_get("source")?,
+        )))
     }
 }
