@@ -178,4 +178,16 @@ test("an admin offers a product to one team through a private catalog; only that
   await open(page, "/catalog", javaScriptEnabled);
   await expect(page.getByRole("link", { name: `Payments ${stamp}` })).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath("catalog-anonymous.png"), fullPage: true });
+
+  // "Remove documentation": the section says so at once (hydrated, the page reloads its data).
+  await logIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, javaScriptEnabled);
+  await expect(page).toHaveURL(/\/admin$/);
+  await open(page, "/admin/products", javaScriptEnabled);
+  await page.getByRole("link", { name: `Payments ${stamp}` }).click();
+  await expect(documentation).toContainText("petstore.yaml");
+  if (javaScriptEnabled) await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await documentation.getByRole("button", { name: "Remove documentation" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Documentation removed." })).toBeVisible();
+  await expect(documentation).toContainText("No OpenAPI document yet");
+  await expect(documentation.getByRole("button", { name: "Upload document" })).toBeVisible();
 });

@@ -161,9 +161,12 @@ pub fn ProductAdminPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
     let update = ServerAction::<UpdateApiProduct>::new();
     let delete = ServerAction::<DeleteApiProduct>::new();
+    let remove = ServerAction::<RemoveDocumentation>::new();
+    // Reloaded after a save or "Remove documentation": their redirects change only the query,
+    // which keeps this view (an upload reloads the whole page).
     let page = Resource::new(
-        move || (id(), update.version().get()),
-        |(id, _)| api_product(id),
+        move || (id(), update.version().get(), remove.version().get()),
+        |(id, _, _)| api_product(id),
     );
     let notice = move || {
         let done = |key: &str| query.with(|q| q.get(key)).is_some();
@@ -173,7 +176,7 @@ pub fn ProductAdminPage() -> impl IntoView {
             Some(
                 "Documentation uploaded: consumers who can see the product can read its reference.",
             )
-        } else if done("undocumented") {
+        } else if done("undocumented") || remove.value().get().is_some_and(|r| r.is_ok()) {
             Some("Documentation removed.")
         } else if done("saved") || update.value().get().is_some_and(|r| r.is_ok()) {
             Some("Changes saved.")
@@ -187,7 +190,7 @@ pub fn ProductAdminPage() -> impl IntoView {
         {move || notice().map(|text| view! { <p class="notice" role="status">{text}</p> })}
         <FormError error=action_error(delete)/>
         <Loaded resource=page let:page>
-            <ProductAdminView page update delete/>
+            <ProductAdminView page update delete remove/>
         </Loaded>
     }
 }
@@ -197,6 +200,7 @@ fn ProductAdminView(
     page: ProductPage,
     update: ServerAction<UpdateApiProduct>,
     delete: ServerAction<DeleteApiProduct>,
+    remove: ServerAction<RemoveDocumentation>,
 ) -> impl IntoView {
     let error = action_error(update);
     let ProductPage {
@@ -232,7 +236,7 @@ fn ProductAdminView(
             <h2>"Getting started"</h2>
             <div class="markdown" inner_html=getting_started_html></div>
         })}
-        <DocumentationView product_id=product.id.clone() name=product.name.clone() documentation/>
+        <DocumentationView product_id=product.id.clone() name=product.name.clone() documentation remove/>
         <h2>"Edit"</h2>
         <ActionForm action=update attr:class="stack narrow-form" attr:novalidate=true>
             <input type="hidden" name="id" value=product.id.clone()/>
@@ -285,8 +289,8 @@ fn DocumentationView(
     product_id: String,
     name: String,
     documentation: Option<DocumentInfo>,
+    remove: ServerAction<RemoveDocumentation>,
 ) -> impl IntoView {
-    let remove = ServerAction::<RemoveDocumentation>::new();
     let error = Signal::derive(upload_error);
     let has_document = documentation.is_some();
     let remove_id = product_id.clone();
