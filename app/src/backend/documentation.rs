@@ -1,6 +1,6 @@
 //! An API product's "Documentation" between the server functions and the store (SPEC §9): an
 //! upload is checked before anything is stored, and the reference a viewer reads goes through the
-//! catalog's one visibility rule, rendered once per document version.
+//! catalog's one visibility rule, rendered once per document text.
 
 use super::AppState;
 use super::auth::internal;
