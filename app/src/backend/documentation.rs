@@ -8,7 +8,7 @@ use super::catalog::viewer_of;
 use super::db::{NewDocument, StoreError};
 use super::openapi;
 use crate::domain::CurrentUser;
-use crate::domain::documentation::{DOCUMENT_FIELD, DocumentInfo, ReferencePage};
+use crate::domain::documentation::{DOCUMENT_FIELD, ReferencePage};
 use crate::error::AppError;
 use std::sync::Arc;
 
@@ -23,12 +23,18 @@ pub async fn upload(
     file_name: &str,
     bytes: Vec<u8>,
     actor_id: &str,
-) -> Result<DocumentInfo, AppError> {
-    // Parsing 2 MB of YAML takes tens of milliseconds: off the threads that serve requests.
-    let (source, checked) = tokio::task::spawn_blocking(move || openapi::check(&bytes))
-        .await
-        .map_err(internal)?
-        .map_err(|message| AppError::validation(DOCUMENT_FIELD, message))?;
+) -> Result<(), AppError> {
+    // Parsing 2 MB of YAML and hashing it take tens of milliseconds: off the threads that serve
+    // requests.
+    let (source, checked, digest) = tokio::task::spawn_blocking(move || {
+        openapi::check(&bytes).map(|(source, checked)| {
+            let digest = openapi::digest(&source);
+            (source, checked, digest)
+        })
+    })
+    .await
+    .map_err(internal)?
+    .map_err(|message| AppError::validation(DOCUMENT_FIELD, message))?;
     let file_name = file_name
         .rsplit(['/', '\\'])
         .next()
@@ -43,7 +49,6 @@ pub async fn upload(
     } else {
         file_name
     };
-    let digest = openapi::digest(&source);
     let document = NewDocument {
         digest: &digest,
         file_name: &file_name,
@@ -53,20 +58,11 @@ pub async fn upload(
         operations: &checked.operations,
         source: &source,
     };
-    let version = state
+    state
         .store
         .put_document(product_id, &document, state.by(actor_id))
         .await?;
-    Ok(DocumentInfo {
-        file_name,
-        openapi_version: checked.openapi_version,
-        title: checked.title,
-        api_version: checked.api_version,
-        size_bytes: source.len() as i64,
-        version,
-        uploaded_at: state.clock.now(),
-        operations: checked.operations,
-    })
+    Ok(())
 }
 
 /// "Remove documentation"; done already when the product has none. `NotFound` when there is no

@@ -77,7 +77,8 @@ pub fn render(template: &str, vars: &[(&str, &str)], html: bool) -> String {
     out
 }
 
-fn escape_html(value: &str) -> String {
+/// HTML-escapes text for an element or a quoted attribute (also the API reference's texts).
+pub(crate) fn escape_html(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {

@@ -13,6 +13,7 @@
 //! response, and every tree has a budget of rows: a document that references itself or repeats a
 //! large schema everywhere cannot make the page grow beyond a bounded multiple of its size.
 
+use super::mail::escape_html as esc;
 use crate::domain::documentation::{MAX_DOCUMENT_BYTES, MAX_DOCUMENT_MB, OperationLink, size_text};
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
@@ -474,22 +475,6 @@ fn resolve_pointer<'a>(root: &'a Value, target: &str) -> Result<&'a Value, Strin
 
 // --- Rendering -----------------------------------------------------------------------------------
 
-/// HTML-escapes text for an element or a quoted attribute.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A description: Markdown (CommonMark, sanitized) when it uses any, else one escaped paragraph,
 /// which is most descriptions and much cheaper.
 fn description(out: &mut String, text: Option<&str>) {
@@ -829,8 +814,7 @@ impl<'a> Reference<'a> {
                             }
                             let header = self.resolve(header);
                             let schema = header.and_then(|h| h.get("schema"));
-                            let required = false;
-                            self.row(out, name, schema, required, 1, &mut budget);
+                            self.row(out, name, schema, false, 1, &mut budget);
                         }
                         out.push_str("</ul>");
                     }

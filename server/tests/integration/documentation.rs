@@ -39,6 +39,20 @@ async fn reference(
     }
 }
 
+/// Puts the product in a Public catalog, so anyone (a test's own client too) can read it.
+async fn everyone_sees(app: &TestApp, product_id: &str) {
+    catalog(
+        app,
+        "Everyone",
+        "public",
+        Holds {
+            products: vec![product_id],
+            ..Holds::default()
+        },
+    )
+    .await;
+}
+
 async fn admin_page(app: &TestApp, id: &str) -> ProductPage {
     app.call("api_product", &[("id", id)])
         .await
@@ -424,16 +438,7 @@ async fn broken_documents_are_refused_with_the_line_and_reason_and_the_old_one_s
 async fn html_in_a_document_is_inert_and_a_self_referencing_schema_renders() {
     let app = spawn_as_admin().await;
     let id = product(&app, "pets", true).await;
-    catalog(
-        &app,
-        "Everyone",
-        "public",
-        Holds {
-            products: vec![&id],
-            ..Holds::default()
-        },
-    )
-    .await;
+    everyone_sees(&app, &id).await;
     let hostile = r##"
 openapi: 3.1.0
 info:
@@ -604,16 +609,7 @@ async fn a_document_that_expands_without_end_is_refused_or_bounded() {
         upload(&app, &id, "ring.yaml", &doc).await.status(),
         StatusCode::OK
     );
-    catalog(
-        &app,
-        "Everyone",
-        "public",
-        Holds {
-            products: vec![&id],
-            ..Holds::default()
-        },
-    )
-    .await;
+    everyone_sees(&app, &id).await;
     let html = reference(&app, &app.client, "pets")
         .await
         .1
