@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/tools.sh
 ensure_build_tools
 ensure_browser
+ensure_nginx
 
 # Build outputs live outside the clone so later runs (and CI on this machine) reuse them.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/portico/target}"

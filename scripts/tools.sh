@@ -59,6 +59,17 @@ ensure_browser() {
   fi
 }
 
+# Debian's nginx, the real gateway of the gateway-check test (`auth_request` in front of an
+# upstream the test starts): a few seconds from the package mirror, skipped when present.
+ensure_nginx() {
+  if [ -x /usr/sbin/nginx ]; then
+    step "nginx: present ($(/usr/sbin/nginx -v 2>&1))"
+  else
+    step "Installing Debian's nginx for the gateway test (auth_request)"
+    apt-get update -q && apt-get install -y -q --no-install-recommends nginx
+  fi
+}
+
 # The release build: server binary and the site (wasm, js, css) under target/site.
 # `erase_components` type-erases Leptos components: the wasm comes out a quarter smaller.
 build_release() {

@@ -1,9 +1,11 @@
 //! Server functions, one file per resource. Each is a public endpoint: it authorizes, parses,
 //! calls the backend and maps errors, and nothing else.
 
+pub mod access_requests;
 pub mod account;
 pub mod admins;
 pub mod approvals;
+pub mod apps;
 pub mod auth;
 pub mod catalog;
 pub mod dashboard;

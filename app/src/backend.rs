@@ -1,11 +1,13 @@
 //! Server-only parts: the store, authentication, configuration and shared state.
 
+pub mod apps;
 pub mod auth;
 pub mod catalog;
 pub mod colleagues;
 pub mod config;
 pub mod db;
 pub mod documentation;
+pub mod gateway;
 pub mod groups;
 pub mod invitations;
 pub mod limits;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod apps;
 pub mod catalog;
 pub mod colleague;
 pub mod cursor;

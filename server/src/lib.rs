@@ -1,6 +1,7 @@
 //! Starts Portico (database, migrations, first admin) and builds its HTTP router; `serve` takes a
 //! bound listener and a shutdown future, so tests can bind port 0 and stop it.
 
+mod gateway;
 mod middleware;
 
 use anyhow::Context as _;
@@ -92,6 +93,7 @@ pub async fn open(settings: &Settings) -> anyhow::Result<AppState> {
         hasher,
         clock,
         references: Default::default(),
+        gateway: Default::default(),
     })
 }
 
@@ -156,6 +158,18 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
         move || {
             let state = counted.clone();
             async move { keep_counts(&state).await }
+        },
+    ));
+    // Every quarter second: the gateway change counter, so a key revoked on another instance is
+    // refused here within a second (SPEC §10).
+    let polled = state.clone();
+    tokio::spawn(repeat_every(
+        app::backend::gateway::POLL_INTERVAL,
+        receiver.clone(),
+        "reading the gateway change counter",
+        move || {
+            let state = polled.clone();
+            async move { Ok(state.gateway.poll(&state).await?) }
         },
     ));
     match mailer {
@@ -272,6 +286,11 @@ impl Started {
         Router::new()
             .route("/healthz", get(|| async { "ok" }))
             .route("/readyz", get(readyz))
+            .route("/gateway/v1/auth", get(gateway::auth))
+            .route(
+                "/gateway/v1/keys/verify",
+                axum::routing::post(gateway::verify),
+            )
             .route(
                 "/api/{*fn_name}",
                 axum::routing::post(server_fn_handler).get(server_fn_handler),

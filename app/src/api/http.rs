@@ -91,18 +91,54 @@ pub fn set_cookie(value: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Sets the HTTP status of a server function's error answer. Plain HTML form posts keep the
-/// redirect that carries the error back to the form, so their status is left alone.
-pub fn with_status(err: AppError) -> AppError {
-    let accepts_html = use_context::<http::request::Parts>()
+/// Whether the current request is a plain HTML form post (JavaScript off): its answer is a
+/// redirect, and what it returns is not read.
+pub fn accepts_html() -> bool {
+    use_context::<http::request::Parts>()
         .and_then(|p| {
             p.headers
                 .get(http::header::ACCEPT)
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.contains("text/html"))
         })
-        .unwrap_or(false);
-    if !accepts_html
+        .unwrap_or(false)
+}
+
+/// A secret shown once to a form posted without JavaScript (an API key, a gateway token): that
+/// answer is a redirect back to the page, whose address must not carry it (addresses are logged
+/// and kept in history). It travels in a cookie `name` for the page at `path` alone, for one
+/// minute, which the page's next render takes ([`take_flash`]). A hydrated page reads the
+/// function's answer itself, so nothing is set then.
+pub fn flash(name: &str, path: &str, value: &str) -> Result<(), AppError> {
+    if !accepts_html() {
+        return Ok(());
+    }
+    let state = AppState::from_context()?;
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    set_cookie(&format!(
+        "{name}={value}; Path={path}; Max-Age=60; HttpOnly; SameSite=Strict{secure}"
+    ))
+}
+
+/// The value [`flash`]ed under `name` for the page at `path`, cleared as it is read.
+pub fn take_flash(name: &str, path: &str) -> Result<Option<String>, AppError> {
+    let Some(value) = cookie(&parts()?.headers, name) else {
+        return Ok(None);
+    };
+    set_cookie(&format!(
+        "{name}=; Path={path}; Max-Age=0; HttpOnly; SameSite=Strict"
+    ))?;
+    Ok(Some(value))
+}
+
+/// Sets the HTTP status of a server function's error answer. Plain HTML form posts keep the
+/// redirect that carries the error back to the form, so their status is left alone.
+pub fn with_status(err: AppError) -> AppError {
+    if !accepts_html()
         && let Some(res) = use_context::<leptos_axum::ResponseOptions>()
         && let Ok(status) = http::StatusCode::from_u16(err.status())
     {

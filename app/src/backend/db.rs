@@ -9,6 +9,7 @@
 
 mod accounts;
 mod admins;
+mod apps;
 mod audit;
 mod catalog;
 mod colleagues;
@@ -33,6 +34,7 @@ mod user_list;
 mod users;
 
 pub use admins::{AdminChange, AdminEdit, NewAdmin};
+pub use apps::{AccessToDecide, AppChoice, KeyGrant, NewRequest};
 pub use audit::{By, Subject};
 pub use catalog::Viewer;
 pub use colleagues::{ConsumerScope, NOT_THEIR_INVITATION, Reach};
@@ -53,6 +55,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -63,6 +66,9 @@ pub struct Tx {
     inner: sqlx::Transaction<'static, sqlx::Any>,
     queued_mail: bool,
     mail_wakeup: Arc<Notify>,
+    /// Whether the transaction changed what a gateway check answers (`apps::gateway_changed`).
+    gateway_changed: bool,
+    gateway_changes: Arc<AtomicU64>,
 }
 
 impl std::ops::Deref for Tx {
@@ -84,6 +90,9 @@ impl Tx {
         self.inner.commit().await?;
         if self.queued_mail {
             self.mail_wakeup.notify_one();
+        }
+        if self.gateway_changed {
+            self.gateway_changes.fetch_add(1, Ordering::Release);
         }
         Ok(())
     }
@@ -295,6 +304,9 @@ pub struct Store {
     sqlite_path: Option<std::path::PathBuf>,
     /// Wakes the mail worker when a committed transaction queued an email.
     mail_wakeup: Arc<Notify>,
+    /// Counts this process's committed transactions that changed what a gateway check answers;
+    /// the gateway cache drops its answers when it moves (other processes: `gateway_state`).
+    gateway_changes: Arc<AtomicU64>,
     /// Where the users table's plans change (`user_list::PlanLimits`).
     plan_limits: Arc<user_list::PlanLimits>,
 }
@@ -338,6 +350,7 @@ impl Store {
             dialect,
             sqlite_path,
             mail_wakeup: Arc::new(Notify::new()),
+            gateway_changes: Arc::default(),
             plan_limits: Arc::default(),
         })
     }
@@ -408,6 +421,8 @@ impl Store {
             inner: self.pool.begin_with(self.dialect.begin_write()).await?,
             queued_mail: false,
             mail_wakeup: self.mail_wakeup.clone(),
+            gateway_changed: false,
+            gateway_changes: self.gateway_changes.clone(),
         })
     }
 
@@ -418,6 +433,8 @@ impl Store {
             inner: self.pool.begin().await?,
             queued_mail: false,
             mail_wakeup: self.mail_wakeup.clone(),
+            gateway_changed: false,
+            gateway_changes: self.gateway_changes.clone(),
         })
     }
 

@@ -16,6 +16,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Rendered API references, per product and document version.
     pub references: ReferenceCache,
+    /// The gateway check's answers (`gateway`).
+    pub gateway: super::gateway::GatewayCache,
 }
 
 impl AppState {

@@ -25,6 +25,12 @@ fn sample_values(state: &AppState) -> Vec<(&'static str, String)> {
         ("organization.name", "Analytical Engines Ltd".to_owned()),
         ("organizations_url", link("/admin/organizations")),
         ("dashboard_url", link("/dashboard")),
+        ("app.name", "Billing sync".to_owned()),
+        ("product.name", "Payments API".to_owned()),
+        ("plan.name", "Gold".to_owned()),
+        ("comment", "For our nightly reconciliation.".to_owned()),
+        ("requests_url", link("/admin/access-requests")),
+        ("app_url", link("/dashboard/apps/sample")),
         (
             "reason",
             "We could not match this name to a partner company.".to_owned(),

@@ -110,7 +110,9 @@ pub fn tags_of(stored: &str) -> Vec<String> {
         .collect()
 }
 
-fn bounded_text(
+/// `value` trimmed, with a message under `field` when longer than `max` characters, on more than
+/// one line when `one_line`, or holding control characters.
+pub(crate) fn bounded_text(
     errors: &mut FieldErrors,
     field: &str,
     value: &str,
@@ -135,7 +137,8 @@ fn bounded_text(
     value.to_owned()
 }
 
-fn display_name(errors: &mut FieldErrors, field: &str, value: &str) -> String {
+/// A display name (`GroupName`'s rules), or "" with its message under `field`.
+pub(crate) fn display_name(errors: &mut FieldErrors, field: &str, value: &str) -> String {
     errors
         .check(field, GroupName::parse(value))
         .map(|n| n.as_str().to_owned())

@@ -12,7 +12,7 @@ const PERSON: [&str; 4] = [
 
 /// Every template: its kind, its name for people, and the variables it may use besides the
 /// person's names, email and the portal name.
-pub const TEMPLATES: [(&str, &str, &[&str]); 16] = [
+pub const TEMPLATES: [(&str, &str, &[&str]); 19] = [
     ("invitation", "Invitation", &["invite_url", "expires_at"]),
     (
         "email_confirmation",
@@ -68,6 +68,27 @@ pub const TEMPLATES: [(&str, &str, &[&str]); 16] = [
         "organization_rejected",
         "Organization rejected",
         &["organization.name", "reason"],
+    ),
+    (
+        "access_requested",
+        "Access requested (to admins)",
+        &[
+            "app.name",
+            "product.name",
+            "plan.name",
+            "comment",
+            "requests_url",
+        ],
+    ),
+    (
+        "access_approved",
+        "Access approved",
+        &["app.name", "product.name", "plan.name", "app_url"],
+    ),
+    (
+        "access_rejected",
+        "Access rejected",
+        &["app.name", "product.name", "plan.name", "reason"],
     ),
 ];
 

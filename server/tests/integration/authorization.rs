@@ -25,6 +25,8 @@ const ADMIN_ONLY: [Gets; 5] = [SignIn, Refused, Refused, Through, Through];
 const SUPER_ONLY: [Gets; 5] = [SignIn, Refused, Refused, Refused, Through];
 const PUBLIC: [Gets; 5] = [Through, Through, Through, Through, Through];
 const SIGNED_IN: [Gets; 5] = [SignIn, Through, Through, Through, Through];
+/// Apps and their keys are a consumer's (admins see them under "Apps").
+const CONSUMER_ONLY: [Gets; 5] = [SignIn, Through, Through, Refused, Refused];
 /// The matrix's consumer admin is in the default organization, which is not a company.
 const CONSUMER_ADMIN_OF_A_COMPANY: [Gets; 5] = [SignIn, Refused, Refused, Refused, Refused];
 
@@ -245,6 +247,37 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         // admins remove one. The upload, a multipart form, is checked below.
         ("api_reference", vec![("name", "nothing-here")], PUBLIC),
         ("remove_documentation", vec![("id", "x")], ADMIN_ONLY),
+        // Apps, access requests, keys (SPEC §10): a consumer's own; admins read and revoke.
+        ("my_apps", vec![], CONSUMER_ONLY),
+        ("request_offer", vec![], PUBLIC),
+        ("create_app", vec![("form[name]", "")], CONSUMER_ONLY),
+        (
+            "update_app",
+            vec![("id", "x"), ("form[name]", "Renamed")],
+            SIGNED_IN,
+        ),
+        ("delete_app", vec![("id", "x")], SIGNED_IN),
+        ("view_app", vec![("id", "x")], SIGNED_IN),
+        (
+            "request_access",
+            vec![("form[product]", "nothing-here")],
+            CONSUMER_ONLY,
+        ),
+        ("show_key", vec![("id", "x")], CONSUMER_ONLY),
+        (
+            "rotate_key",
+            vec![("id", "x"), ("grace", "none")],
+            CONSUMER_ONLY,
+        ),
+        ("revoke_access", vec![("id", "x")], SIGNED_IN),
+        ("access_requests", vec![], ADMIN_ONLY),
+        ("approve_access_request", vec![("id", "x")], ADMIN_ONLY),
+        ("reject_access_request", vec![("id", "x")], ADMIN_ONLY),
+        ("all_apps", vec![], ADMIN_ONLY),
+        ("reassign_app", vec![("id", "x"), ("owner", "")], ADMIN_ONLY),
+        ("gateway_tokens", vec![], ADMIN_ONLY),
+        ("add_gateway_token", vec![("name", "")], ADMIN_ONLY),
+        ("revoke_gateway_token", vec![("id", "x")], ADMIN_ONLY),
         (
             "approve_organization_request",
             vec![("id", "x"), ("name", "Matrix Ltd")],

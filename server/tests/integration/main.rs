@@ -2,6 +2,7 @@
 //! Postgres database when TEST_POSTGRES_URL is set).
 
 mod admins;
+mod apps;
 mod authorization;
 mod catalog;
 mod cli;
@@ -10,6 +11,7 @@ mod counts;
 mod dashboard;
 mod documentation;
 mod foundation;
+mod gateway_nginx;
 mod home;
 mod memberships;
 mod organization_requests;

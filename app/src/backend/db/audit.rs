@@ -44,6 +44,9 @@ pub enum Subject<'a> {
     Product(&'a str),
     Plan(&'a str),
     Catalog(&'a str),
+    App(&'a str),
+    AccessRequest(&'a str),
+    GatewayToken(&'a str),
 }
 
 impl Subject<'_> {
@@ -60,6 +63,9 @@ impl Subject<'_> {
             Self::Product(id) => ("api_product", Some(id)),
             Self::Plan(id) => ("plan", Some(id)),
             Self::Catalog(id) => ("catalog", Some(id)),
+            Self::App(id) => ("app", Some(id)),
+            Self::AccessRequest(id) => ("access_request", Some(id)),
+            Self::GatewayToken(id) => ("gateway_token", Some(id)),
         }
     }
 }

@@ -52,7 +52,7 @@ pub(super) fn visible_catalogs() -> &'static str {
        join users u on u.organization_id = a.organization_id where u.id = $1"
 }
 
-fn terms(row: &sqlx::any::AnyRow) -> StoreResult<PlanTerms> {
+pub(super) fn terms(row: &sqlx::any::AnyRow) -> StoreResult<PlanTerms> {
     let rate_requests: Option<i64> = row.try_get("rate_requests")?;
     let rate_seconds: Option<i64> = row.try_get("rate_seconds")?;
     let quota_requests: Option<i64> = row.try_get("quota_requests")?;
@@ -379,6 +379,7 @@ impl Store {
         .bind(by.now)
         .execute(&mut *tx)
         .await?;
+        super::apps::gateway_changed(&mut tx).await?;
         tx.audit(by, "product.created", Subject::Product(&id), &valid.name)
             .await?;
         tx.commit().await?;
@@ -414,6 +415,7 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NotFound);
         }
+        super::apps::gateway_changed(&mut tx).await?;
         tx.audit(by, "product.updated", Subject::Product(id), &valid.name)
             .await?;
         tx.commit().await
@@ -440,6 +442,11 @@ impl Store {
         by: By<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
+        match table {
+            "api_products" => super::apps::refuse_if_live(&mut tx, "product_id", id).await?,
+            "plans" => super::apps::refuse_if_live(&mut tx, "plan_id", id).await?,
+            _ => {}
+        }
         let name: Option<String> =
             sqlx::query(&format!("delete from {table} where id = $1 returning name"))
                 .bind(id)
@@ -497,6 +504,7 @@ impl Store {
     pub async fn update_plan(&self, id: &str, valid: &ValidPlan, by: By<'_>) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         write_plan(&mut tx, id, valid, by, false).await?;
+        super::apps::gateway_changed(&mut tx).await?;
         tx.audit(by, "plan.updated", Subject::Plan(id), &valid.name)
             .await?;
         tx.commit().await

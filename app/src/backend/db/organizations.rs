@@ -61,6 +61,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let row = deletable(&mut tx, Named::Organization, id).await?;
         let name: String = row.try_get("name")?;
+        super::apps::revoke_in_organization(&mut tx, id, by.now).await?;
         sqlx::query("delete from team_memberships where organization_id = $1")
             .bind(id)
             .execute(&mut *tx)

@@ -183,6 +183,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let moved = before != user.organization_id;
+        if moved {
+            super::apps::revoke_owned(&mut tx, id, Some(user.organization_id), by.now).await?;
+        }
         let team_ids: Vec<String> = if moved {
             // The old organization's teams, still chosen in a form posted without JavaScript, go
             // with the move; a team of a third organization is still refused below.
@@ -360,6 +363,7 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?
         .try_get("email")?;
+        super::apps::revoke_owned(&mut tx, user_id, None, by.now).await?;
         sqlx::query("delete from users where id = $1")
             .bind(user_id)
             .execute(&mut *tx)
@@ -416,6 +420,7 @@ pub(super) async fn set_status(
             .execute(&mut **tx)
             .await?;
         revoke_live(tx, Purpose::Invitation, Some(user_id), now).await?;
+        super::apps::revoke_owned(tx, user_id, None, now).await?;
     }
     if changed && has_password {
         insert_email(tx, &notice(&person_of(&row)?), now).await?;
@@ -455,6 +460,7 @@ pub(super) async fn move_to_organization(
     role: Role,
     now: Millis,
 ) -> StoreResult<()> {
+    super::apps::revoke_owned(tx, user_id, Some(organization_id), now).await?;
     sqlx::query("delete from team_memberships where user_id = $1")
         .bind(user_id)
         .execute(&mut **tx)

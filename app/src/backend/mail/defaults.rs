@@ -4,7 +4,7 @@
 use super::Template;
 
 /// Every shipped template, in the order Settings > Email > Templates lists them.
-pub const DEFAULTS: [&Template; 16] = [
+pub const DEFAULTS: [&Template; 19] = [
     &INVITATION,
     &EMAIL_CONFIRMATION,
     &NEW_INVITATION_REQUESTED,
@@ -21,6 +21,9 @@ pub const DEFAULTS: [&Template; 16] = [
     &ORGANIZATION_REQUESTED,
     &ORGANIZATION_APPROVED,
     &ORGANIZATION_REJECTED,
+    &ACCESS_REQUESTED,
+    &ACCESS_APPROVED,
+    &ACCESS_REJECTED,
 ];
 
 /// The default template of `kind`, if there is one.
@@ -223,4 +226,43 @@ pub const ORGANIZATION_REJECTED: Template = Template {
     html: "<p>Hello {{ user.first_name }},</p>\
            <p>We are sorry: your request for the organization <strong>{{ organization.name }}</strong> \
            was declined.</p><p>{{ reason }}</p>",
+};
+
+pub const ACCESS_REQUESTED: Template = Template {
+    kind: "access_requested",
+    subject: "{{ user.email }} asks for {{ product.name }} ({{ plan.name }}) on {{ portal_name }}",
+    text: "{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) asks for access to \
+           {{ product.name }} with the plan {{ plan.name }} for the app \"{{ app.name }}\".\n\n\
+           {{ comment }}\n\nApprove or reject it on Access requests:\n\n{{ requests_url }}\n\n\
+           Requests in the next 15 minutes are not emailed about separately: Access requests \
+           lists every pending request.\n",
+    html: "<p>{{ user.first_name }} {{ user.last_name }} ({{ user.email }}) asks for access to \
+           <strong>{{ product.name }}</strong> with the plan <strong>{{ plan.name }}</strong> for \
+           the app \"{{ app.name }}\".</p><p>{{ comment }}</p>\
+           <p><a href=\"{{ requests_url }}\">Open Access requests</a> to approve or reject it.</p>\
+           <p>Requests in the next 15 minutes are not emailed about separately: Access requests \
+           lists every pending request.</p>",
+};
+
+pub const ACCESS_APPROVED: Template = Template {
+    kind: "access_approved",
+    subject: "Your access to {{ product.name }} on {{ portal_name }} was approved",
+    text: "Hello {{ user.first_name }},\n\n\
+           Your request for {{ product.name }} ({{ plan.name }}) for the app \"{{ app.name }}\" was \
+           approved. Open the app to see your API key (it is shown once):\n\n{{ app_url }}\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>Your request for <strong>{{ product.name }}</strong> ({{ plan.name }}) for the app \
+           \"{{ app.name }}\" was approved.</p>\
+           <p><a href=\"{{ app_url }}\">Open the app</a> to see your API key (it is shown once).</p>",
+};
+
+pub const ACCESS_REJECTED: Template = Template {
+    kind: "access_rejected",
+    subject: "Your access request for {{ product.name }} on {{ portal_name }}",
+    text: "Hello {{ user.first_name }},\n\n\
+           We are sorry: your request for {{ product.name }} ({{ plan.name }}) for the app \
+           \"{{ app.name }}\" was declined.\n\n{{ reason }}\n",
+    html: "<p>Hello {{ user.first_name }},</p>\
+           <p>We are sorry: your request for <strong>{{ product.name }}</strong> ({{ plan.name }}) \
+           for the app \"{{ app.name }}\" was declined.</p><p>{{ reason }}</p>",
 };
