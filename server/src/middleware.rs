@@ -45,13 +45,15 @@ fn is_token_page(path: &str) -> bool {
     )
 }
 
-/// Answers that must never be kept by a browser or a proxy: admin and account pages, pages whose
-/// URL carries a token, and every server function's answer.
+/// Answers that must never be kept by a browser or a proxy: admin, account and dashboard pages
+/// (an app's page shows a new API key once), pages whose URL carries a token, and every server
+/// function's answer.
 fn is_private(path: &str) -> bool {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
     is_token_page(path)
         || under("/admin")
         || under("/account")
+        || under("/dashboard")
         || under("/api")
         || path == "/change-password"
 }

@@ -175,7 +175,11 @@ pub async fn submit(
     };
     let app_name = match &app {
         AppChoice::New(valid) => valid.name.clone(),
-        AppChoice::Existing(_) => String::new(),
+        AppChoice::Existing(id) => state
+            .store
+            .own_app_name(id, requester)
+            .await?
+            .ok_or_else(|| echo(AppError::validation("app", NO_SUCH_APP), values.clone()))?,
     };
     let person = Person {
         first_name: viewer.first_name.clone(),

@@ -55,7 +55,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -66,9 +66,9 @@ pub struct Tx {
     inner: sqlx::Transaction<'static, sqlx::Any>,
     queued_mail: bool,
     mail_wakeup: Arc<Notify>,
-    /// Whether the transaction changed what a gateway check answers (`apps::gateway_changed`).
-    gateway_changed: bool,
-    gateway_changes: Arc<AtomicU64>,
+    /// The gateway change counter this transaction moved to (`apps::gateway_changed`).
+    gateway_changed: Option<i64>,
+    gateway_seen: Arc<AtomicI64>,
 }
 
 impl std::ops::Deref for Tx {
@@ -91,8 +91,8 @@ impl Tx {
         if self.queued_mail {
             self.mail_wakeup.notify_one();
         }
-        if self.gateway_changed {
-            self.gateway_changes.fetch_add(1, Ordering::Release);
+        if let Some(generation) = self.gateway_changed {
+            self.gateway_seen.fetch_max(generation, Ordering::AcqRel);
         }
         Ok(())
     }
@@ -304,9 +304,10 @@ pub struct Store {
     sqlite_path: Option<std::path::PathBuf>,
     /// Wakes the mail worker when a committed transaction queued an email.
     mail_wakeup: Arc<Notify>,
-    /// Counts this process's committed transactions that changed what a gateway check answers;
-    /// the gateway cache drops its answers when it moves (other processes: `gateway_state`).
-    gateway_changes: Arc<AtomicU64>,
+    /// The highest value of the gateway change counter (`gateway_state`) this process knows to be
+    /// committed: moved by its own commits at once and by the poll for other processes'. The
+    /// gateway cache drops its answers when it moves.
+    gateway_seen: Arc<AtomicI64>,
     /// Where the users table's plans change (`user_list::PlanLimits`).
     plan_limits: Arc<user_list::PlanLimits>,
 }
@@ -350,7 +351,7 @@ impl Store {
             dialect,
             sqlite_path,
             mail_wakeup: Arc::new(Notify::new()),
-            gateway_changes: Arc::default(),
+            gateway_seen: Arc::default(),
             plan_limits: Arc::default(),
         })
     }
@@ -421,8 +422,8 @@ impl Store {
             inner: self.pool.begin_with(self.dialect.begin_write()).await?,
             queued_mail: false,
             mail_wakeup: self.mail_wakeup.clone(),
-            gateway_changed: false,
-            gateway_changes: self.gateway_changes.clone(),
+            gateway_changed: None,
+            gateway_seen: self.gateway_seen.clone(),
         })
     }
 
@@ -433,8 +434,8 @@ impl Store {
             inner: self.pool.begin().await?,
             queued_mail: false,
             mail_wakeup: self.mail_wakeup.clone(),
-            gateway_changed: false,
-            gateway_changes: self.gateway_changes.clone(),
+            gateway_changed: None,
+            gateway_seen: self.gateway_seen.clone(),
         })
     }
 

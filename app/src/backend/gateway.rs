@@ -2,46 +2,65 @@
 //! nothing changed, so a gateway can ask on every request.
 //!
 //! The cache holds the products' path prefixes, the live gateway tokens and the keys asked about
-//! (live ones only: an unknown and a revoked key are the same database lookup). It is dropped as a
-//! whole when the change counter moves: this process's committed changes move it at once
-//! (`Store::local_gateway_changes`), other instances' within [`POLL_INTERVAL`] (`gateway_state`).
-//! Expiry and a rotated key's grace are compared with the clock on every check, so they need
-//! no invalidation.
+//! (live ones only: an unknown and a revoked key are the same database lookup). It belongs to one
+//! value of the shared change counter (`gateway_state.generation`, moved by every change that
+//! alters an answer) and is dropped as a whole when a higher value is known: this process's own
+//! commits make it known at once, other instances' within [`POLL_INTERVAL`]. A key read from the
+//! store is kept only if the counter did not move since before the read, so a key revoked
+//! meanwhile is never cached. Expiry and a rotated key's grace are compared with the clock on
+//! every check, so they need no invalidation. When the counter could not be read for
+//! [`STALE_AFTER`], nothing is answered from memory: a database that is down makes checks fail
+//! (503), never pass on stale answers.
 
 use super::db::KeyGrant;
 use super::{AppState, Millis};
 use crate::domain::apps::{GATEWAY_TOKEN_PREFIX, KEY_PREFIX};
 use crate::error::AppError;
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 /// How often an instance reads the shared change counter: a change made on another instance is
 /// seen within this (and one check's time), well inside the one second SPEC §10 allows.
-pub const POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
+pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
+/// How old the last successful read of the counter may be before memory is not trusted.
+pub const STALE_AFTER: Duration = Duration::from_secs(2);
 /// Keys kept in memory at most; past it the cache starts again (each entry is a few hundred bytes).
 const MAX_KEYS: usize = 1_000_000;
 /// The length of every key Portico issues: the prefix and 43 characters of base64url.
 const KEY_LENGTH: usize = KEY_PREFIX.len() + 43;
 
 /// The gateway's cache, shared by every request of this process.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct GatewayCache {
     inner: Arc<Inner>,
 }
 
-#[derive(Default)]
+impl Default for GatewayCache {
+    fn default() -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                started: Instant::now(),
+                polled_at: AtomicU64::new(0),
+                snapshot: RwLock::default(),
+            }),
+        }
+    }
+}
+
 struct Inner {
-    /// The shared counter as last polled.
-    polled: AtomicI64,
+    started: Instant,
+    /// Milliseconds from `started` to just after the last successful poll (0: never).
+    polled_at: AtomicU64,
     snapshot: RwLock<Snapshot>,
 }
 
 #[derive(Default)]
 struct Snapshot {
-    /// (polled counter, this process's counter) when loaded; `None` before the first load.
-    epoch: Option<(i64, u64)>,
-    /// Products' prefixes (lowercase), longest first, with their ids.
+    /// The counter's value this snapshot was loaded at; `None` before the first load.
+    epoch: Option<i64>,
+    /// Products' prefixes, longest first, with their ids.
     routes: Vec<(String, String)>,
     tokens: HashSet<String>,
     keys: HashMap<String, Arc<KeyGrant>>,
@@ -63,16 +82,18 @@ pub enum Decision {
 impl GatewayCache {
     /// Reads the shared change counter (run every [`POLL_INTERVAL`]).
     pub async fn poll(&self, state: &AppState) -> Result<(), super::db::StoreError> {
-        let generation = state.store.gateway_generation().await?;
-        self.inner.polled.store(generation, Ordering::Release);
+        state.store.poll_gateway_generation().await?;
+        let at = self.inner.started.elapsed().as_millis() as u64 + 1;
+        self.inner.polled_at.store(at, Ordering::Release);
         Ok(())
     }
 
-    fn epoch(&self, state: &AppState) -> (i64, u64) {
-        (
-            self.inner.polled.load(Ordering::Acquire),
-            state.store.local_gateway_changes(),
-        )
+    /// Whether the counter was read recently enough to answer from memory.
+    fn trusted(&self) -> bool {
+        let at = self.inner.polled_at.load(Ordering::Acquire);
+        at > 0
+            && self.inner.started.elapsed().as_millis() as u64
+                <= at + STALE_AFTER.as_millis() as u64
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Snapshot> {
@@ -89,18 +110,16 @@ impl GatewayCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Makes the snapshot current for `epoch`, reading the routes and tokens when it moved.
-    async fn refresh(&self, state: &AppState, epoch: (i64, u64)) -> Result<(), AppError> {
-        if self.read().epoch == Some(epoch) {
+    /// Makes the snapshot current for `epoch` (or newer), reading the routes and tokens when the
+    /// counter moved past it. An older epoch never replaces a newer snapshot.
+    async fn refresh(&self, state: &AppState, epoch: i64, trusted: bool) -> Result<(), AppError> {
+        if trusted && self.read().epoch.is_some_and(|e| e >= epoch) {
             return Ok(());
         }
         let (mut routes, tokens) = state.store.gateway_routes().await?;
-        for route in &mut routes {
-            route.0 = route.0.to_lowercase();
-        }
         routes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         let mut snapshot = self.write();
-        if snapshot.epoch != Some(epoch) {
+        if !trusted || snapshot.epoch.is_none_or(|e| e < epoch) {
             *snapshot = Snapshot {
                 epoch: Some(epoch),
                 routes,
@@ -115,10 +134,11 @@ impl GatewayCache {
     async fn grant(
         &self,
         state: &AppState,
-        epoch: (i64, u64),
+        epoch: i64,
+        trusted: bool,
         hash: &str,
     ) -> Result<Option<Arc<KeyGrant>>, AppError> {
-        if let Some(grant) = self.read().keys.get(hash) {
+        if trusted && let Some(grant) = self.read().keys.get(hash) {
             return Ok(Some(grant.clone()));
         }
         let Some(grant) = state.store.key_grant(hash).await? else {
@@ -126,9 +146,12 @@ impl GatewayCache {
         };
         let grant = Arc::new(grant);
         let mut snapshot = self.write();
-        // Read before a change committed: kept only if no change came since (the epoch is the
-        // one seen before the read), so a revoked key is never put back.
-        if snapshot.epoch == Some(epoch) {
+        // Kept only if no change came since before the read (the snapshot is still the one of
+        // the epoch seen then), so a key revoked meanwhile is never put back.
+        if trusted
+            && snapshot.epoch == Some(epoch)
+            && state.store.gateway_generation_seen() == epoch
+        {
             if snapshot.keys.len() >= MAX_KEYS {
                 snapshot.keys.clear();
             }
@@ -169,64 +192,35 @@ pub fn new_gateway_token() -> (String, String, String) {
     new_secret(GATEWAY_TOKEN_PREFIX)
 }
 
-/// The path a gateway asks about, as prefixes are matched: without its query, percent-decoded,
-/// with `.` and `..` segments resolved and repeated slashes folded, lowercase. Decoding first
-/// means `/payments/%2e%2e/admin/` is matched as `/admin/`, never as `/payments/`.
-pub fn normalize_path(uri: &str) -> String {
+/// The path a gateway asks about, without its query, when it is unambiguous; `None` for a path
+/// that upstreams may read differently: dot segments (`/a/../b`), empty segments (`//`), a
+/// backslash, a `;` (path parameters, which some servers strip), or a percent-encoded dot, slash,
+/// backslash, percent sign or semicolon. Such a path is refused (403), never resolved: the
+/// upstream behind the gateway receives the path as the caller sent it, and whatever it makes
+/// of `%2e%2e` must not reach another product. Prefixes are then matched on the path as sent,
+/// case included.
+pub fn gateway_path(uri: &str) -> Option<&str> {
     let path = uri.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_decode(path);
-    let mut segments: Vec<&str> = Vec::new();
-    for segment in decoded.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                segments.pop();
-            }
-            s => segments.push(s),
-        }
+    if !path.starts_with('/') || path.contains(['\\', ';']) || path.contains("//") {
+        return None;
     }
-    let mut out = String::with_capacity(decoded.len() + 1);
-    for segment in &segments {
-        out.push('/');
-        out.push_str(segment);
-    }
-    // A trailing slash (or a path that is only "/") is kept, so "/payments/" matches itself.
-    if decoded.ends_with('/')
-        || decoded.ends_with("/.")
-        || decoded.ends_with("/..")
-        || out.is_empty()
+    if path
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
     {
-        out.push('/');
+        return None;
     }
-    out.to_lowercase()
-}
-
-fn percent_decode(input: &str) -> String {
-    let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex_value(bytes[i + 1]), hex_value(bytes[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+    let bytes = path.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'%' {
+            let code = bytes.get(i + 1..i + 3)?;
+            let encoded = std::str::from_utf8(code).ok()?.to_ascii_lowercase();
+            if matches!(encoded.as_str(), "2e" | "2f" | "5c" | "25" | "3b") {
+                return None;
+            }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    Some(path)
 }
 
 /// Whether a grant is live at `now`: before its expiry and, for a rotated key, its grace's end.
@@ -244,8 +238,9 @@ pub async fn check(
     uri: &str,
 ) -> Result<Decision, AppError> {
     let cache = &state.gateway;
-    let epoch = cache.epoch(state);
-    cache.refresh(state, epoch).await?;
+    let epoch = state.store.gateway_generation_seen();
+    let trusted = cache.trusted();
+    cache.refresh(state, epoch, trusted).await?;
     let token_ok = gateway_token
         .filter(|t| t.starts_with(GATEWAY_TOKEN_PREFIX) && t.len() == KEY_LENGTH)
         .is_some_and(|t| cache.read().tokens.contains(&hash(t)));
@@ -255,19 +250,20 @@ pub async fn check(
     let Some(key) = key.filter(|k| k.starts_with(KEY_PREFIX) && k.len() == KEY_LENGTH) else {
         return Ok(Decision::UnknownKey);
     };
-    let Some(grant) = cache.grant(state, epoch, &hash(key)).await? else {
+    let Some(grant) = cache.grant(state, epoch, trusted, &hash(key)).await? else {
         return Ok(Decision::UnknownKey);
     };
     if !live(&grant, state.clock.now()) {
         return Ok(Decision::UnknownKey);
     }
-    let path = normalize_path(uri);
-    let covered = cache
-        .read()
-        .routes
-        .iter()
-        .find(|(prefix, _)| path.starts_with(prefix.as_str()))
-        .is_some_and(|(_, product)| *product == grant.product_id);
+    let covered = gateway_path(uri).is_some_and(|path| {
+        cache
+            .read()
+            .routes
+            .iter()
+            .find(|(prefix, _)| path.starts_with(prefix.as_str()))
+            .is_some_and(|(_, product)| *product == grant.product_id)
+    });
     Ok(if covered {
         Decision::Allowed(grant)
     } else {
@@ -296,21 +292,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_are_matched_after_decoding_and_resolving_dots() {
+    fn ambiguous_paths_are_refused_and_the_rest_kept_as_sent() {
         assert_eq!(
-            normalize_path("/payments/v1/charges?x=1"),
-            "/payments/v1/charges"
+            gateway_path("/payments/v1/charges?x=1"),
+            Some("/payments/v1/charges")
         );
-        assert_eq!(normalize_path("/payments/"), "/payments/");
-        assert_eq!(normalize_path("/payments"), "/payments");
-        assert_eq!(normalize_path("/payments/../admin/x"), "/admin/x");
-        assert_eq!(normalize_path("/payments/%2e%2e/admin/x"), "/admin/x");
-        assert_eq!(normalize_path("/payments%2F..%2Fadmin/"), "/admin/");
-        assert_eq!(normalize_path("//payments//v1"), "/payments/v1");
-        assert_eq!(normalize_path("/PAYMENTS/x"), "/payments/x");
-        assert_eq!(normalize_path("/../../"), "/");
-        assert_eq!(normalize_path(""), "/");
-        assert_eq!(normalize_path("/a/%zz/%"), "/a/%zz/%");
+        assert_eq!(gateway_path("/payments/"), Some("/payments/"));
+        assert_eq!(gateway_path("/Payments/A%20b"), Some("/Payments/A%20b"));
+        for refused in [
+            "/payments/../ledger/x",
+            "/payments/./x",
+            "/payments/..",
+            "/payments/%2e%2e/ledger/x",
+            "/payments/%2E%2E/ledger/x",
+            "/payments%2F..%2Fledger/",
+            "/payments/%5c..%5cledger",
+            "/payments/%252e%252e/ledger",
+            "/payments/..;/ledger/x",
+            "/payments/x;jsessionid=1",
+            "/payments\\..\\ledger",
+            "//payments/x",
+            "/payments//x",
+            "payments/x",
+            "",
+            "/payments/%2",
+        ] {
+            assert_eq!(gateway_path(refused), None, "{refused}");
+        }
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub const NO_SUCH_APP: &str = "Choose one of your apps, or create one.";
 pub const ALREADY_DECIDED: &str = "This request was already decided.";
 pub const KEY_ALREADY_SHOWN: &str =
     "This key was already shown once and cannot be shown again. Rotate it to get a new one.";
+pub const KEY_EXPIRED: &str =
+    "This key expired and is not renewed by rotating it. Revoke it and request access again.";
 pub const NOT_LIVE: &str = "This access is not live: it was revoked, or not approved.";
 pub const HAS_LIVE_KEYS: &str =
     "Live API keys use it. Revoke them first (Apps, or the owner's app page).";

@@ -274,10 +274,22 @@ async fn a_consumer_requests_access_an_admin_approves_and_the_gateway_lets_the_k
         StatusCode::FORBIDDEN,
         "another product's prefix"
     );
+    for ambiguous in [
+        "/payments/../ledger/v1",
+        "/payments/%2e%2e/ledger/v1",
+        "/payments/..;/ledger/v1",
+        "/payments//v1",
+    ] {
+        assert_eq!(
+            status_of(&app, &world.gateway, &key, ambiguous).await,
+            StatusCode::FORBIDDEN,
+            "a path an upstream may read as another product's is refused: {ambiguous}"
+        );
+    }
     assert_eq!(
-        status_of(&app, &world.gateway, &key, "/payments/../ledger/v1").await,
+        status_of(&app, &world.gateway, &key, "/PAYMENTS/v1").await,
         StatusCode::FORBIDDEN,
-        "dot segments are resolved before matching"
+        "prefixes match the path as sent"
     );
     assert_eq!(
         status_of(&app, &world.gateway, &key, "/elsewhere").await,
@@ -373,12 +385,16 @@ async fn an_auto_approving_plan_approves_at_once_and_the_request_is_recorded() {
 async fn a_rotated_key_works_during_its_grace_period_only_and_keys_expire_with_their_plan() {
     let app = spawn_as_admin().await;
     let world = world(&app).await;
-    let (_, dev, _, request_id, old) = consumer_with_key(&app, &world, "dev@example.com").await;
+    let (_, _, _, request_id, old) = consumer_with_key(&app, &world, "dev@example.com").await;
+    // Sessions end long before keys do: the consumer signs in again after each move of months.
+    let signed_in = || app.signed_in_client("dev@example.com", "a consumer's long passphrase");
     let rotate = |grace: &'static str| {
-        let dev = dev.clone();
         let app = &app;
         let request_id = request_id.clone();
         async move {
+            let dev = app
+                .signed_in_client("dev@example.com", "a consumer's long passphrase")
+                .await;
             let response = app
                 .call_with(&dev, "rotate_key", &[("id", &request_id), ("grace", grace)])
                 .await;
@@ -421,16 +437,167 @@ async fn a_rotated_key_works_during_its_grace_period_only_and_keys_expire_with_t
         StatusCode::OK
     );
     // Gold keys live 90 days.
-    app.state.clock.advance(Duration::from_secs(89 * 24 * 3600));
+    app.state
+        .clock
+        .advance(Duration::from_secs(89 * 24 * 3600 + 12 * 3600));
     assert_eq!(
         status_of(&app, &world.gateway, &newest, "/payments/a").await,
+        StatusCode::OK,
+        "half a day before its expiry"
+    );
+    // A rotation's grace never outlives the old key's expiry: 24 h asked, 12 h left.
+    let renewed = rotate("24h").await;
+    app.state.clock.advance(Duration::from_secs(13 * 3600));
+    assert_eq!(
+        status_of(&app, &world.gateway, &newest, "/payments/a").await,
+        StatusCode::UNAUTHORIZED,
+        "expired inside the grace period"
+    );
+    assert_eq!(
+        status_of(&app, &world.gateway, &renewed, "/payments/a").await,
         StatusCode::OK
     );
-    app.state.clock.advance(Duration::from_secs(2 * 24 * 3600));
+    app.state.clock.advance(Duration::from_secs(90 * 24 * 3600));
     assert_eq!(
-        status_of(&app, &world.gateway, &newest, "/payments/a").await,
+        status_of(&app, &world.gateway, &renewed, "/payments/a").await,
         StatusCode::UNAUTHORIZED
     );
+    // An expired key is not renewed by rotating it.
+    let (status, error) = error_of(
+        app.call_with(
+            &signed_in().await,
+            "rotate_key",
+            &[("id", &request_id), ("grace", "24h")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error.to_string(), app::domain::apps::KEY_EXPIRED);
+    assert_eq!(
+        status_of(&app, &world.gateway, &renewed, "/payments/a").await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn an_access_approved_by_mistake_is_revoked_before_its_key_is_ever_shown() {
+    let app = spawn_as_admin().await;
+    let world = world(&app).await;
+    app.insert_consumer("dev@example.com", "a consumer's long passphrase")
+        .await;
+    let dev = app
+        .signed_in_client("dev@example.com", "a consumer's long passphrase")
+        .await;
+    let done = submitted(request(&app, &dev, "payments", &world.gold, ("", "Oops")).await).await;
+    app.call(
+        "approve_access_request",
+        &[("id", done.request_id.as_str())],
+    )
+    .await;
+    assert_eq!(
+        app.call("revoke_access", &[("id", done.request_id.as_str())])
+            .await
+            .status(),
+        StatusCode::OK,
+        "an admin revokes it"
+    );
+    let shown = app
+        .call_with(&dev, "show_key", &[("id", &done.request_id)])
+        .await;
+    assert_eq!(shown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.count("select count(*) from api_keys").await, 0);
+}
+
+#[tokio::test]
+async fn an_admin_reassigns_an_app_and_its_keys_stop() {
+    let app = spawn_as_admin().await;
+    let world = world(&app).await;
+    let (_, _, app_id, _, key) = consumer_with_key(&app, &world, "old@example.com").await;
+    app.insert_consumer("new@example.com", "a consumer's long passphrase")
+        .await;
+    let new_owner = app
+        .signed_in_client("new@example.com", "a consumer's long passphrase")
+        .await;
+    let (status, error) = error_of(
+        app.call(
+            "reassign_app",
+            &[("id", app_id.as_str()), ("owner", "nobody@example.com")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error.to_string(), "No consumer has this email address.");
+    assert_eq!(
+        app.call(
+            "reassign_app",
+            &[("id", app_id.as_str()), ("owner", "new@example.com")],
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        status_of(&app, &world.gateway, &key, "/payments/v1").await,
+        StatusCode::UNAUTHORIZED
+    );
+    let page = app_page(&app, &new_owner, &app_id).await;
+    assert!(page.app.mine);
+    assert_eq!(page.requests[0].status, RequestStatus::Revoked);
+}
+
+#[tokio::test]
+async fn an_apps_page_is_never_kept_by_a_browser_or_a_proxy() {
+    let app = spawn_as_admin().await;
+    let world = world(&app).await;
+    let (_, dev, app_id, _, _) = consumer_with_key(&app, &world, "dev@example.com").await;
+    let page = dev
+        .get(app.url(&format!("/dashboard/apps/{app_id}")))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(
+        page.headers()["cache-control"].to_str().ok(),
+        Some("no-store"),
+        "a key shown once must not stay in a cache"
+    );
+    // Markup in an app's fields is shown as text on its page and in the list.
+    let evil = "<img src=x onerror=alert(1)>";
+    let update = app
+        .call_with(
+            &dev,
+            "update_app",
+            &[
+                ("id", app_id.as_str()),
+                ("form[name]", evil),
+                ("form[description]", "<script>alert(2)</script>"),
+                ("form[visibility]", "personal"),
+            ],
+        )
+        .await;
+    assert_eq!(update.status(), StatusCode::OK);
+    for path in [
+        format!("/dashboard/apps/{app_id}"),
+        "/dashboard/apps".to_owned(),
+    ] {
+        let html = dev
+            .get(app.url(&path))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{path}: {html}"
+        );
+        assert!(
+            !html.contains("<img src=x") && !html.contains("<script>alert(2)"),
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]

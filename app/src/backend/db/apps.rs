@@ -13,7 +13,8 @@ use super::{By, DEFAULT_ORGANIZATION_ID, Store, StoreError, StoreResult, Subject
 use crate::backend::Millis;
 use crate::domain::apps::{
     ALREADY_DECIDED, AccessRequest, AppPage, AppSummary, AppVisibility, GatewayTokenRow,
-    HAS_LIVE_KEYS, KEY_ALREADY_SHOWN, NOT_LIVE, RequestFilter, RequestStatus, Submitted, ValidApp,
+    HAS_LIVE_KEYS, KEY_ALREADY_SHOWN, KEY_EXPIRED, NOT_LIVE, RequestFilter, RequestStatus,
+    Submitted, ValidApp,
 };
 use crate::domain::catalog::PlanTerms;
 use sqlx::Row as _;
@@ -32,12 +33,16 @@ fn visible_apps() -> String {
     )
 }
 
-/// Marks the transaction as changing what a gateway check answers.
+/// Marks the transaction as changing what a gateway check answers: the shared counter moves
+/// (its row lock also orders such transactions on Postgres), and on commit this process knows.
 pub(super) async fn gateway_changed(tx: &mut Tx) -> StoreResult<()> {
-    sqlx::query("update gateway_state set generation = generation + 1 where id = 1")
-        .execute(&mut **tx)
-        .await?;
-    tx.gateway_changed = true;
+    let generation: i64 = sqlx::query(
+        "update gateway_state set generation = generation + 1 where id = 1 returning generation",
+    )
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("generation")?;
+    tx.gateway_changed = Some(generation);
     Ok(())
 }
 
@@ -74,8 +79,9 @@ pub(super) async fn revoke_owned(
     .execute(&mut **tx)
     .await?
     .rows_affected();
+    let mut moved = 0;
     if let Some(organization_id) = moved_to {
-        sqlx::query(
+        moved = sqlx::query(
             "update apps set organization_id = $2, visibility = 'personal', updated_at = $3 \
              where owner_id = $1 and organization_id <> $2",
         )
@@ -83,9 +89,11 @@ pub(super) async fn revoke_owned(
         .bind(organization_id)
         .bind(now)
         .execute(&mut **tx)
-        .await?;
+        .await?
+        .rows_affected();
     }
-    if changed > 0 {
+    // Kept keys of moved apps now answer with the new organization.
+    if changed + moved > 0 {
         gateway_changed(tx).await?;
     }
     Ok(())
@@ -128,6 +136,9 @@ pub(super) async fn revoke_in_organization(
 
 /// Refuses to delete a product or plan (`column` of access_requests is `id`) that live keys use.
 pub(super) async fn refuse_if_live(tx: &mut Tx, column: &str, id: &str) -> StoreResult<()> {
+    // The counter's row first: an approval takes it too, so on Postgres the two take turns and
+    // the count below sees an approval that committed meanwhile.
+    gateway_changed(tx).await?;
     let live: i64 = sqlx::query(&format!(
         "select count(*) as n from access_requests where {column} = $1 and status = 'approved'"
     ))
@@ -138,7 +149,7 @@ pub(super) async fn refuse_if_live(tx: &mut Tx, column: &str, id: &str) -> Store
     if live > 0 {
         return Err(StoreError::Conflict(HAS_LIVE_KEYS));
     }
-    gateway_changed(tx).await
+    Ok(())
 }
 
 /// Which app a request is for: one of the requester's, or a new one made in the same transaction.
@@ -272,7 +283,7 @@ impl Store {
     /// the owner already uses is `Unique`.
     pub async fn create_app(&self, valid: &ValidApp, by: By<'_>) -> StoreResult<String> {
         let mut tx = self.begin_write().await?;
-        let id = insert_app(&mut tx, valid, by).await?;
+        let id = insert_app(&mut tx, valid, by, self.dialect.lock_row()).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -303,6 +314,8 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NotFound);
         }
+        // The gateway's JSON answer names the app.
+        gateway_changed(&mut tx).await?;
         tx.audit(by, "app.updated", Subject::App(id), &valid.name)
             .await?;
         tx.commit().await
@@ -371,6 +384,19 @@ impl Store {
         tx.audit(by, "app.reassigned", Subject::App(id), owner_id)
             .await?;
         tx.commit().await
+    }
+
+    /// The name of app `id` when `owner` owns it.
+    pub async fn own_app_name(&self, id: &str, owner: &str) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query("select name from apps where id = $1 and owner_id = $2")
+                .bind(id)
+                .bind(owner)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.try_get("name"))
+                .transpose()?,
+        )
     }
 
     /// "My apps": the apps `viewer` may see, by name.
@@ -458,11 +484,16 @@ impl Store {
         let requester = by.actor.ok_or(StoreError::Forbidden)?;
         let mut tx = self.begin_write().await?;
         let app_id = match *app {
-            AppChoice::New(valid) => insert_app(&mut tx, valid, by).await?,
-            AppChoice::Existing(id) => sqlx::query(
+            AppChoice::New(valid) => {
+                insert_app(&mut tx, valid, by, self.dialect.lock_row()).await?
+            }
+            // The app's and the owner's rows are held (Postgres), so a reassignment, a move or a
+            // deactivation at the same moment waits, then revokes what this request made.
+            AppChoice::Existing(id) => sqlx::query(&format!(
                 "select a.id from apps a join users u on u.id = a.owner_id \
-                 where a.id = $1 and a.owner_id = $2 and u.status = 'active'",
-            )
+                 where a.id = $1 and a.owner_id = $2 and u.status = 'active'{}",
+                self.dialect.lock_row()
+            ))
             .bind(id)
             .bind(requester)
             .fetch_optional(&mut *tx)
@@ -566,6 +597,10 @@ impl Store {
         by: By<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
+        if approve {
+            // Takes turns with deleting its product or plan (`refuse_if_live`).
+            gateway_changed(&mut tx).await?;
+        }
         let changed = sqlx::query(
             "update access_requests set status = $2, reason = $3, decided_at = $4, decided_by = $5 \
              where id = $1 and status = 'pending'",
@@ -672,15 +707,24 @@ impl Store {
         by: By<'_>,
     ) -> StoreResult<Option<Millis>> {
         let mut tx = self.begin_write().await?;
-        self.hold_live(&mut tx, request_id, owner).await?;
+        let (expires_at, issued) = self.hold_approved(&mut tx, request_id, owner).await?;
+        if !issued {
+            return Err(StoreError::Conflict(NOT_LIVE));
+        }
+        // An expired key is not renewed by rotating it: its access is requested again.
+        if expires_at.is_some_and(|t| t <= by.now) {
+            return Err(StoreError::Conflict(KEY_EXPIRED));
+        }
         sqlx::query("delete from api_keys where request_id = $1 and valid_until is not null")
             .bind(request_id)
             .execute(&mut *tx)
             .await?;
         if grace_ms > 0 {
+            // The old key's grace never outlives its own expiry.
+            let until = expires_at.map_or(by.now + grace_ms, |t| t.min(by.now + grace_ms));
             sqlx::query("update api_keys set valid_until = $2 where request_id = $1")
                 .bind(request_id)
-                .bind(by.now + grace_ms)
+                .bind(until)
                 .execute(&mut *tx)
                 .await?;
         } else {
@@ -720,7 +764,8 @@ impl Store {
         by: By<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        self.hold_live(&mut tx, request_id, owner).await?;
+        // Approved is enough: an access whose key was never shown is revoked too.
+        self.hold_approved(&mut tx, request_id, owner).await?;
         sqlx::query("delete from api_keys where request_id = $1")
             .bind(request_id)
             .execute(&mut *tx)
@@ -736,16 +781,17 @@ impl Store {
         tx.commit().await
     }
 
-    /// Checks, inside a write, that the request is approved (live) and of an app `owner` owns;
-    /// the row is locked on Postgres so a rotation and a revocation take turns.
-    async fn hold_live(
+    /// Checks, inside a write, that the request is approved (not revoked) and of an app `owner`
+    /// owns; answers its key's expiry (`None`: never) and whether a key was issued. The row is
+    /// locked on Postgres, so a rotation and a revocation take turns.
+    async fn hold_approved(
         &self,
         tx: &mut Tx,
         request_id: &str,
         owner: Option<&str>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<(Option<Millis>, bool)> {
         let row = sqlx::query(&format!(
-            "select r.status, r.issued_at from access_requests r where r.id = $1 \
+            "select r.status, r.issued_at, r.expires_at from access_requests r where r.id = $1 \
              and ($2 = '' or r.app_id in (select id from apps where owner_id = $2)){}",
             self.dialect.lock_row()
         ))
@@ -755,29 +801,30 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let status: String = row.try_get("status")?;
-        let issued: Option<i64> = row.try_get("issued_at")?;
-        if status != "approved" || issued.is_none() {
+        if status != "approved" {
             return Err(StoreError::Conflict(NOT_LIVE));
         }
-        Ok(())
+        let issued: Option<i64> = row.try_get("issued_at")?;
+        Ok((row.try_get("expires_at")?, issued.is_some()))
     }
 
     // --- The gateway check -------------------------------------------------------------------------
 
-    /// The change counter every instance polls.
-    pub async fn gateway_generation(&self) -> StoreResult<i64> {
-        Ok(
-            sqlx::query("select generation from gateway_state where id = 1")
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("generation")?,
-        )
+    /// Reads the shared change counter (every instance polls it) into what this process knows;
+    /// answers it.
+    pub async fn poll_gateway_generation(&self) -> StoreResult<i64> {
+        let generation: i64 = sqlx::query("select generation from gateway_state where id = 1")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("generation")?;
+        self.gateway_seen
+            .fetch_max(generation, std::sync::atomic::Ordering::AcqRel);
+        Ok(generation)
     }
 
-    /// This process's count of committed gateway changes.
-    pub fn local_gateway_changes(&self) -> u64 {
-        self.gateway_changes
-            .load(std::sync::atomic::Ordering::Acquire)
+    /// The highest committed value of the change counter this process knows of.
+    pub fn gateway_generation_seen(&self) -> i64 {
+        self.gateway_seen.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Every product's gateway prefix, and the hashes of the live gateway tokens.
@@ -925,11 +972,13 @@ async fn insert_key(tx: &mut Tx, hash: &str, request_id: &str, now: Millis) -> S
     Ok(())
 }
 
-/// Inserts an app owned by `by.actor`, an active consumer, in their organization.
-async fn insert_app(tx: &mut Tx, valid: &ValidApp, by: By<'_>) -> StoreResult<String> {
+/// Inserts an app owned by `by.actor`, an active consumer, in their organization. `lock` is the
+/// dialect's row lock: on Postgres the owner's row is held, so a move out of their organization
+/// or a deactivation waits for this transaction (and then revokes what it made).
+async fn insert_app(tx: &mut Tx, valid: &ValidApp, by: By<'_>, lock: &str) -> StoreResult<String> {
     let owner = by.actor.ok_or(StoreError::Forbidden)?;
     let organization: String = sqlx::query(&format!(
-        "select u.organization_id from users u where u.id = $1 and u.status = 'active' and {}",
+        "select u.organization_id from users u where u.id = $1 and u.status = 'active' and {}{lock}",
         super::CONSUMER_ROLE
     ))
     .bind(owner)

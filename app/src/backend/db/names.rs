@@ -81,6 +81,8 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NotFound);
         }
+        // The gateway's JSON answer names the organization.
+        super::apps::gateway_changed(&mut tx).await?;
         tx.audit(by, action, what.subject(id), name).await?;
         tx.commit().await?;
         Ok(())
