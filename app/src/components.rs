@@ -72,3 +72,39 @@ pub fn textarea_text(text: String) -> String {
     }
     text
 }
+
+/// A secret or code in a read-only field (select it to copy), with a "Copy" button once the page
+/// is live: invite codes, an API key or a gateway token shown once.
+#[component]
+pub fn CopyField(
+    value: String,
+    /// The field's accessible name ("Invite code", "API key").
+    label: &'static str,
+    #[prop(default = 26)] size: u32,
+) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let hydrated = RwSignal::new(false);
+    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+    Effect::new(move |_| hydrated.set(true));
+    let to_copy = value.clone();
+    let copy = move |_| {
+        #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+        {
+            let clipboard = window().navigator().clipboard();
+            let _ = clipboard.write_text(&to_copy);
+            copied.set(true);
+        }
+        #[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
+        let _ = &to_copy;
+    };
+    view! {
+        <span class="code-field">
+            <input readonly value=value aria-label=label class="code" size=size/>
+            <Show when=move || hydrated.get()>
+                <button type="button" class="secondary" on:click=copy.clone()>
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            </Show>
+        </span>
+    }
+}

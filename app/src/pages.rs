@@ -1,9 +1,11 @@
 //! One module per route.
 
+pub mod access_requests;
 pub mod account;
 pub mod admin;
 pub mod admins;
 pub mod approvals;
+pub mod apps;
 pub mod catalog;
 pub mod catalogs;
 pub mod change_password;

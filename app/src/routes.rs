@@ -1,11 +1,13 @@
 //! The HTML shell and the router: public pages, and the `/admin` section guarded by role.
 
 use crate::pages::{
+    access_requests::{AccessRequestsPage, AdminAppsPage, GatewaysPage},
     account::AccountPage,
     admin,
     admin::SettingsPage,
     admins::AdminsPage,
     approvals::ApprovalsPage,
+    apps::{AdminAppPage, AppDetailPage, MyAppsPage},
     catalog::{CatalogPage, CatalogProductPage},
     catalogs::{CatalogEditorPage, CatalogsPage},
     change_password::ChangePasswordPage,
@@ -109,6 +111,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("account") view={Lazy::<Account>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("dashboard") view={Lazy::<Dashboard>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("dashboard/users/:id") view={Lazy::<Colleague>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("dashboard/apps") view={Lazy::<MyApps>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("dashboard/apps/:id") view={Lazy::<AppDetail>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("catalog") view={Lazy::<Catalog>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("catalog/:product") view={Lazy::<CatalogProduct>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("catalog/:product/reference") view={Lazy::<Reference>::new()} ssr=SsrMode::Async/>
@@ -130,8 +134,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("catalogs/:id") view={Lazy::<CatalogEditor>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("invite-codes") view={Lazy::<InviteCodes>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("approvals") view={Lazy::<Approvals>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("access-requests") view={Lazy::<AccessRequests>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("apps") view={Lazy::<AdminApps>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("apps/:id") view={Lazy::<AdminApp>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings") view={Lazy::<Settings>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings/admins") view={Lazy::<Admins>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/gateways") view={Lazy::<Gateways>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings/email/outbox") view={Lazy::<Outbox>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings/email/templates") view={Lazy::<EmailTemplates>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
@@ -171,6 +179,12 @@ lazy_page! {
     Account => AccountPage,
     Dashboard => DashboardPage,
     Colleague => ColleaguePage,
+    MyApps => MyAppsPage,
+    AppDetail => AppDetailPage,
+    AccessRequests => AccessRequestsPage,
+    AdminApps => AdminAppsPage,
+    AdminApp => AdminAppPage,
+    Gateways => GatewaysPage,
     Catalog => CatalogPage,
     CatalogProduct => CatalogProductPage,
     Reference => ReferencePage,

@@ -132,7 +132,7 @@ test("an admin offers a product to one team through a private catalog; only that
   await expect(plan).toContainText("100 requests per 60 seconds");
   await expect(plan).toContainText("10,000 requests per day");
   await expect(plan).toContainText("After 90 days");
-  await expect(plan.getByRole("button", { name: "Request access" })).toBeVisible();
+  await expect(plan.getByRole("link", { name: /^Request access with Gold/ })).toBeVisible();
   // The reference's contents on the product page, each operation a link into the reference.
   const contents = page.getByRole("region", { name: "API reference" });
   await expect(contents).toContainText("Swagger Petstore 1.0.0 · 3 operations");

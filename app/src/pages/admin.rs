@@ -45,6 +45,8 @@ pub fn AdminLayout() -> impl IntoView {
                     <li><A href="/admin/organizations">"Organizations"</A></li>
                     <li><A href="/admin/invite-codes">"Invite codes"</A></li>
                     <li><A href="/admin/approvals">"Approvals"</A></li>
+                    <li><A href="/admin/access-requests">"Access requests"</A></li>
+                    <li><A href="/admin/apps">"Apps"</A></li>
                 </ul>
                 <h2>"API catalog"</h2>
                 <ul>
@@ -141,6 +143,10 @@ pub fn SettingsPage() -> impl IntoView {
         <h2>"Admins"</h2>
         <ul>
             <li><a href="/admin/settings/admins">"Admins"</a>" — the API provider's staff who use this admin app"</li>
+        </ul>
+        <h2>"Gateways"</h2>
+        <ul>
+            <li><a href="/admin/settings/gateways">"Gateways"</a>" — the tokens API gateways use to check consumers' keys"</li>
         </ul>
         <h2>"Email"</h2>
         <ul>

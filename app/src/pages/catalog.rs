@@ -134,7 +134,10 @@ fn ProductView(product: CatalogProduct) -> impl IntoView {
                 {if plans.is_empty() {
                     view! { <p>"No plan is offered to you for this product yet."</p> }.into_any()
                 } else {
-                    view! { <PlanList plans/> }.into_any()
+                    view! {
+                        <PlanList plans=plans.clone()/>
+                        <RequestAccess product=name.clone() plans/>
+                    }.into_any()
                 }}
             </section>
         </main>
@@ -185,10 +188,89 @@ fn PlanList(plans: Vec<PlanOffer>) -> impl IntoView {
                         <dt>"Key expires"</dt><dd>{p.terms.expiry_text()}</dd>
                         <dt>"Approval"</dt><dd>{if p.terms.auto_approve { "Automatic" } else { "Reviewed by the API provider" }}</dd>
                     </dl>
-                    <button type="button" disabled=true aria-describedby="request-access-hint">"Request access"</button>
+                    <a class="button" href=format!("?plan={}#request-access", p.id) aria-label=format!("Request access with {}", p.display_name)>"Request access"</a>
                 </li>
             }).collect_view()}
         </ul>
-        <p class="hint" id="request-access-hint">"Requesting access opens with apps and keys, coming next."</p>
+    }
+}
+
+/// "Request access" (SPEC §10): a plan offered, one of the viewer's apps or a new one, and a
+/// comment. Strangers are asked to log in; admins are told where requests are decided.
+#[component]
+fn RequestAccess(product: String, plans: Vec<PlanOffer>) -> impl IntoView {
+    use crate::api::apps::{AccessOffer, RequestAccess, request_offer};
+    use crate::components::{FieldError, FormError, action_error, textarea_text};
+    let action = ServerAction::<RequestAccess>::new();
+    let error = action_error(action);
+    let apps = Resource::new(|| (), |_| request_offer());
+    let query = use_query_map();
+    let chosen = move || query.with(|q| q.get("plan")).unwrap_or_default();
+    let echoed = move |field: &str| {
+        error
+            .get()
+            .and_then(|e| e.echoed(field))
+            .unwrap_or_default()
+    };
+    let login = format!("/login?next=/catalog/{product}");
+    view! {
+        <section aria-labelledby="request-access-title" id="request-access">
+            <h2 id="request-access-title">"Request access"</h2>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let (product, plans, login) = (product.clone(), plans.clone(), login.clone());
+                    Suspend::new(async move {
+                        match apps.await {
+                            Ok(AccessOffer::Anonymous) => view! {
+                                <p>"Log in to request access with one of your apps. "<a href=login>"Log in"</a></p>
+                            }.into_any(),
+                            Ok(AccessOffer::Admin) => view! {
+                                <p>"API consumers request access here; admins decide under "<a href="/admin/access-requests">"Access requests"</a>"."</p>
+                            }.into_any(),
+                            Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                            Ok(AccessOffer::Consumer(mine)) => {
+                                view! {
+                                    <ActionForm action attr:class="stack narrow-form">
+                                        <FormError error/>
+                                        <input type="hidden" name="form[product]" value=product/>
+                                        <label>"Plan"
+                                            <select name="form[plan]" required aria-describedby="plan-error">
+                                                {plans.into_iter().map(|p| {
+                                                    let id = p.id.clone();
+                                                    let selected = move || chosen() == id || echoed("plan") == id;
+                                                    view! { <option value=p.id.clone() selected=selected>{p.display_name.clone()}</option> }
+                                                }).collect_view()}
+                                            </select>
+                                        </label>
+                                        <FieldError error field="plan"/>
+                                        <label>"App"
+                                            <select name="form[app]" aria-describedby="app-error">
+                                                <option value="">"Create app"</option>
+                                                {mine.into_iter().map(|a| {
+                                                    let id = a.id.clone();
+                                                    let selected = move || echoed("app") == id;
+                                                    view! { <option value=a.id.clone() selected=selected>{a.name.clone()}</option> }
+                                                }).collect_view()}
+                                            </select>
+                                        </label>
+                                        <FieldError error field="app"/>
+                                        <label>"New app name"
+                                            <input name="form[new_app]" value=move || echoed("new_app") aria-describedby="new_app-error new-app-hint"/>
+                                        </label>
+                                        <p class="hint" id="new-app-hint">"With \"Create app\": the app is made with the request (Personal; change it on the app's page)."</p>
+                                        <FieldError error field="new_app"/>
+                                        <label>"Comment"
+                                            <textarea name="form[comment]" rows="3" aria-describedby="comment-error">{textarea_text(echoed("comment"))}</textarea>
+                                        </label>
+                                        <FieldError error field="comment"/>
+                                        <button type="submit">"Submit request"</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
     }
 }

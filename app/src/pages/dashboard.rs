@@ -8,6 +8,7 @@ use crate::domain::colleague::{Colleagues, LIMIT};
 use crate::domain::organization_request::RequestOutcome;
 use crate::domain::user::Choice;
 use crate::error::AppError;
+use crate::pages::apps::DashboardTabs;
 use crate::pages::organization_requests::CreateOrganization;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,10 +44,7 @@ pub fn DashboardPage() -> impl IntoView {
         <Title text="My dashboard · Portico"/>
         <main class="public wide">
             <h1>"My dashboard"</h1>
-            <nav class="tabs" aria-label="My dashboard">
-                <a href="/dashboard" aria-current="page">"Users"</a>
-                <a href="/account">"Account"</a>
-            </nav>
+            <DashboardTabs current="/dashboard"/>
             <h2>"Users"</h2>
             {move || invited().then(|| view! {
                 <p class="notice" role="status">"Invitation sent. They appear below as Invited until they set their password."</p>

@@ -5,7 +5,7 @@ use crate::api::invite_codes::{
     invite_codes,
 };
 use crate::components::{
-    ConfirmAction, FieldError, FormError, Loaded, action_error, query_href, query_param,
+    ConfirmAction, CopyField, FieldError, FormError, Loaded, action_error, query_href, query_param,
 };
 use crate::domain::format_time;
 use crate::domain::invite_code::InviteCodeRow;
@@ -45,7 +45,7 @@ pub fn InviteCodesPage() -> impl IntoView {
         {move || created().map(|code| view! {
             <div class="notice" role="status">
                 <p>"Invite code created. Hand it out: people enter it under \"Invite code\" when they register."</p>
-                <CodeField code=code.clone()/>
+                <CopyField label="Invite code" value=code.clone()/>
             </div>
         })}
         {move || saved().then(|| view! { <p class="notice" role="status">"Invite code saved."</p> })}
@@ -55,36 +55,6 @@ pub fn InviteCodesPage() -> impl IntoView {
             <AddInviteCode data=view_data.clone() action=create error=create_error/>
             <CodesTable data=view_data toggle delete/>
         </Loaded>
-    }
-}
-
-/// The code in a read-only field (select it to copy), with a "Copy" button once the page is live.
-#[component]
-fn CodeField(code: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let hydrated = RwSignal::new(false);
-    #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
-    Effect::new(move |_| hydrated.set(true));
-    let to_copy = code.clone();
-    let copy = move |_| {
-        #[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
-        {
-            let clipboard = window().navigator().clipboard();
-            let _ = clipboard.write_text(&to_copy);
-            copied.set(true);
-        }
-        #[cfg(not(all(feature = "hydrate", target_arch = "wasm32")))]
-        let _ = &to_copy;
-    };
-    view! {
-        <span class="code-field">
-            <input readonly value=code aria-label="Invite code" class="code" size="26"/>
-            <Show when=move || hydrated.get()>
-                <button type="button" class="secondary" on:click=copy.clone()>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
-            </Show>
-        </span>
     }
 }
 
@@ -218,7 +188,7 @@ fn CodesTable(
                     view! {
                         <tr>
                             <td>
-                                <CodeField code=c.code.clone()/>
+                                <CopyField label="Invite code" value=c.code.clone()/>
                                 <ConfirmAction action=delete key="delete" id=c.id.clone() label=delete_label.clone()
                                     text=format!("Delete the code {}? Accounts made with it stay; the code stops working.", c.code)
                                     cancel="/admin/invite-codes"/>
