@@ -1,8 +1,13 @@
 //! The gateway endpoints (SPEC §10): `GET /gateway/v1/auth`, the shape nginx's `auth_request`
 //! uses (the answer is in the status and headers), and `POST /gateway/v1/keys/verify`, the same
 //! answer as JSON. Both read the request and call the one check, `app::backend::gateway::check`.
+//!
+//! A gateway asks on every request of every consumer, so these routes sit outside the pages'
+//! middleware (sessions, CSRF, security headers for HTML, compression, a tracing span per
+//! request): none of it applies to a token-authenticated, cookie-less check, and together it cost
+//! more than the check itself. Failures are still logged; bodies are limited as elsewhere.
 
-use crate::ServerState;
+use app::backend::AppState;
 use app::backend::db::KeyGrant;
 use app::backend::gateway::{Decision, check, quota_header, rate_header};
 use axum::Json;
@@ -43,12 +48,12 @@ fn failed(error: app::error::AppError) -> Response {
 
 /// `GET /gateway/v1/auth`: 200 with the grant's headers, 401 for a bad key (or gateway token),
 /// 403 for a key whose plan does not cover the path's product.
-pub async fn auth(State(state): State<ServerState>, headers: HeaderMap) -> Response {
+pub async fn auth(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Some(uri) = header_text(&headers, "x-original-uri") else {
         return (StatusCode::BAD_REQUEST, "X-Original-URI is missing.").into_response();
     };
     let decision = match check(
-        &state.app,
+        &state,
         header_text(&headers, GATEWAY_TOKEN),
         key_of(&headers),
         uri,
@@ -175,7 +180,7 @@ impl Verdict {
 
 /// `POST /gateway/v1/keys/verify`: the same check, answered as JSON with the same statuses.
 pub async fn verify(
-    State(state): State<ServerState>,
+    State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Json<VerifyBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
@@ -188,7 +193,7 @@ pub async fn verify(
     };
     let key = body.key.as_deref().or_else(|| key_of(&headers));
     let decision = match check(
-        &state.app,
+        &state,
         header_text(&headers, GATEWAY_TOKEN),
         key,
         &body.path,

@@ -269,8 +269,20 @@ impl Started {
     }
 
     /// The whole HTTP application: pages, server functions, static files, health checks and the
-    /// security middleware.
+    /// security middleware; and the gateway check, outside that middleware (see [`gateway`]).
     pub fn router(&self) -> Router {
+        let gateway = Router::new()
+            .route("/gateway/v1/auth", get(gateway::auth))
+            .route(
+                "/gateway/v1/keys/verify",
+                axum::routing::post(gateway::verify),
+            )
+            .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+            .with_state(self.state.clone());
+        self.pages_router().merge(gateway)
+    }
+
+    fn pages_router(&self) -> Router {
         let app = self.state.clone();
         let state = ServerState {
             leptos_options: self.leptos_options.clone(),
@@ -286,11 +298,6 @@ impl Started {
         Router::new()
             .route("/healthz", get(|| async { "ok" }))
             .route("/readyz", get(readyz))
-            .route("/gateway/v1/auth", get(gateway::auth))
-            .route(
-                "/gateway/v1/keys/verify",
-                axum::routing::post(gateway::verify),
-            )
             .route(
                 "/api/{*fn_name}",
                 axum::routing::post(server_fn_handler).get(server_fn_handler),

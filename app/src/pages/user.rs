@@ -171,6 +171,7 @@ fn UserView(
         </dl>
         <UserTeams user_id organization_id teams add=add_team remove=remove_team/>
         <CatalogAccess user_id=id.clone() add=add_team remove=remove_team/>
+        <UserApps user_id=id.clone()/>
         <h2>"Invitations"</h2>
         {if user.invitations.is_empty() {
             view! { <p class="empty">"No invitation sent yet."</p> }.into_any()
@@ -305,6 +306,32 @@ fn CatalogAccess(
                                 </tbody>
                             </table>
                         }.into_any(),
+                        Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// "Apps": the apps this user owns, with their live keys and pending requests (each app's page
+/// has its keys, "Revoke" and "Reassign").
+#[component]
+fn UserApps(user_id: String) -> impl IntoView {
+    let apps = Resource::new(
+        move || user_id.clone(),
+        crate::api::access_requests::all_apps,
+    );
+    view! {
+        <section aria-labelledby="user-apps-title">
+            <h2 id="user-apps-title">"Apps"</h2>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match apps.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty">"This user owns no apps."</p>
+                        }.into_any(),
+                        Ok(list) => view! { <crate::pages::apps::AppsTable apps=list base="/admin/apps"/> }.into_any(),
                         Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}

@@ -65,6 +65,14 @@ struct Args {
     /// seconds and print its summary (0: skip).
     #[arg(long, default_value_t = 0)]
     wrk_seconds: u32,
+    /// Also seed this many live API keys (1,000 apps × 100 products) and load the gateway check
+    /// with `wrk` at 64 connections, each request a random key: `GET /gateway/v1/auth` directly,
+    /// then through nginx's `auth_request` in front of an upstream (0: skip).
+    #[arg(long, default_value_t = 0)]
+    gateway_keys: usize,
+    /// Seconds of each measured `wrk` run of `--gateway-keys` (after a warm-up of the same length).
+    #[arg(long, default_value_t = 10)]
+    gateway_seconds: u32,
 }
 
 /// Far in the future, so seeded invitations stay pending.
@@ -187,6 +195,15 @@ async fn main() -> anyhow::Result<()> {
     }
     if args.wrk_seconds > 0 {
         wrk(&base, args.wrk_seconds)?;
+    }
+    if args.gateway_keys > 0 {
+        gateway(
+            &started.state,
+            &base,
+            args.gateway_keys,
+            args.gateway_seconds,
+        )
+        .await?;
     }
 
     if args.emails > 0 {
@@ -810,6 +827,232 @@ fn wrk(base: &str, seconds: u32) -> anyhow::Result<()> {
         String::from_utf8_lossy(&output.stdout)
     );
     Ok(())
+}
+
+/// Seeds `n` live keys (apps of the first consumer × 100 products, one plan in a Public
+/// catalog), then runs `wrk -t2 -c64` with a random key per request against the gateway check,
+/// directly and through nginx (`auth_request`, keep-alive to Portico and to a `return 200`
+/// upstream), a warm-up run before each measured one.
+async fn gateway(
+    state: &app::backend::AppState,
+    base: &str,
+    n: usize,
+    seconds: u32,
+) -> anyhow::Result<()> {
+    use sqlx::Row as _;
+    const PRODUCTS: usize = 100;
+    let pool = state.store.pool();
+    let began = Instant::now();
+    let owner: String = sqlx::query("select id from users where role like 'consumer%' limit 1")
+        .fetch_one(pool)
+        .await
+        .context("--gateway-keys needs --users 1 or more")?
+        .try_get("id")?;
+    let now = 1_700_000_000_000_i64;
+    let apps = n.div_ceil(PRODUCTS);
+    let mut tx = pool.begin().await?;
+    let plan = "00000000-0000-7000-b000-000000000001";
+    sqlx::query("insert into plans (id, name, display_name, auto_approve, created_at, updated_at) values ($1, 'bench-gateway', 'Bench gateway', 1, $2, $2)")
+        .bind(plan)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let catalog = "00000000-0000-7000-b000-000000000002";
+    sqlx::query("insert into catalogs (id, name, visibility, created_at, updated_at) values ($1, 'Bench gateway', 'public', $2, $2)")
+        .bind(catalog)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("insert into catalog_plans (catalog_id, plan_id) values ($1, $2)")
+        .bind(catalog)
+        .bind(plan)
+        .execute(&mut *tx)
+        .await?;
+    for p in 0..PRODUCTS {
+        let id = format!("00000000-0000-7000-b001-{p:012}");
+        sqlx::query("insert into api_products (id, name, display_name, published, gateway_prefix, created_at, updated_at) values ($1, $2, $2, 1, $3, $4, $4)")
+            .bind(&id)
+            .bind(format!("bench-gateway-{p}"))
+            .bind(format!("/bench-{p}/"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("insert into catalog_products (catalog_id, product_id) values ($1, $2)")
+            .bind(catalog)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let organization: String = sqlx::query("select organization_id from users where id = $1")
+        .bind(&owner)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("organization_id")?;
+    let mut keys: Vec<(String, String)> = Vec::with_capacity(n);
+    for a in 0..apps {
+        let app_id = format!("00000000-0000-7000-b002-{a:012}");
+        sqlx::query("insert into apps (id, name, visibility, owner_id, organization_id, created_at, updated_at) values ($1, $2, 'personal', $3, $4, $5, $5)")
+            .bind(&app_id)
+            .bind(format!("Bench app {a}"))
+            .bind(&owner)
+            .bind(&organization)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for p in 0..PRODUCTS.min(n - a * PRODUCTS) {
+            let request = format!("00000000-0000-7000-b003-{:012}", a * PRODUCTS + p);
+            let key = format!("ptc_{:043}", a * PRODUCTS + p);
+            sqlx::query("insert into access_requests (id, app_id, product_id, plan_id, status, created_at, decided_at, key_prefix, issued_at) values ($1, $2, $3, $4, 'approved', $5, $5, $6, $5)")
+                .bind(&request)
+                .bind(&app_id)
+                .bind(format!("00000000-0000-7000-b001-{p:012}"))
+                .bind(plan)
+                .bind(now)
+                .bind(&key[..12])
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("insert into api_keys (hash, request_id, created_at) values ($1, $2, $3)")
+                .bind(app::backend::gateway::hash(&key))
+                .bind(&request)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            keys.push((key, format!("/bench-{p}/v1/items")));
+        }
+    }
+    tx.commit().await?;
+    let token = format!("ptg_{:043}", 1);
+    state
+        .store
+        .create_gateway_token(
+            "bench",
+            &app::backend::gateway::hash(&token),
+            &token[..12],
+            By::system(now),
+        )
+        .await?;
+    println!(
+        "seeded {} live keys in {:.1} s",
+        keys.len(),
+        began.elapsed().as_secs_f64()
+    );
+
+    let dir = std::env::temp_dir().join(format!("portico-bench-gateway-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    // The keys in a file the script reads: a literal table of 100,000 entries is more than
+    // LuaJIT's constructor takes, and wrk then silently sends its default `GET /`.
+    let list = dir.join("keys.txt");
+    std::fs::write(
+        &list,
+        keys.iter()
+            .map(|(key, path)| format!("{key} {path}\n"))
+            .collect::<String>(),
+    )?;
+    let script = |direct: bool| {
+        format!(
+            "keys = {{}}\nfor line in io.lines(\"{}\") do\n  local k, p = line:match(\"(%S+) (%S+)\")\n\
+               keys[#keys + 1] = {{k, p}}\nend\nmath.randomseed(os.time())\n\
+             request = function()\n  local k = keys[math.random(#keys)]\n\
+               wrk.headers[\"Authorization\"] = \"Bearer \" .. k[1]\n{}\nend\n",
+            list.display(),
+            if direct {
+                format!(
+                    "  wrk.headers[\"X-Original-URI\"] = k[2]\n  wrk.headers[\"X-Portico-Gateway-Token\"] = \"{token}\"\n  return wrk.format(\"GET\", \"/gateway/v1/auth\")"
+                )
+            } else {
+                "  return wrk.format(\"GET\", k[2])".to_owned()
+            }
+        )
+    };
+    let direct = dir.join("direct.lua");
+    std::fs::write(&direct, script(true))?;
+    let through = dir.join("nginx.lua");
+    std::fs::write(&through, script(false))?;
+    let run = |script: &std::path::Path, url: &str, what: &str| -> anyhow::Result<()> {
+        for pass in ["warm-up", "measured"] {
+            let output = std::process::Command::new("wrk")
+                .args(["-t2", "-c64", &format!("-d{seconds}s"), "--latency", "-s"])
+                .arg(script)
+                .arg(url)
+                .output()
+                .context("running wrk (apt-get install wrk)")?;
+            let errors = String::from_utf8_lossy(&output.stderr);
+            anyhow::ensure!(errors.trim().is_empty(), "wrk: {errors}");
+            if pass == "measured" {
+                println!(
+                    "{what} under wrk -t2 -c64 -d{seconds}s, a random key of {} per request:\n{}",
+                    keys.len(),
+                    String::from_utf8_lossy(&output.stdout)
+                );
+            }
+        }
+        Ok(())
+    };
+    let probe = |url: String, direct: bool| {
+        let (key, path) = keys[0].clone();
+        let token = token.clone();
+        async move {
+            let mut request = reqwest::Client::new().get(&url).bearer_auth(&key);
+            if direct {
+                request = request
+                    .header("X-Portico-Gateway-Token", &token)
+                    .header("X-Original-URI", &path);
+            }
+            let response = request.send().await?;
+            let status = response.status();
+            let headers = format!("{:?}", response.headers());
+            let body = response.text().await?;
+            println!(
+                "one check ({}): {status}, headers {headers}, body {} bytes",
+                if direct { "direct" } else { "through nginx" },
+                body.len()
+            );
+            anyhow::Ok(())
+        }
+    };
+    probe(format!("{base}/gateway/v1/auth"), true).await?;
+    run(&direct, base, "GET /gateway/v1/auth")?;
+
+    // nginx in front: auth_request to Portico, then an upstream that answers 200.
+    let portico = base.trim_start_matches("http://");
+    let port = |l: std::net::TcpListener| l.local_addr().map(|a| a.port());
+    let front = port(std::net::TcpListener::bind("127.0.0.1:0")?)?;
+    let back = port(std::net::TcpListener::bind("127.0.0.1:0")?)?;
+    let path = dir.display();
+    let config = format!(
+        "daemon off;\nmaster_process off;\npid {path}/nginx.pid;\nerror_log {path}/error.log warn;\n\
+         events {{ worker_connections 1024; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {path}/body;\n  proxy_temp_path {path}/proxy;\n\
+           fastcgi_temp_path {path}/fastcgi;\n  uwsgi_temp_path {path}/uwsgi;\n  scgi_temp_path {path}/scgi;\n\
+           upstream portico {{ server {portico}; keepalive 64; }}\n\
+           upstream api {{ server 127.0.0.1:{back}; keepalive 64; }}\n\
+           server {{ listen 127.0.0.1:{back}; location / {{ return 200 \"ok\"; }} }}\n\
+           server {{\n    listen 127.0.0.1:{front};\n\
+             location / {{ auth_request /_portico_auth; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_pass http://api; }}\n\
+             location = /_portico_auth {{ internal; proxy_pass http://portico/gateway/v1/auth; proxy_http_version 1.1;\n\
+               proxy_set_header Connection \"\"; proxy_pass_request_body off; proxy_set_header Content-Length \"\";\n\
+               proxy_set_header X-Original-URI $request_uri; proxy_set_header X-Portico-Gateway-Token \"{token}\"; }}\n  }}\n}}\n"
+    );
+    let conf = dir.join("nginx.conf");
+    std::fs::write(&conf, config)?;
+    let mut nginx = std::process::Command::new("/usr/sbin/nginx")
+        .arg("-p")
+        .arg(&dir)
+        .arg("-c")
+        .arg(&conf)
+        .spawn()
+        .context("starting nginx (apt-get install nginx)")?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    probe(format!("http://127.0.0.1:{front}{}", keys[0].1), false).await?;
+    let result = run(
+        &through,
+        &format!("http://127.0.0.1:{front}"),
+        "Through nginx (auth_request, then the upstream)",
+    );
+    let _ = nginx.kill();
+    let _ = nginx.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 /// The admin's session cookie (name=value) from the sign-in, for `wrk`.

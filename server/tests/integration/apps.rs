@@ -545,6 +545,12 @@ async fn an_admin_reassigns_an_app_and_its_keys_stop() {
     let page = app_page(&app, &new_owner, &app_id).await;
     assert!(page.app.mine);
     assert_eq!(page.requests[0].status, RequestStatus::Revoked);
+    // The new owner's page in the admin app lists it.
+    let owner_id = app
+        .scalar_text("select id from users where email = 'new@example.com'")
+        .await;
+    let html = app.page_text(&format!("/admin/users/{owner_id}")).await;
+    assert!(html.contains("Billing sync"), "{html}");
 }
 
 #[tokio::test]
