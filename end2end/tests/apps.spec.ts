@@ -23,7 +23,8 @@ test("a consumer requests access with a new app, an admin approves it, and the k
   const stamp = `${Date.now()}${javaScriptEnabled ? 1 : 0}`;
   const developer = `dev-${stamp}@example.com`;
 
-  // The admin's world: a published product in a Public catalog with a reviewed plan.
+  // The admin's world: a published product with a reviewed plan in a Private catalog for the
+  // default organization (a Public one would show on every other test's consumer pages).
   await logIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, javaScriptEnabled);
   await expect(page).toHaveURL(/\/admin$/);
   const product: string = await call(page, base, "create_api_product", {
@@ -41,7 +42,8 @@ test("a consumer requests access with a new app, an admin approves it, and the k
   });
   await call(page, base, "create_catalog", {
     "form[name]": `Orders catalog ${stamp}`,
-    "form[visibility]": "public",
+    "form[visibility]": "private",
+    "form[organization_ids][]": "00000000-0000-7000-8000-000000000001",
     "form[product_ids][]": product,
     "form[plan_ids][]": plan,
   });
