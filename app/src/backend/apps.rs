@@ -181,11 +181,7 @@ pub async fn submit(
             .await?
             .ok_or_else(|| echo(AppError::validation("app", NO_SUCH_APP), values.clone()))?,
     };
-    let person = Person {
-        first_name: viewer.first_name.clone(),
-        last_name: viewer.last_name.clone(),
-        email: viewer.email.clone(),
-    };
+    let person = Person::of(viewer);
     let requests_url = state.config.link("/admin/access-requests");
     let notice = email_to(
         state,

@@ -76,11 +76,7 @@ pub async fn request(
         return Err(AppError::Forbidden);
     }
     let name = organization_name(name)?;
-    let person = Person {
-        first_name: viewer.first_name.clone(),
-        last_name: viewer.last_name.clone(),
-        email: viewer.email.clone(),
-    };
+    let person = Person::of(viewer);
     let organizations_url = state.config.link("/admin/organizations");
     let notice = email_to(
         state,

@@ -114,17 +114,11 @@ pub fn AppsTable(
 #[component]
 fn CreateAppForm(action: ServerAction<CreateApp>) -> impl IntoView {
     let error = action_error(action);
-    let echoed = move |field: &str| {
-        error
-            .get()
-            .and_then(|e| e.echoed(field))
-            .unwrap_or_default()
-    };
     view! {
         <h2>"Create app"</h2>
         <ActionForm action attr:class="stack narrow-form">
             <FormError error/>
-            <AppFields echoed=Signal::derive(move || error.get().map(|_| (echoed("name"), echoed("description"), echoed("visibility")))) error current=None/>
+            <AppFields error current=None/>
             <button type="submit">"Create app"</button>
         </ActionForm>
     }
@@ -132,11 +126,14 @@ fn CreateAppForm(action: ServerAction<CreateApp>) -> impl IntoView {
 
 /// The fields of "Create app" and "Edit": the typed values after a refusal, else `current`.
 #[component]
-fn AppFields(
-    echoed: Signal<Option<(String, String, String)>>,
-    error: Signal<Option<AppError>>,
-    current: Option<AppSummary>,
-) -> impl IntoView {
+fn AppFields(error: Signal<Option<AppError>>, current: Option<AppSummary>) -> impl IntoView {
+    let echoed = Signal::derive(move || {
+        error.get().and_then(|e| {
+            let typed = |field: &str| e.echoed(field).unwrap_or_default();
+            matches!(e, AppError::Validation { .. })
+                .then(|| (typed("name"), typed("description"), typed("visibility")))
+        })
+    });
     let current_values = current
         .as_ref()
         .map(|a| {
@@ -456,17 +453,11 @@ fn ReassignForm(id: String, action: ServerAction<ReassignApp>) -> impl IntoView 
 #[component]
 fn EditApp(app: AppSummary, action: ServerAction<UpdateApp>) -> impl IntoView {
     let error = action_error(action);
-    let echoed = move |field: &str| {
-        error
-            .get()
-            .and_then(|e| e.echoed(field))
-            .unwrap_or_default()
-    };
     view! {
         <h3>"Edit app"</h3>
         <ActionForm action attr:class="stack narrow-form">
             <input type="hidden" name="id" value=app.id.clone()/>
-            <AppFields echoed=Signal::derive(move || error.get().map(|_| (echoed("name"), echoed("description"), echoed("visibility")))) error current=Some(app)/>
+            <AppFields error current=Some(app)/>
             <button type="submit">"Save"</button>
         </ActionForm>
     }

@@ -46,6 +46,32 @@ pub(super) async fn gateway_changed(tx: &mut Tx) -> StoreResult<()> {
     Ok(())
 }
 
+/// Ends every live access and pending request of the apps that `apps` selects (SQL answering app
+/// ids, `binds` as its `$1`…): their keys are deleted, so they answer as unknown keys do. The one
+/// revocation every path that revokes in bulk uses; answers how many requests it ended (the
+/// caller marks the gateway change).
+async fn revoke_apps(tx: &mut Tx, apps: &str, binds: &[&str], now: Millis) -> StoreResult<u64> {
+    let delete = format!(
+        "delete from api_keys where request_id in \
+         (select r.id from access_requests r where r.app_id in ({apps}))"
+    );
+    let mut query = sqlx::query(&delete);
+    for value in binds {
+        query = query.bind(*value);
+    }
+    query.execute(&mut **tx).await?;
+    let update = format!(
+        "update access_requests set status = 'revoked', revoked_at = ${} \
+         where status in ('pending', 'approved') and app_id in ({apps})",
+        binds.len() + 1
+    );
+    let mut query = sqlx::query(&update);
+    for value in binds {
+        query = query.bind(*value);
+    }
+    Ok(query.bind(now).execute(&mut **tx).await?.rows_affected())
+}
+
 /// Revokes every live access of the apps `owner_id` owns (and withdraws their pending
 /// requests): called when a user is deactivated or deleted (`moved_to` `None`). With `moved_to`,
 /// the user moves into that organization: the accesses of apps held in another company are
@@ -61,24 +87,7 @@ pub(super) async fn revoke_owned(
         "select a.id from apps a where a.owner_id = $1 and ($2 = '' or (a.organization_id <> $2 \
          and a.organization_id <> '{DEFAULT_ORGANIZATION_ID}'))"
     );
-    sqlx::query(&format!(
-        "delete from api_keys where request_id in (select r.id from access_requests r \
-         where r.app_id in ({apps}))"
-    ))
-    .bind(owner_id)
-    .bind(moved_to.unwrap_or(""))
-    .execute(&mut **tx)
-    .await?;
-    let changed = sqlx::query(&format!(
-        "update access_requests set status = 'revoked', revoked_at = $3 \
-         where status in ('pending', 'approved') and app_id in ({apps})"
-    ))
-    .bind(owner_id)
-    .bind(moved_to.unwrap_or(""))
-    .bind(now)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    let changed = revoke_apps(tx, &apps, &[owner_id, moved_to.unwrap_or("")], now).await?;
     let mut moved = 0;
     if let Some(organization_id) = moved_to {
         moved = sqlx::query(
@@ -106,21 +115,12 @@ pub(super) async fn revoke_in_organization(
     organization_id: &str,
     now: Millis,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "delete from api_keys where request_id in (select r.id from access_requests r \
-         join apps a on a.id = r.app_id where a.organization_id = $1)",
+    revoke_apps(
+        tx,
+        "select id from apps where organization_id = $1",
+        &[organization_id],
+        now,
     )
-    .bind(organization_id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "update access_requests set status = 'revoked', revoked_at = $2 \
-         where status in ('pending', 'approved') \
-           and app_id in (select id from apps where organization_id = $1)",
-    )
-    .bind(organization_id)
-    .bind(now)
-    .execute(&mut **tx)
     .await?;
     sqlx::query(
         "update apps set organization_id = $2, visibility = 'personal', updated_at = $3 \
@@ -354,18 +354,7 @@ impl Store {
         .await?
         .ok_or(StoreError::ForeignKey)?
         .try_get("organization_id")?;
-        sqlx::query("delete from api_keys where request_id in (select id from access_requests where app_id = $1)")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "update access_requests set status = 'revoked', revoked_at = $2 \
-             where app_id = $1 and status in ('pending', 'approved')",
-        )
-        .bind(id)
-        .bind(by.now)
-        .execute(&mut *tx)
-        .await?;
+        revoke_apps(&mut tx, "select id from apps where id = $1", &[id], by.now).await?;
         let changed = sqlx::query(
             "update apps set owner_id = $2, organization_id = $3, visibility = 'personal', \
              updated_at = $4 where id = $1",

@@ -50,6 +50,17 @@ pub struct Person {
     pub email: String,
 }
 
+impl Person {
+    /// The signed-in user, as an email names them.
+    pub fn of(user: &crate::domain::CurrentUser) -> Self {
+        Self {
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            email: user.email.clone(),
+        }
+    }
+}
+
 /// The shown status: `list_status`, with an invitation past its expiry read as "Not invited".
 pub(super) fn status_of(
     list_status: &str,
