@@ -1,8 +1,9 @@
 //! The gateway check (SPEC §10): may this API key call this path? Answered from memory when
 //! nothing changed, so a gateway can ask on every request.
 //!
-//! The cache holds the products' path prefixes, the live gateway tokens and the keys asked about
-//! (live ones only: an unknown and a revoked key are the same database lookup). It belongs to one
+//! The cache holds the products' path prefixes, the live gateway tokens and the keys asked about:
+//! what a live key grants, and the hashes of keys found to be unknown or revoked (one and the same
+//! lookup), so a client retrying a dead key costs no query either. It belongs to one
 //! value of the shared change counter (`gateway_state.generation`, moved by every change that
 //! alters an answer) and is dropped as a whole when a higher value is known: this process's own
 //! commits make it known at once, other instances' within [`POLL_INTERVAL`]. A key read from the
@@ -28,6 +29,9 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
 pub const STALE_AFTER: Duration = Duration::from_secs(2);
 /// Keys kept in memory at most; past it the cache starts again (each entry is a few hundred bytes).
 const MAX_KEYS: usize = 1_000_000;
+/// Unknown keys kept in memory at most; past it that set starts again. Smaller than [`MAX_KEYS`]:
+/// random keys sprayed through a gateway would otherwise grow it, and each one is asked once.
+const MAX_UNKNOWN: usize = 100_000;
 /// The length of every key Portico issues: the prefix and 43 characters of base64url.
 const KEY_LENGTH: usize = KEY_PREFIX.len() + 43;
 
@@ -64,6 +68,10 @@ struct Snapshot {
     routes: Vec<(String, String)>,
     tokens: HashSet<String>,
     keys: HashMap<String, Arc<KeyGrant>>,
+    /// Hashes of keys that were neither issued nor live when this snapshot's epoch was current.
+    /// Issuing a key does not move the counter: a new key is 256 fresh random bits, so its hash
+    /// cannot have been asked about before.
+    unknown: HashSet<String>,
 }
 
 /// The answer of a check.
@@ -124,7 +132,7 @@ impl GatewayCache {
                 epoch: Some(epoch),
                 routes,
                 tokens: tokens.into_iter().collect(),
-                keys: HashMap::new(),
+                ..Snapshot::default()
             };
         }
         Ok(())
@@ -138,13 +146,16 @@ impl GatewayCache {
         trusted: bool,
         hash: &str,
     ) -> Result<Option<Arc<KeyGrant>>, AppError> {
-        if trusted && let Some(grant) = self.read().keys.get(hash) {
-            return Ok(Some(grant.clone()));
+        if trusted {
+            let snapshot = self.read();
+            if let Some(grant) = snapshot.keys.get(hash) {
+                return Ok(Some(grant.clone()));
+            }
+            if snapshot.unknown.contains(hash) {
+                return Ok(None);
+            }
         }
-        let Some(grant) = state.store.key_grant(hash).await? else {
-            return Ok(None);
-        };
-        let grant = Arc::new(grant);
+        let grant = state.store.key_grant(hash).await?.map(Arc::new);
         let mut snapshot = self.write();
         // Kept only if no change came since before the read (the snapshot is still the one of
         // the epoch seen then), so a key revoked meanwhile is never put back.
@@ -152,12 +163,22 @@ impl GatewayCache {
             && snapshot.epoch == Some(epoch)
             && state.store.gateway_generation_seen() == epoch
         {
-            if snapshot.keys.len() >= MAX_KEYS {
-                snapshot.keys.clear();
+            match &grant {
+                Some(grant) => {
+                    if snapshot.keys.len() >= MAX_KEYS {
+                        snapshot.keys.clear();
+                    }
+                    snapshot.keys.insert(hash.to_owned(), grant.clone());
+                }
+                None => {
+                    if snapshot.unknown.len() >= MAX_UNKNOWN {
+                        snapshot.unknown.clear();
+                    }
+                    snapshot.unknown.insert(hash.to_owned());
+                }
             }
-            snapshot.keys.insert(hash.to_owned(), grant.clone());
         }
-        Ok(Some(grant))
+        Ok(grant)
     }
 }
 

@@ -1056,3 +1056,50 @@ async fn a_key_revoked_on_one_instance_is_refused_by_another_within_a_second() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The hot path touches no database when nothing changed: once asked about, a live key and a dead
+/// one are answered from memory, so with the keys' table gone both answers stay what they were
+/// (a lookup would fail, 503). A key never asked about still needs the store.
+#[tokio::test]
+async fn keys_asked_about_once_are_answered_from_memory_live_or_dead() {
+    let app = spawn_as_admin().await;
+    let world = world(&app).await;
+    let (_, _, _, _, key) = consumer_with_key(&app, &world, "dev@example.com").await;
+    let dead = format!("ptc_{}", "A".repeat(43));
+    let never = format!("ptc_{}", "B".repeat(43));
+    assert_eq!(
+        status_of(&app, &world.gateway, &key, "/payments/v1").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        status_of(&app, &world.gateway, &dead, "/payments/v1").await,
+        StatusCode::UNAUTHORIZED
+    );
+    let pool = app.state.store.pool();
+    sqlx::query("alter table api_keys rename to api_keys_away")
+        .execute(pool)
+        .await
+        .expect("rename the keys' table");
+    for _ in 0..3 {
+        assert_eq!(
+            status_of(&app, &world.gateway, &key, "/payments/v1").await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            status_of(&app, &world.gateway, &dead, "/payments/v1").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        status_of(&app, &world.gateway, &never, "/payments/v1").await,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    sqlx::query("alter table api_keys_away rename to api_keys")
+        .execute(pool)
+        .await
+        .expect("put the keys' table back");
+    assert_eq!(
+        status_of(&app, &world.gateway, &never, "/payments/v1").await,
+        StatusCode::UNAUTHORIZED
+    );
+}
