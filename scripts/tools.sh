@@ -70,6 +70,25 @@ ensure_nginx() {
   fi
 }
 
+# Schemathesis (PyPI), the schema-driven fuzzer of the REST API, and openapi-spec-validator, which
+# checks docs/openapi.json against the OpenAPI 3.1 schema: pinned, in a virtualenv kept beside the
+# build cache, skipped when present at these versions.
+SCHEMATHESIS_VERSION=4.32.5
+OPENAPI_SPEC_VALIDATOR_VERSION=0.9.0
+ensure_schemathesis() {
+  local venv="${PORTICO_CACHE:-$HOME/.cache/portico}/python-tools"
+  if [ -x "$venv/bin/st" ] && "$venv/bin/pip" show schemathesis 2>/dev/null | grep -qx "Version: $SCHEMATHESIS_VERSION" \
+    && "$venv/bin/pip" show openapi-spec-validator 2>/dev/null | grep -qx "Version: $OPENAPI_SPEC_VALIDATOR_VERSION"; then
+    step "schemathesis $SCHEMATHESIS_VERSION and openapi-spec-validator $OPENAPI_SPEC_VALIDATOR_VERSION: present"
+  else
+    step "Installing schemathesis $SCHEMATHESIS_VERSION and openapi-spec-validator $OPENAPI_SPEC_VALIDATOR_VERSION (PyPI, in $venv)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check \
+      "schemathesis==$SCHEMATHESIS_VERSION" "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION"
+  fi
+  export PATH="$venv/bin:$PATH"
+}
+
 # The release build: server binary and the site (wasm, js, css) under target/site.
 # `erase_components` type-erases Leptos components: the wasm comes out a quarter smaller.
 build_release() {

@@ -4,6 +4,7 @@
 pub mod access_requests;
 pub mod account;
 pub mod admins;
+pub mod api_tokens;
 pub mod approvals;
 pub mod apps;
 pub mod auth;

@@ -1,5 +1,6 @@
 //! Server-only parts: the store, authentication, configuration and shared state.
 
+pub mod api_tokens;
 pub mod apps;
 pub mod auth;
 pub mod catalog;
@@ -20,6 +21,7 @@ pub mod self_service;
 pub mod settings;
 pub mod state;
 pub mod templates;
+pub mod users;
 
 pub use state::AppState;
 

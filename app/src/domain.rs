@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod api_token;
 pub mod apps;
 pub mod catalog;
 pub mod colleague;

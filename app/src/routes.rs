@@ -6,6 +6,7 @@ use crate::pages::{
     admin,
     admin::SettingsPage,
     admins::AdminsPage,
+    api_tokens::{ApiTokensPage, RestReferencePage},
     approvals::ApprovalsPage,
     apps::{AdminAppPage, AppDetailPage, MyAppsPage},
     catalog::{CatalogPage, CatalogProductPage},
@@ -140,6 +141,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings") view={Lazy::<Settings>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings/admins") view={Lazy::<Admins>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings/gateways") view={Lazy::<Gateways>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("settings/api-tokens") view={Lazy::<ApiTokens>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("api-reference") view={Lazy::<RestReference>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings/email/outbox") view={Lazy::<Outbox>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("settings/email/templates") view={Lazy::<EmailTemplates>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
@@ -185,6 +188,8 @@ lazy_page! {
     AdminApps => AdminAppsPage,
     AdminApp => AdminAppPage,
     Gateways => GatewaysPage,
+    ApiTokens => ApiTokensPage,
+    RestReference => RestReferencePage,
     Catalog => CatalogPage,
     CatalogProduct => CatalogProductPage,
     Reference => ReferencePage,

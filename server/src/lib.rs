@@ -3,6 +3,7 @@
 
 mod gateway;
 mod middleware;
+pub mod rest;
 
 use anyhow::Context as _;
 use app::backend::auth::new_secret;
@@ -48,6 +49,8 @@ pub struct Settings {
     /// Creates the first super-admin at start when no admin exists.
     pub bootstrap_admin: Option<(String, secrecy::SecretString)>,
     pub site_root: String,
+    /// Requests one REST API token may make per minute on this instance.
+    pub api_rate_per_minute: u32,
 }
 
 /// A started Portico: its state and the links printed for the operator.
@@ -56,6 +59,7 @@ pub struct Started {
     /// The one-time link to create the first admin, on a fresh install without `PORTICO_ADMIN_*`.
     pub setup_link: Option<String>,
     leptos_options: LeptosOptions,
+    api_rate_per_minute: u32,
     /// Stops the email worker when set or dropped.
     mail_shutdown: tokio::sync::watch::Sender<bool>,
 }
@@ -188,6 +192,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Started> {
         state,
         setup_link,
         leptos_options,
+        api_rate_per_minute: settings.api_rate_per_minute,
         mail_shutdown,
     })
 }
@@ -317,6 +322,8 @@ impl Started {
             .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(
                 app::shell,
             ))
+            .with_state(state)
+            .merge(rest::router(app.clone(), self.api_rate_per_minute))
             .layer(axum::middleware::from_fn(middleware::body_limit))
             .layer(axum::middleware::from_fn_with_state(
                 app.clone(),
@@ -337,7 +344,6 @@ impl Started {
                     .make_span_with(middleware::request_span),
             )
             .layer(set_id)
-            .with_state(state)
     }
 }
 

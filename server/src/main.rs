@@ -76,6 +76,14 @@ struct Options {
     /// X-Forwarded-For; rate limits then count per that address instead of the proxy's.
     #[arg(long, env = "PORTICO_TRUST_FORWARDED_FOR", global = true)]
     trust_forwarded_for: bool,
+    /// Requests one REST API token may make per minute (counted on each instance).
+    #[arg(
+        long,
+        env = "PORTICO_API_RATE_PER_MINUTE",
+        global = true,
+        default_value_t = server::rest::DEFAULT_RATE_PER_MINUTE
+    )]
+    api_rate_per_minute: u32,
 }
 
 #[derive(Subcommand)]
@@ -93,6 +101,8 @@ enum Command {
         #[arg(long)]
         fix: bool,
     },
+    /// Print the REST API's OpenAPI document (what `/api/v1/openapi.json` serves).
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -104,6 +114,21 @@ enum AdminCommand {
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// Add a REST API token acting as an admin (as Settings > API tokens does) and print it:
+    /// for automation that starts from nothing.
+    Token {
+        /// The admin the token acts as.
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// "read" or "write".
+        #[arg(long, default_value = "read")]
+        access: String,
+        /// 7, 30, 90 or 365; 0: never.
+        #[arg(long, default_value_t = 90)]
+        expires_in_days: i64,
     },
 }
 
@@ -166,6 +191,7 @@ fn settings(options: &Options) -> Result<(Settings, SocketAddr), ConfigError> {
         },
         bootstrap_admin,
         site_root,
+        api_rate_per_minute: options.api_rate_per_minute,
     };
     Ok((settings, addr))
 }
@@ -196,6 +222,10 @@ fn site_root() -> String {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Some(Command::Openapi)) {
+        print!("{}", server::rest::document_text());
+        return ExitCode::SUCCESS;
+    }
     init_tracing();
     let (settings, addr) = match settings(&cli.options) {
         Ok(s) => s,
@@ -223,7 +253,14 @@ fn main() -> ExitCode {
                 email,
                 password_stdin,
             }) => admin_create(settings, &email, password_stdin).await,
+            Command::Admin(AdminCommand::Token {
+                email,
+                name,
+                access,
+                expires_in_days,
+            }) => admin_token(settings, &email, name, access, expires_in_days).await,
             Command::Doctor { fix } => doctor(settings, fix).await,
+            Command::Openapi => Ok(()),
         }
     });
     match result {
@@ -314,6 +351,34 @@ async fn admin_create(settings: Settings, email: &str, password_stdin: bool) -> 
             "Admin {email} created without a password; send them a password reset from /login."
         );
     }
+    Ok(())
+}
+
+async fn admin_token(
+    settings: Settings,
+    email: &str,
+    name: String,
+    access: String,
+    expires_in_days: i64,
+) -> anyhow::Result<()> {
+    let state = server::open(&settings).await?;
+    let account = state
+        .store
+        .account_by_email(email)
+        .await
+        .context("reading the admin")?
+        .filter(|a| a.role.is_admin())
+        .with_context(|| format!("--email: {email} is not an admin"))?;
+    let admin = app::backend::auth::to_current_user(&account).map_err(anyhow::Error::msg)?;
+    let form = app::domain::api_token::ApiTokenForm {
+        name,
+        access,
+        expires_in_days: expires_in_days.to_string(),
+    };
+    let added = app::backend::api_tokens::add(&state, &admin, &form)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    println!("{}", added.token);
     Ok(())
 }
 

@@ -96,7 +96,13 @@ pub async fn send_admin_invite(id: String) -> Result<(), AppError> {
         if role == Role::SuperAdmin && admin.role != Role::SuperAdmin {
             return Err(AppError::Forbidden);
         }
-        invitations::send(&state, &id, Reach::Admin(Audience::Admins), &admin.id).await
+        invitations::send(
+            &state,
+            &id,
+            Reach::Admin(Audience::Admins),
+            state.by(&admin.id),
+        )
+        .await
     }
     .await
     .map_err(with_status)

@@ -7,11 +7,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::api::http::{require_admin, with_status};
 #[cfg(feature = "ssr")]
-use crate::backend::{
-    AppState,
-    db::{Audience, Reach},
-    invitations,
-};
+use crate::backend::{AppState, users};
 
 /// Rows per page of the users table.
 pub const PAGE_SIZE: i64 = 25;
@@ -26,24 +22,19 @@ pub async fn list_users(
     sort: String,
     cursor: String,
 ) -> Result<UserPage, AppError> {
-    use crate::backend::db::UserQuery;
-    use crate::domain::user::UserSort;
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        let sort = UserSort::from_key(&sort);
-        if !cursor.is_empty() && !sort.reads_cursor(&cursor) {
-            return Err(AppError::BadRequest {
-                message: crate::domain::user::BROKEN_CURSOR.to_owned(),
-            });
-        }
-        let query = UserQuery {
+        let params = users::ListParams {
+            search,
+            organization_id,
+            team_id,
+            status,
             sort,
-            cursor: Some(cursor).filter(|c| !c.is_empty()),
+            cursor,
             limit: PAGE_SIZE,
-            ..filters(search, organization_id, team_id, status)
         };
-        Ok(state.store.list_users(&query, state.clock.now()).await?)
+        users::list(&state, &params).await
     }
     .await
     .map_err(with_status)
@@ -61,29 +52,17 @@ pub async fn count_users(
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        let query = filters(search, organization_id, team_id, status);
-        Ok(state.store.count_users(&query, state.clock.now()).await?)
+        let params = users::ListParams {
+            search,
+            organization_id,
+            team_id,
+            status,
+            ..Default::default()
+        };
+        users::count(&state, &params).await
     }
     .await
     .map_err(with_status)
-}
-
-/// The users table's search and filters as the store takes them (an empty string is "any").
-#[cfg(feature = "ssr")]
-fn filters(
-    search: String,
-    organization_id: String,
-    team_id: String,
-    status: String,
-) -> crate::backend::db::UserQuery {
-    let some = |s: String| Some(s).filter(|s| !s.is_empty());
-    crate::backend::db::UserQuery {
-        search: some(search),
-        organization_id: some(organization_id),
-        team_id: some(team_id),
-        status: crate::domain::user::UserStatus::from_key(&status),
-        ..Default::default()
-    }
 }
 
 /// The organizations and teams the add-user dialog and the filters offer.
@@ -107,17 +86,9 @@ pub async fn create_user(form: UserForm) -> Result<String, AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let valid = form.validate().map_err(|e| echo_form(e, &form))?;
-        let hash = match &valid.password {
-            Some(p) => Some(state.hasher.hash(p.expose()).await?),
-            None => None,
-        };
-        let new = crate::backend::db::NewUser::from_form(&valid, hash.as_deref());
-        let id = state
-            .store
-            .create_user(&new, state.by(&admin.id))
+        let id = users::create(&state, &form, state.by(&admin.id))
             .await
-            .map_err(|e| form_store_error(e, &form))?;
+            .map_err(|e| echo_form(e, &form))?;
         leptos_axum::redirect(&format!("/admin/users?created={id}"));
         Ok(id)
     }
@@ -131,44 +102,14 @@ pub async fn update_user(id: String, form: UserForm) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let form = UserForm {
-            password: String::new(),
-            must_change_password: None,
-            ..form
-        };
-        let valid = form.validate().map_err(|e| echo_form(e, &form))?;
-        state
-            .store
-            .update_user(
-                &id,
-                &crate::backend::db::NewUser::from_form(&valid, None),
-                state.by(&admin.id),
-            )
+        users::update(&state, &id, &form, state.by(&admin.id))
             .await
-            .map_err(|e| form_store_error(e, &form))?;
+            .map_err(|e| echo_form(e, &form))?;
         leptos_axum::redirect(&format!("/admin/users/{id}?saved=1"));
         Ok(())
     }
     .await
     .map_err(with_status)
-}
-
-/// A store refusal of the user form as a field error: a taken email (also when two admins race)
-/// or teams outside the organization.
-#[cfg(feature = "ssr")]
-pub(crate) fn form_store_error(error: crate::backend::db::StoreError, form: &UserForm) -> AppError {
-    use crate::backend::db::StoreError;
-    use crate::domain::user::DUPLICATE_EMAIL;
-    match error {
-        StoreError::Unique { .. } => {
-            echo_form(AppError::validation("email", DUPLICATE_EMAIL), form)
-        }
-        StoreError::ForeignKey => echo_form(
-            AppError::validation("team_ids", "Choose teams of the chosen organization."),
-            form,
-        ),
-        other => other.into(),
-    }
 }
 
 /// Carries what was typed (never the password) back with a validation error, so a form posted
@@ -197,11 +138,7 @@ pub async fn get_user(id: String) -> Result<UserDetail, AppError> {
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        state
-            .store
-            .user_detail(&id, state.clock.now())
-            .await?
-            .ok_or(AppError::NotFound)
+        users::detail(&state, &id).await
     }
     .await
     .map_err(with_status)
@@ -213,7 +150,7 @@ pub async fn send_invite(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        invitations::send(&state, &id, Reach::Admin(Audience::Consumers), &admin.id).await
+        users::send_invite(&state, &id, state.by(&admin.id)).await
     }
     .await
     .map_err(with_status)
@@ -225,17 +162,7 @@ pub async fn revoke_invite(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        if state
-            .store
-            .revoke_invitation(&id, Reach::Admin(Audience::Consumers), state.by(&admin.id))
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(AppError::Conflict {
-                message: "This user has no pending invitation.".into(),
-            })
-        }
+        users::revoke_invite(&state, &id, state.by(&admin.id)).await
     }
     .await
     .map_err(with_status)
@@ -247,13 +174,7 @@ pub async fn set_user_active(id: String, active: String) -> Result<(), AppError>
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let active = active == "true";
-        let notice = crate::backend::self_service::status_notice(&state, active).await?;
-        state
-            .store
-            .set_user_active(&id, active, notice, state.by(&admin.id))
-            .await?;
-        Ok(())
+        users::set_active(&state, &id, active == "true", state.by(&admin.id)).await
     }
     .await
     .map_err(with_status)
@@ -265,7 +186,7 @@ pub async fn delete_user(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        state.store.delete_user(&id, state.by(&admin.id)).await?;
+        users::delete(&state, &id, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/users?deleted=1");
         Ok(())
     }
@@ -279,21 +200,7 @@ pub async fn send_password_reset(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let person = state
-            .store
-            .person(&id, Audience::Consumers)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if crate::backend::self_service::issue_reset(&state, &person.email, Some(&admin.id)).await?
-        {
-            Ok(())
-        } else {
-            Err(AppError::Conflict {
-                message: "This user cannot sign in (deactivated, or a registration not approved), \
-                          so no reset link was sent."
-                    .into(),
-            })
-        }
+        users::send_password_reset(&state, &id, state.by(&admin.id)).await
     }
     .await
     .map_err(with_status)

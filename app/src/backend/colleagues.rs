@@ -128,7 +128,7 @@ pub async fn resend_invite(
     id: &str,
 ) -> Result<(), AppError> {
     admin_scope(state, actor).await?;
-    super::invitations::send(state, id, Reach::Colleague, &actor.id).await
+    super::invitations::send(state, id, Reach::Colleague, state.by(&actor.id)).await
 }
 
 /// "Revoke invite": the person's live invitation link stops working.

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod admins;
+mod api_tokens;
 mod apps;
 mod audit;
 mod catalog;
@@ -34,6 +35,7 @@ mod user_list;
 mod users;
 
 pub use admins::{AdminChange, AdminEdit, NewAdmin};
+pub use api_tokens::{NewApiToken, TokenHolder};
 pub use apps::{AccessToDecide, AppChoice, KeyGrant, NewRequest};
 pub use audit::{By, Subject};
 pub use catalog::Viewer;

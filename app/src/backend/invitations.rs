@@ -90,7 +90,7 @@ pub async fn send(
     state: &AppState,
     user_id: &str,
     reach: Reach,
-    actor_id: &str,
+    by: By<'_>,
 ) -> Result<(), AppError> {
     let audience = match reach {
         Reach::Admin(audience) => audience,
@@ -117,7 +117,7 @@ pub async fn send(
             &hash,
             expires_at,
             |token_id| prepared.email(token_id),
-            By::user(actor_id, state.clock.now()),
+            by,
         )
         .await
     {

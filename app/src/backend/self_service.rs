@@ -364,7 +364,9 @@ pub async fn request_reset(
     let email = email.as_str().to_owned();
     tokio::spawn(async move {
         let sent = match RESET_ACCOUNT.hit_within(&state, &email).await {
-            Ok(true) => issue_reset(&state, &email, None).await.map(|_| ()),
+            Ok(true) => issue_reset(&state, &email, By::system(state.clock.now()))
+                .await
+                .map(|_| ()),
             Ok(false) => {
                 tracing::info!("password reset throttled for one account");
                 Ok(())
@@ -380,11 +382,7 @@ pub async fn request_reset(
 
 /// Mails a new reset link (the older one stops working); false when no account that can sign in
 /// has this email.
-pub async fn issue_reset(
-    state: &AppState,
-    email: &str,
-    actor_id: Option<&str>,
-) -> Result<bool, AppError> {
+pub async fn issue_reset(state: &AppState, email: &str, by: By<'_>) -> Result<bool, AppError> {
     let (secret, hash) = new_secret();
     let now = state.clock.now();
     let expires_at = now + RESET_LIFETIME_MS;
@@ -408,10 +406,7 @@ pub async fn issue_reset(
                     Some((token_id, &secret)),
                 )
             },
-            By {
-                actor: actor_id,
-                now,
-            },
+            by,
         )
         .await?)
 }

@@ -148,6 +148,11 @@ pub fn SettingsPage() -> impl IntoView {
         <ul>
             <li><a href="/admin/settings/gateways">"Gateways"</a>" — the tokens API gateways use to check consumers' keys"</li>
         </ul>
+        <h2>"REST API"</h2>
+        <ul>
+            <li><a href="/admin/settings/api-tokens">"API tokens"</a>" — for scripts and systems that use the admin REST API"</li>
+            <li><a href="/admin/api-reference">"API reference"</a>" — every operation of "<code>"/api/v1"</code>", its fields and answers"</li>
+        </ul>
         <h2>"Email"</h2>
         <ul>
             <li><a href="/admin/settings/email/outbox">"Outbox"</a>" — every email Portico composed, and its delivery"</li>

@@ -70,6 +70,11 @@ struct Args {
     /// then through nginx's `auth_request` in front of an upstream (0: skip).
     #[arg(long, default_value_t = 0)]
     gateway_keys: usize,
+    /// Also fetch the first page of `GET /api/v1/users?limit=50` (and `limit=25`, the users
+    /// menu's page) with an API token this many times, beside the `list_users` server function
+    /// the users menu calls, printing p50/p99 of each and the ratio of the p50s (0: skip).
+    #[arg(long, default_value_t = 0)]
+    rest: usize,
     /// Seconds of each measured `wrk` run of `--gateway-keys` (after a warm-up of the same length).
     #[arg(long, default_value_t = 10)]
     gateway_seconds: u32,
@@ -95,6 +100,7 @@ async fn main() -> anyhow::Result<()> {
         },
         bootstrap_admin: Some((ADMIN_EMAIL.into(), SecretString::from(ADMIN_PASSWORD))),
         site_root: "target/site".into(),
+        api_rate_per_minute: u32::MAX,
     };
     let started = server::start(settings).await?;
     let store = &started.state.store;
@@ -195,6 +201,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if args.wrk_seconds > 0 {
         wrk(&base, args.wrk_seconds)?;
+    }
+    if args.rest > 0 {
+        rest(&client, &base, args.rest).await?;
     }
     if args.gateway_keys > 0 {
         gateway(
@@ -346,6 +355,85 @@ async fn main() -> anyhow::Result<()> {
         }
         print_percentiles(&format!("{name}, exact count"), &mut times);
     }
+    Ok(())
+}
+
+/// The REST API's users list beside the server function of the users menu, each `n` times after
+/// 20 warm-up requests, one client; the token is added with the menu's own "Add API token".
+async fn rest(admin: &reqwest::Client, base: &str, n: usize) -> anyhow::Result<()> {
+    let added: serde_json::Value = admin
+        .post(format!("{base}/api/add_api_token"))
+        .header("Accept", "application/json")
+        .header("Origin", base)
+        .form(&[
+            ("form[name]", "bench"),
+            ("form[access]", "read"),
+            ("form[expires_in_days]", "7"),
+        ])
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let token = added["token"].as_str().context("no token")?.to_owned();
+    let script = reqwest::Client::new();
+    let mut results = Vec::new();
+    for (name, limit) in [
+        ("GET /api/v1/users?limit=50", 50),
+        ("GET /api/v1/users?limit=25", 25),
+    ] {
+        let mut times = Vec::with_capacity(n);
+        for i in 0..(n + 20) {
+            let began = Instant::now();
+            let response = script
+                .get(format!("{base}/api/v1/users?limit={limit}"))
+                .bearer_auth(&token)
+                .send()
+                .await?
+                .error_for_status()?;
+            let page: serde_json::Value = response.json().await?;
+            if i >= 20 {
+                times.push(began.elapsed());
+            }
+            anyhow::ensure!(
+                page["items"].as_array().map(Vec::len) == Some(limit),
+                "{name}: a short page"
+            );
+        }
+        print_percentiles(name, &mut times);
+        results.push(times[times.len() / 2]);
+    }
+    let mut times = Vec::with_capacity(n);
+    for i in 0..(n + 20) {
+        let began = Instant::now();
+        let response = admin
+            .post(format!("{base}/api/list_users"))
+            .header("Accept", "application/json")
+            .header("Origin", base)
+            .form(&[
+                ("search", ""),
+                ("organization_id", ""),
+                ("team_id", ""),
+                ("status", ""),
+                ("sort", ""),
+                ("cursor", ""),
+            ])
+            .send()
+            .await?
+            .error_for_status()?;
+        let page: UserPage = response.json().await?;
+        if i >= 20 {
+            times.push(began.elapsed());
+        }
+        anyhow::ensure!(!page.users.is_empty(), "list_users: empty page");
+    }
+    print_percentiles("list_users (server function, 25 rows)", &mut times);
+    let function = times[times.len() / 2];
+    println!(
+        "  p50 ratio to the server function: limit=50 {:.2}, limit=25 {:.2}",
+        results[0].as_secs_f64() / function.as_secs_f64(),
+        results[1].as_secs_f64() / function.as_secs_f64()
+    );
     Ok(())
 }
 

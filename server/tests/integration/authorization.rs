@@ -278,6 +278,19 @@ async fn every_server_function_answers_each_of_the_five_roles_as_the_spec_allows
         ("gateway_tokens", vec![], ADMIN_ONLY),
         ("add_gateway_token", vec![("name", "")], ADMIN_ONLY),
         ("revoke_gateway_token", vec![("id", "x")], ADMIN_ONLY),
+        // API tokens: each admin their own (a super admin sees and revokes everyone's).
+        ("api_tokens", vec![], ADMIN_ONLY),
+        (
+            "add_api_token",
+            vec![
+                ("form[name]", ""),
+                ("form[access]", "read"),
+                ("form[expires_in_days]", "7"),
+            ],
+            ADMIN_ONLY,
+        ),
+        ("revoke_api_token", vec![("id", "x")], ADMIN_ONLY),
+        ("rest_api_reference", vec![], ADMIN_ONLY),
         (
             "approve_organization_request",
             vec![("id", "x"), ("name", "Matrix Ltd")],

@@ -16,6 +16,7 @@ mod home;
 mod memberships;
 mod organization_requests;
 mod organizations;
+mod rest;
 mod security;
 mod self_service;
 mod smtp;

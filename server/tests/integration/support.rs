@@ -86,6 +86,8 @@ pub struct TestOptions {
     pub trust_forwarded_for: bool,
     /// Where the site's files are (`pkg/…`); the default has none.
     pub site_root: Option<String>,
+    /// Requests one REST API token may make per minute.
+    pub api_rate_per_minute: u32,
 }
 
 impl Default for TestOptions {
@@ -97,6 +99,7 @@ impl Default for TestOptions {
             smtp_url: None,
             trust_forwarded_for: false,
             site_root: None,
+            api_rate_per_minute: server::rest::DEFAULT_RATE_PER_MINUTE,
         }
     }
 }
@@ -114,6 +117,7 @@ pub fn settings(database_url: &str, public_url: &str, admin: bool) -> Settings {
         bootstrap_admin: admin
             .then(|| (ADMIN_EMAIL.to_owned(), SecretString::from(ADMIN_PASSWORD))),
         site_root: "target/site".to_owned(),
+        api_rate_per_minute: server::rest::DEFAULT_RATE_PER_MINUTE,
     }
 }
 
@@ -198,6 +202,7 @@ pub async fn spawn_with(options: TestOptions) -> TestApp {
     let mut settings = settings(&database_url, &public_url, options.admin);
     settings.config.smtp_url = options.smtp_url.map(SecretString::from);
     settings.config.trust_forwarded_for = options.trust_forwarded_for;
+    settings.api_rate_per_minute = options.api_rate_per_minute;
     if let Some(root) = options.site_root {
         settings.site_root = root;
     }

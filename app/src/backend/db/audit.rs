@@ -11,6 +11,8 @@ use super::{Millis, StoreResult, Tx, new_id};
 pub struct By<'a> {
     pub actor: Option<&'a str>,
     pub now: Millis,
+    /// The API token's name when the change came through the REST API.
+    pub via: Option<&'a str>,
 }
 
 impl<'a> By<'a> {
@@ -19,12 +21,26 @@ impl<'a> By<'a> {
         Self {
             actor: Some(actor_id),
             now,
+            via: None,
+        }
+    }
+
+    /// A change made by the admin `actor_id` through the REST API with the token named `token`.
+    pub fn token(actor_id: &'a str, token: &'a str, now: Millis) -> Self {
+        Self {
+            actor: Some(actor_id),
+            now,
+            via: Some(token),
         }
     }
 
     /// A change with no one signed in behind it.
     pub fn system(now: Millis) -> Self {
-        Self { actor: None, now }
+        Self {
+            actor: None,
+            now,
+            via: None,
+        }
     }
 }
 
@@ -47,6 +63,7 @@ pub enum Subject<'a> {
     App(&'a str),
     AccessRequest(&'a str),
     GatewayToken(&'a str),
+    ApiToken(&'a str),
 }
 
 impl Subject<'_> {
@@ -66,6 +83,7 @@ impl Subject<'_> {
             Self::App(id) => ("app", Some(id)),
             Self::AccessRequest(id) => ("access_request", Some(id)),
             Self::GatewayToken(id) => ("gateway_token", Some(id)),
+            Self::ApiToken(id) => ("api_token", Some(id)),
         }
     }
 }
@@ -81,8 +99,8 @@ impl Tx {
     ) -> StoreResult<()> {
         let (subject_type, subject_id) = subject.parts();
         sqlx::query(
-            "insert into audit_log (id, at, actor_id, action, subject_type, subject_id, detail) \
-             values ($1, $2, $3, $4, $5, $6, $7)",
+            "insert into audit_log (id, at, actor_id, action, subject_type, subject_id, detail, via) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(new_id())
         .bind(by.now)
@@ -91,6 +109,7 @@ impl Tx {
         .bind(subject_type)
         .bind(subject_id)
         .bind(detail)
+        .bind(by.via)
         .execute(&mut **self)
         .await?;
         Ok(())

@@ -25,7 +25,7 @@ pub struct AccountRow {
 
 /// Decodes the `ACCOUNT_COLUMNS` of a row; a role, status or approval the code does not know is
 /// a decoding error, not a guess.
-fn account_row(row: &AnyRow) -> StoreResult<AccountRow> {
+pub(super) fn account_row(row: &AnyRow) -> StoreResult<AccountRow> {
     Ok(AccountRow {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
@@ -40,7 +40,7 @@ fn account_row(row: &AnyRow) -> StoreResult<AccountRow> {
     })
 }
 
-const ACCOUNT_COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.role, u.status, \
+pub(super) const ACCOUNT_COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.role, u.status, \
      u.approval, u.password_hash, u.must_change_password, u.email_confirmed";
 
 /// What a browser holds after a sign-in: a session, and a device token, on which its later

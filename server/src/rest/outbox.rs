@@ -1,0 +1,159 @@
+//! `/api/v1/outbox`: every email Portico composed and its delivery state, as Settings > Email >
+//! Outbox shows it (a live one-time link only to an admin who may act for its recipient: the
+//! store decides, for the page and for this alike), and "Retry".
+
+use super::{Answer, Caller, Params, Problem, RestState};
+use app::domain::outbox::OutboxMessage;
+use app::error::AppError;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+pub fn routes() -> Router<RestState> {
+    Router::new()
+        .route("/api/v1/outbox", get(list))
+        .route("/api/v1/outbox/{id}/retry", post(retry))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(list, retry))]
+pub struct OutboxApi;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxQuery {
+    /// Messages to answer, newest first, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<i64>,
+}
+
+/// Where an email is in its delivery.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Delivery {
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+    /// Kept back (a message whose link another admin may not see).
+    Held,
+}
+
+/// One email.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Email {
+    id: String,
+    /// What it is for: "invitation", "password_reset" …
+    kind: String,
+    to_address: String,
+    subject: String,
+    status: Delivery,
+    attempts: i64,
+    /// Why the last attempt failed.
+    last_error: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    created_at: i64,
+    sent_at: Option<i64>,
+    next_attempt_at: i64,
+    text_body: String,
+}
+
+impl From<OutboxMessage> for Email {
+    fn from(m: OutboxMessage) -> Self {
+        Self {
+            id: m.id,
+            kind: m.kind,
+            to_address: m.to_address,
+            subject: m.subject,
+            status: match m.status.as_str() {
+                "queued" => Delivery::Queued,
+                "sending" => Delivery::Sending,
+                "sent" => Delivery::Sent,
+                "failed" => Delivery::Failed,
+                _ => Delivery::Held,
+            },
+            attempts: m.attempts,
+            last_error: m.last_error,
+            created_at: m.created_at,
+            sent_at: m.sent_at,
+            next_attempt_at: m.next_attempt_at,
+            text_body: m.text_body,
+        }
+    }
+}
+
+/// The outbox: the newest emails first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Outbox {
+    items: Vec<Email>,
+}
+
+/// The newest emails and their delivery.
+#[utoipa::path(
+    get, path = "/api/v1/outbox", tag = "outbox", operation_id = "listOutbox",
+    params(OutboxQuery),
+    responses(
+        (status = 200, description = "The newest emails.", body = Outbox),
+        (status = 400, description = "A parameter cannot be read.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn list(
+    State(state): State<RestState>,
+    Caller(caller): Caller,
+    Params(query): Params<OutboxQuery>,
+) -> Answer<axum::Json<Outbox>> {
+    let limit = super::limit(query.limit)?;
+    let admin = &caller.admin;
+    let messages = state
+        .app
+        .store
+        .list_outbox((&admin.id, admin.role), state.app.clock.now(), limit)
+        .await
+        .map_err(AppError::from)?;
+    Ok(axum::Json(Outbox {
+        items: messages.into_iter().map(Email::from).collect(),
+    }))
+}
+
+/// "Retry": queue a failed email again at once.
+#[utoipa::path(
+    post, path = "/api/v1/outbox/{id}/retry", tag = "outbox", operation_id = "retryEmail",
+    params(("id" = String, Path, description = "The email's id.")),
+    responses(
+        (status = 204, description = "Queued again."),
+        (status = 400, description = "The id cannot be read.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A read-only token.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No email with this id that this admin may see.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It was already sent.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn retry(
+    State(state): State<RestState>,
+    Caller(caller): Caller,
+    super::Id(id): super::Id,
+) -> Answer<Response> {
+    caller.may_write()?;
+    let admin = &caller.admin;
+    let retried = state
+        .app
+        .store
+        .retry_email(&id, (&admin.id, admin.role), state.app.clock.now())
+        .await
+        .map_err(AppError::from)?;
+    if retried {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(AppError::Conflict {
+            message: "This email was already sent.".into(),
+        }
+        .into())
+    }
+}
