@@ -148,6 +148,9 @@ pub struct AuditRecord {
     pub action: String,
     pub actor: Option<String>,
     pub detail: String,
+    /// The API token's name when the change came through the REST API.
+    #[serde(default)]
+    pub via: Option<String>,
 }
 
 /// Everything the user overview page shows.

@@ -71,7 +71,7 @@ pub fn ApiTokensPage() -> impl IntoView {
             <fieldset>
                 <legend>"Access"</legend>
                 {[TokenAccess::Read, TokenAccess::Write].into_iter().map(|access| view! {
-                    <label class="inline">
+                    <label class="check">
                         <input type="radio" name="form[access]" value=access.as_str() checked=move || chosen_access() == access.as_str()/>
                         {access.label()}
                     </label>

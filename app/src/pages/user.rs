@@ -205,7 +205,7 @@ fn UserView(
         <h2>"Audit trail"</h2>
         <ul class="audit">
             {user.audit.into_iter().map(|a| view! {
-                <li>{format_time(a.at)} " · " {a.action} {a.actor.map(|actor| format!(" by {actor}"))}</li>
+                <li>{format_time(a.at)} " · " {a.action} {a.actor.map(|actor| format!(" by {actor}"))}{a.via.map(|token| format!(" with the API token \"{token}\""))}</li>
             }).collect_view()}
         </ul>
     }

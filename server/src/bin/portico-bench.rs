@@ -75,6 +75,11 @@ struct Args {
     /// the users menu calls, printing p50/p99 of each and the ratio of the p50s (0: skip).
     #[arg(long, default_value_t = 0)]
     rest: usize,
+    /// Paces each of wrk's 64 connections of `--gateway-keys` so that together they send about
+    /// this many requests per second (wrk's `delay()`, whole milliseconds between a response and
+    /// the connection's next request): the tail below saturation (0: as fast as wrk can).
+    #[arg(long, default_value_t = 0)]
+    gateway_rate: u32,
     /// Seconds of each measured `wrk` run of `--gateway-keys` (after a warm-up of the same length).
     #[arg(long, default_value_t = 10)]
     gateway_seconds: u32,
@@ -211,6 +216,7 @@ async fn main() -> anyhow::Result<()> {
             &base,
             args.gateway_keys,
             args.gateway_seconds,
+            args.gateway_rate,
         )
         .await?;
     }
@@ -926,6 +932,7 @@ async fn gateway(
     base: &str,
     n: usize,
     seconds: u32,
+    rate: u32,
 ) -> anyhow::Result<()> {
     use sqlx::Row as _;
     const PRODUCTS: usize = 100;
@@ -1036,12 +1043,18 @@ async fn gateway(
             .map(|(key, path)| format!("{key} {path}\n"))
             .collect::<String>(),
     )?;
+    // wrk's delay() is whole milliseconds: 64 connections each waiting `pause` ms between a
+    // response and their next request send a little under 64,000 / pause requests a second.
+    let pause = (rate > 0).then(|| (64_000 / rate).max(1));
+    let pacing = pause
+        .map(|ms| format!("delay = function()\n  return {ms}\nend\n"))
+        .unwrap_or_default();
     let script = |direct: bool| {
         format!(
             "keys = {{}}\nfor line in io.lines(\"{}\") do\n  local k, p = line:match(\"(%S+) (%S+)\")\n\
                keys[#keys + 1] = {{k, p}}\nend\nmath.randomseed(os.time())\n\
              request = function()\n  local k = keys[math.random(#keys)]\n\
-               wrk.headers[\"Authorization\"] = \"Bearer \" .. k[1]\n{}\nend\n",
+               wrk.headers[\"Authorization\"] = \"Bearer \" .. k[1]\n{}\nend\n{pacing}",
             list.display(),
             if direct {
                 format!(
@@ -1068,7 +1081,10 @@ async fn gateway(
             anyhow::ensure!(errors.trim().is_empty(), "wrk: {errors}");
             if pass == "measured" {
                 println!(
-                    "{what} under wrk -t2 -c64 -d{seconds}s, a random key of {} per request:\n{}",
+                    "{what} under wrk -t2 -c64 -d{seconds}s{}, a random key of {} per request:\n{}",
+                    pause
+                        .map(|ms| format!(", each connection pausing {ms} ms (about {rate}/s)"))
+                        .unwrap_or_default(),
                     keys.len(),
                     String::from_utf8_lossy(&output.stdout)
                 );

@@ -406,6 +406,13 @@ async fn users_are_added_read_changed_invited_and_deleted_and_every_write_is_aud
             StatusCode::NO_CONTENT
         );
     }
+    // The user's page says which token made each change.
+    let page = app.page_text(&format!("/admin/users/{id}")).await;
+    assert!(
+        page.contains("with the API token &quot;Onboarding script&quot;")
+            || page.contains("with the API token \"Onboarding script\""),
+        "{page}"
+    );
     assert_eq!(
         rest(&app, Method::DELETE, token, &location, None)
             .await
@@ -728,4 +735,50 @@ async fn the_served_openapi_document_is_docs_openapi_json() {
         answer(rest(&app, Method::GET, None, "/api/v1/nothing", None).await).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(problem["status"], 404);
+}
+
+/// `/api/v1/users` is the consumers' menu: an admin's id is not found there, whatever the
+/// token's admin, so a provider admin's token cannot read, change or stop a super admin.
+#[tokio::test]
+async fn a_provider_admins_token_cannot_reach_a_super_admin_through_the_users_resource() {
+    let app = spawn_as_admin().await;
+    app.add_provider_admin("a provider's long passphrase").await;
+    let provider = app
+        .signed_in_client("provider@example.com", "a provider's long passphrase")
+        .await;
+    let token = api_token(&app, &provider, "provider's", "write", "7").await;
+    let super_id = app
+        .scalar_text("select id from users where role = 'super-admin'")
+        .await;
+    let user = format!("/api/v1/users/{super_id}");
+    let change = json!({
+        "first_name": "Mallory",
+        "last_name": "Admin",
+        "email": "mallory@example.com",
+        "organization_id": app::backend::db::DEFAULT_ORGANIZATION_ID,
+    });
+    for (method, path, body) in [
+        (Method::GET, user.clone(), None),
+        (Method::PUT, user.clone(), Some(change)),
+        (Method::POST, format!("{user}/deactivate"), None),
+        (Method::POST, format!("{user}/password-reset"), None),
+        (Method::POST, format!("{user}/invitation"), None),
+        (Method::DELETE, user.clone(), None),
+    ] {
+        let status = rest(&app, method.clone(), Some(&token), &path, body)
+            .await
+            .status();
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}");
+    }
+    assert_eq!(
+        app.scalar_text(&format!("select status from users where id = '{super_id}'"))
+            .await,
+        "active"
+    );
+    assert_eq!(app.count("select count(*) from email_outbox").await, 0);
+    assert_eq!(
+        app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
+        StatusCode::OK,
+        "the super admin still signs in"
+    );
 }

@@ -286,7 +286,7 @@ impl Store {
         })
         .collect::<StoreResult<Vec<_>>>()?;
         let audit = sqlx::query(
-            "select a.at, a.action, a.detail, actor.email as actor from audit_log a \
+            "select a.at, a.action, a.detail, a.via, actor.email as actor from audit_log a \
              left join users actor on actor.id = a.actor_id \
              where a.subject_type = 'user' and a.subject_id = $1 order by a.at desc, a.id desc limit 100",
         )
@@ -300,6 +300,7 @@ impl Store {
                 action: r.try_get("action")?,
                 actor: r.try_get("actor")?,
                 detail: r.try_get("detail")?,
+                via: r.try_get("via")?,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
