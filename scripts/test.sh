@@ -97,8 +97,8 @@ wait "$server"
 kill "$smtp" 2>/dev/null || true
 trap - EXIT
 
-step "The committed OpenAPI document is valid OpenAPI 3.1: openapi-spec-validator docs/openapi.json"
-openapi-spec-validator docs/openapi.json
+step "The committed OpenAPI document is valid OpenAPI 3.1: "$PORTICO_PY_TOOLS/openapi-spec-validator" docs/openapi.json"
+"$PORTICO_PY_TOOLS/openapi-spec-validator" docs/openapi.json
 
 api_port="${PORTICO_API_PORT:-3219}"
 api=$(mktemp -d)
@@ -110,14 +110,16 @@ server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$api_port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { cat "$api/server.log"; echo "Portico did not start" >&2; exit 1; }
   sleep 1
 done
+curl -fsS "http://127.0.0.1:$api_port/healthz" >/dev/null || { cat "$api/server.log"; echo "Portico did not answer" >&2; exit 1; }
 # The server created the admin from PORTICO_ADMIN_*; the token is added beside it.
 token=$("$bin" admin token --email admin@example.com --name schemathesis --access write --expires-in-days 7 2>"$api/token.log") \
   || { cat "$api/token.log"; exit 1; }
 # 5xx, answers that do not match their schema, status codes and content types the document does
 # not name: each is a failure. --seed makes a failure reproducible with the same command.
-st run "http://127.0.0.1:$api_port/api/v1/openapi.json" \
+"$PORTICO_PY_TOOLS/st" run "http://127.0.0.1:$api_port/api/v1/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance \
   --max-examples 40 --seed 20261207 --no-color \

@@ -82,11 +82,12 @@ ensure_schemathesis() {
     step "schemathesis $SCHEMATHESIS_VERSION and openapi-spec-validator $OPENAPI_SPEC_VALIDATOR_VERSION: present"
   else
     step "Installing schemathesis $SCHEMATHESIS_VERSION and openapi-spec-validator $OPENAPI_SPEC_VALIDATOR_VERSION (PyPI, in $venv)"
-    python3 -m venv "$venv"
+    python3 -m venv "$venv" || { apt-get update -q && apt-get install -y -q python3-venv && python3 -m venv "$venv"; }
     "$venv/bin/pip" install -q --disable-pip-version-check \
       "schemathesis==$SCHEMATHESIS_VERSION" "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION"
   fi
-  export PATH="$venv/bin:$PATH"
+  # Called by path (not put on PATH, where the virtualenv's python3 would shadow the system's).
+  export PORTICO_PY_TOOLS="$venv/bin"
 }
 
 # The release build: server binary and the site (wasm, js, css) under target/site.

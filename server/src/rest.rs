@@ -221,9 +221,17 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequest<RestState> for Body<T> {
     type Rejection = Problem;
 
     async fn from_request(request: Request, state: &RestState) -> Result<Self, Problem> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(bad_request(rejection.body_text())),
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| bad_request(rejection.body_text()))?;
+        if contains_nul(&bytes) {
+            return Err(bad_request(NUL.to_owned()));
+        }
+        match serde_json::from_slice::<T>(&bytes) {
+            Ok(value) => Ok(Self(value)),
+            Err(error) => Err(bad_request(format!(
+                "The body is not this operation's JSON: {error}"
+            ))),
         }
     }
 }
@@ -235,6 +243,13 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<RestState> for Para
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &RestState) -> Result<Self, Problem> {
+        if parts
+            .uri
+            .query()
+            .is_some_and(|q| contains_nul(q.as_bytes()))
+        {
+            return Err(bad_request(NUL.to_owned()));
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Self(value)),
             Err(rejection) => Err(bad_request(rejection.body_text())),
@@ -250,6 +265,7 @@ impl FromRequestParts<RestState> for Id {
 
     async fn from_request_parts(parts: &mut Parts, state: &RestState) -> Result<Self, Problem> {
         match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) if id.contains('\0') => Err(bad_request(NUL.to_owned())),
             Ok(axum::extract::Path(id)) => Ok(Self(id)),
             Err(rejection) => Err(bad_request(rejection.body_text())),
         }
@@ -266,6 +282,19 @@ pub fn limit(asked: Option<i64>) -> Result<i64, Problem> {
             "limit must be between 1 and {MAX_LIMIT}."
         )))
     }
+}
+
+/// Text never holds a NUL character (Postgres refuses it in `text`, so it would fail deep down).
+const NUL: &str = "The request holds a NUL character.";
+
+/// A NUL as JSON writes it (`\u0000`) or as a URL does (`%00`).
+fn contains_nul(bytes: &[u8]) -> bool {
+    let has = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    has(b"\\u0000") || has(b"%00") || bytes.contains(&0)
 }
 
 fn bad_request(detail: String) -> Problem {

@@ -1,6 +1,7 @@
 //! `/api/v1/outbox`: every email Portico composed and its delivery state, as Settings > Email >
-//! Outbox shows it (a live one-time link only to an admin who may act for its recipient: the
-//! store decides, for the page and for this alike), and "Retry".
+//! Outbox lists it, and "Retry". Without bodies: the page may show an admin a live one-time link
+//! (an invitation, a password reset) of someone they may act for, and a token that leaked must not
+//! turn into an account (ask a reset for the token's admin, read the link here).
 
 use super::{Answer, Caller, Params, Problem, RestState};
 use app::domain::outbox::OutboxMessage;
@@ -59,7 +60,6 @@ pub struct Email {
     created_at: i64,
     sent_at: Option<i64>,
     next_attempt_at: i64,
-    text_body: String,
 }
 
 impl From<OutboxMessage> for Email {
@@ -81,7 +81,6 @@ impl From<OutboxMessage> for Email {
             created_at: m.created_at,
             sent_at: m.sent_at,
             next_attempt_at: m.next_attempt_at,
-            text_body: m.text_body,
         }
     }
 }

@@ -317,6 +317,7 @@ async fn list(
         (status = 400, description = "The body cannot be read.", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Added, but the invitation could not be sent (the user changed meanwhile): read the user and send it again.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not acceptable (a taken email, teams of another organization …).", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
     )

@@ -174,7 +174,7 @@ async fn a_token_is_shown_once_stored_hashed_and_refused_once_revoked_expired_or
         StatusCode::UNAUTHORIZED
     );
 
-    // A provider admin's token dies with their deactivation, and lives again on activation.
+    // A provider admin's token dies with their deactivation, and stays dead after activation.
     app.add_provider_admin("a provider's long passphrase").await;
     let provider = app
         .signed_in_client("provider@example.com", "a provider's long passphrase")
@@ -210,7 +210,7 @@ async fn a_token_is_shown_once_stored_hashed_and_refused_once_revoked_expired_or
         rest(&app, Method::GET, Some(&theirs), "/api/v1/users", None)
             .await
             .status(),
-        StatusCode::OK
+        StatusCode::UNAUTHORIZED
     );
     // The provider admin sees only their own token; the super admin sees both and may revoke it.
     // (Deactivation ended the provider's sessions: they sign in again.)
@@ -344,6 +344,10 @@ async fn users_are_added_read_changed_invited_and_deleted_and_every_write_is_aud
         .expect("the invitation in the outbox");
     assert_eq!(mail["kind"], "invitation");
     assert_eq!(mail["status"], "queued", "no SMTP in this test");
+    assert!(
+        !outbox.to_string().contains("/invite?token="),
+        "no one-time link through the API: {outbox}"
+    );
     let retry = format!("/api/v1/outbox/{}/retry", mail["id"].as_str().expect("id"));
     let (status, _) = answer(rest(&app, Method::POST, token, &retry, None).await).await;
     assert!(
@@ -645,34 +649,67 @@ fn urlencode(text: &str) -> String {
 }
 
 #[tokio::test]
-async fn a_request_with_a_cookie_still_meets_the_csrf_guard_and_one_with_only_a_token_does_not_need_to()
+async fn a_request_with_a_cookie_and_no_bearer_token_meets_the_csrf_guard_and_a_bearer_token_does_not_need_to()
  {
     let app = spawn_as_admin().await;
     let token = api_token(&app, &app.client, "script", "write", "7").await;
-    let cross_site = |with_cookie: bool| {
+    let cross_site = |email: &str, cookie: bool, bearer: bool| {
         let mut request = reqwest::Client::new()
             .post(app.url("/api/v1/users"))
-            .bearer_auth(&token)
             .header("Origin", "https://evil.example")
-            .json(&new_user(if with_cookie {
-                "a@example.com"
-            } else {
-                "b@example.com"
-            }));
-        if with_cookie {
+            .json(&new_user(email));
+        if cookie {
             request = request.header("Cookie", "portico_session=anything");
+        }
+        if bearer {
+            request = request.bearer_auth(&token);
         }
         request.send()
     };
+    let refused = cross_site("a@example.com", true, false)
+        .await
+        .expect("send");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        cross_site(true).await.expect("send").status(),
-        StatusCode::FORBIDDEN
+        refused.text().await.expect("body"),
+        "Cross-site request refused."
     );
-    assert_eq!(app.users_with_email("a@example.com").await, 0);
     assert_eq!(
-        cross_site(false).await.expect("send").status(),
+        cross_site("b@example.com", false, true)
+            .await
+            .expect("send")
+            .status(),
         StatusCode::CREATED
     );
+    assert_eq!(
+        cross_site("c@example.com", true, true)
+            .await
+            .expect("send")
+            .status(),
+        StatusCode::CREATED,
+        "a client with a cookie jar (a load balancer's cookie) and its token"
+    );
+    assert_eq!(app.users_with_email("a@example.com").await, 0);
+}
+
+/// A NUL character (which Postgres refuses in text) is a 400 problem wherever it comes.
+#[tokio::test]
+async fn a_nul_character_in_a_path_query_or_body_is_a_bad_request() {
+    let app = spawn_as_admin().await;
+    let token = api_token(&app, &app.client, "script", "write", "7").await;
+    let mut body = new_user("nul@example.com");
+    body["organization_id"] = json!("x\u{0}y");
+    for (method, path, body) in [
+        (Method::GET, "/api/v1/users/a%00b", None),
+        (Method::GET, "/api/v1/users?q=a%00b", None),
+        (Method::POST, "/api/v1/users", Some(body)),
+    ] {
+        let (status, problem) =
+            answer(rest(&app, method.clone(), Some(&token), path, body).await).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {path}");
+        assert_eq!(problem["status"], 400);
+    }
+    assert_eq!(app.users_with_email("nul@example.com").await, 0);
 }
 
 #[tokio::test]

@@ -433,6 +433,15 @@ pub(super) async fn set_status(
             .await?;
         revoke_live(tx, Purpose::Invitation, Some(user_id), now).await?;
         super::apps::revoke_owned(tx, user_id, None, now).await?;
+        // An admin's API tokens end with the deactivation, and do not come back with an
+        // activation (SPEC §11: a token "loses" its power).
+        sqlx::query(
+            "update api_tokens set revoked_at = $2 where admin_id = $1 and revoked_at is null",
+        )
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
     }
     if changed && has_password {
         insert_email(tx, &notice(&person_of(&row)?), now).await?;
