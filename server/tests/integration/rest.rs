@@ -510,77 +510,109 @@ async fn the_api_and_the_users_menu_answer_the_same_input_with_the_same_field_er
     assert_eq!(problem["status"], 400);
 }
 
-#[tokio::test]
-async fn a_read_only_token_reads_but_every_write_is_refused() {
-    let app = spawn_as_admin().await;
-    let id = app.create_user_ok(&[("email", "ada@example.com")]).await;
-    let read = api_token(&app, &app.client, "reporting", "read", "30").await;
-    let write = api_token(&app, &app.client, "sync", "write", "30").await;
-    let user = format!("/api/v1/users/{id}");
-    let reads = [
-        (Method::GET, "/api/v1/users".to_owned()),
-        (Method::GET, user.clone()),
-        (Method::GET, "/api/v1/outbox".to_owned()),
-    ];
-    let writes = [
+/// Every writing operation on the user at `user` (and one adding `email`).
+fn writes(user: &str, email: &str) -> Vec<(Method, String, Option<Value>)> {
+    vec![
         (
             Method::POST,
             "/api/v1/users".to_owned(),
-            Some(new_user("new@example.com")),
+            Some(new_user(email)),
         ),
-        (Method::PUT, user.clone(), Some(new_user("ada@example.com"))),
+        (
+            Method::PUT,
+            user.to_owned(),
+            Some(new_user(&format!("changed-{email}"))),
+        ),
         (Method::POST, format!("{user}/deactivate"), None),
         (Method::POST, format!("{user}/activate"), None),
         (Method::POST, format!("{user}/invitation"), None),
         (Method::DELETE, format!("{user}/invitation"), None),
         (Method::POST, format!("{user}/password-reset"), None),
         (Method::POST, "/api/v1/outbox/x/retry".to_owned(), None),
-        (Method::DELETE, user.clone(), None),
+        (Method::DELETE, user.to_owned(), None),
+    ]
+}
+
+/// The matrix of SPEC §11: every operation × {no token, read-only, read-write of a provider
+/// admin, read-write of a super admin}. Without a token: 401; read-only: reads pass, writes 403;
+/// read-write of either role: past authorization (the users resource is the same for both).
+#[tokio::test]
+async fn every_operation_answers_no_token_read_only_and_both_admin_roles_read_write_tokens() {
+    let app = spawn_as_admin().await;
+    let ada = app.create_user_ok(&[("email", "ada@example.com")]).await;
+    let bob = app.create_user_ok(&[("email", "bob@example.com")]).await;
+    app.add_provider_admin("a provider's long passphrase").await;
+    let provider = app
+        .signed_in_client("provider@example.com", "a provider's long passphrase")
+        .await;
+    let read = api_token(&app, &app.client, "reporting", "read", "30").await;
+    let provider_read = api_token(&app, &provider, "their reporting", "read", "30").await;
+    let super_write = api_token(&app, &app.client, "sync", "write", "30").await;
+    let provider_write = api_token(&app, &provider, "their sync", "write", "30").await;
+    let (ada, bob) = (
+        format!("/api/v1/users/{ada}"),
+        format!("/api/v1/users/{bob}"),
+    );
+    let reads = [
+        "/api/v1/users".to_owned(),
+        ada.clone(),
+        "/api/v1/outbox".to_owned(),
     ];
-    for (method, path) in &reads {
+    for path in &reads {
         assert_eq!(
-            rest(&app, method.clone(), None, path, None).await.status(),
+            rest(&app, Method::GET, None, path, None).await.status(),
             StatusCode::UNAUTHORIZED,
-            "{method} {path} without a token"
+            "GET {path} without a token"
         );
-        assert_eq!(
-            rest(&app, method.clone(), Some(&read), path, None)
-                .await
-                .status(),
-            StatusCode::OK,
-            "{method} {path} read-only"
-        );
+        for token in [&read, &provider_read, &super_write, &provider_write] {
+            assert_eq!(
+                rest(&app, Method::GET, Some(token), path, None)
+                    .await
+                    .status(),
+                StatusCode::OK,
+                "GET {path}"
+            );
+        }
     }
-    for (method, path, body) in &writes {
+    for (method, path, body) in writes(&ada, "new@example.com") {
         assert_eq!(
-            rest(&app, method.clone(), None, path, body.clone())
+            rest(&app, method.clone(), None, &path, body.clone())
                 .await
                 .status(),
             StatusCode::UNAUTHORIZED,
             "{method} {path} without a token"
         );
-        assert_eq!(
-            rest(&app, method.clone(), Some(&read), path, body.clone())
-                .await
-                .status(),
-            StatusCode::FORBIDDEN,
-            "{method} {path} read-only"
-        );
+        for token in [&read, &provider_read] {
+            assert_eq!(
+                rest(&app, method.clone(), Some(token), &path, body.clone())
+                    .await
+                    .status(),
+                StatusCode::FORBIDDEN,
+                "{method} {path} read-only"
+            );
+        }
     }
     assert_eq!(app.users_with_email("new@example.com").await, 0);
     assert_eq!(app.count("select count(*) from email_outbox").await, 0);
-    // The same writes with a read-write token are allowed (none is 401 or 403).
-    for (method, path, body) in &writes {
-        let status = rest(&app, method.clone(), Some(&write), path, body.clone())
-            .await
-            .status();
-        assert!(
-            status.is_success()
-                || status == StatusCode::CONFLICT
-                || status == StatusCode::NOT_FOUND,
-            "{method} {path} read-write: {status}"
-        );
+    for (token, user, email) in [
+        (&super_write, &ada, "new@example.com"),
+        (&provider_write, &bob, "newer@example.com"),
+    ] {
+        for (method, path, body) in writes(user, email) {
+            let status = rest(&app, method.clone(), Some(token), &path, body)
+                .await
+                .status();
+            assert!(
+                status.is_success()
+                    || status == StatusCode::CONFLICT
+                    || status == StatusCode::NOT_FOUND,
+                "{method} {path} read-write: {status}"
+            );
+        }
     }
+    assert_eq!(app.users_with_email("new@example.com").await, 1);
+    assert_eq!(app.users_with_email("newer@example.com").await, 1);
+    assert_eq!(app.users_with_email("ada@example.com").await, 0, "deleted");
 }
 
 #[tokio::test]
