@@ -3,7 +3,8 @@
 //!
 //! A token acts as its admin and never has more power: every REST handler applies the same role
 //! checks as the server functions to that admin, and a read-only token may only read. It stops
-//! when it is revoked or expires, and while its admin is deactivated or no longer an admin.
+//! when it is revoked or expires, when its admin is deactivated (which revokes it, in the store's
+//! deactivation), and while its admin must change their password or is no longer an admin.
 
 use super::AppState;
 use super::auth::to_current_user;
@@ -38,15 +39,6 @@ impl ApiCaller {
         match self.access {
             TokenAccess::Write => Ok(()),
             TokenAccess::Read => Err(AppError::Forbidden),
-        }
-    }
-
-    /// `Forbidden` unless the token's admin is a super admin.
-    pub fn super_admin(&self) -> Result<(), AppError> {
-        if self.admin.role == Role::SuperAdmin {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
         }
     }
 }
