@@ -16,6 +16,7 @@ pub mod login;
 pub mod mail;
 pub mod openapi;
 pub mod organization_requests;
+pub mod outbox;
 pub mod password;
 pub mod self_service;
 pub mod settings;

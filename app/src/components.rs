@@ -108,3 +108,25 @@ pub fn CopyField(
         </span>
     }
 }
+
+/// A secret shown once (an API key, a gateway token, an API token): what it is in bold, why to
+/// copy it now, the field with "Copy", and anything more the page adds below (an expiry).
+#[component]
+pub fn ShownOnce(
+    /// "Your new API token."
+    title: String,
+    /// "Copy it now: it cannot be shown again."
+    text: &'static str,
+    /// The field's accessible name.
+    label: &'static str,
+    value: String,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="key-shown" role="status">
+            <p><strong>{title}</strong>" "{text}</p>
+            <CopyField label value size=52/>
+            {children.map(|c| c())}
+        </div>
+    }
+}

@@ -8,17 +8,14 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::api::http::{require_admin, with_status};
 #[cfg(feature = "ssr")]
-use crate::backend::AppState;
+use crate::backend::{AppState, outbox};
 
 #[server(prefix = "/api", endpoint = "outbox")]
 pub async fn outbox() -> Result<Vec<OutboxMessage>, AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        Ok(state
-            .store
-            .list_outbox((&admin.id, admin.role), state.clock.now(), 200)
-            .await?)
+        outbox::list(&state, &admin, 200).await
     }
     .await
     .map_err(with_status)
@@ -30,17 +27,7 @@ pub async fn retry_email(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        if state
-            .store
-            .retry_email(&id, (&admin.id, admin.role), state.clock.now())
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(AppError::Conflict {
-                message: "This email was already sent.".into(),
-            })
-        }
+        outbox::retry(&state, &admin, &id).await
     }
     .await
     .map_err(with_status)

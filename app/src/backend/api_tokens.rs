@@ -77,16 +77,15 @@ pub async fn add(
     admin: &CurrentUser,
     form: &ApiTokenForm,
 ) -> Result<NewApiToken, AppError> {
-    let valid = form.validate().map_err(|e| match e {
-        AppError::Validation { errors, .. } => AppError::Validation {
-            errors,
-            values: vec![
+    let valid = form.validate().map_err(|e| {
+        super::catalog::echo(
+            e,
+            vec![
                 ("name".into(), form.name.clone()),
                 ("access".into(), form.access.clone()),
                 ("expires_in_days".into(), form.expires_in_days.clone()),
             ],
-        },
-        other => other,
+        )
     })?;
     let (hash, prefix, token) = super::gateway::new_secret(API_TOKEN_PREFIX);
     let now = state.clock.now();

@@ -7,7 +7,7 @@ use crate::api::access_requests::{
     access_requests, all_apps, gateway_tokens,
 };
 use crate::components::{
-    ConfirmAction, ConfirmDialog, CopyField, FieldError, FormError, action_error, query_href,
+    ConfirmAction, ConfirmDialog, FieldError, FormError, ShownOnce, action_error, query_href,
     query_param,
 };
 use crate::domain::apps::{AccessRequest, RequestFilter, RequestStatus};
@@ -223,10 +223,7 @@ pub fn GatewaysPage() -> impl IntoView {
                     .or(view_data.shown);
                 view! {
                     {shown.map(|token| view! {
-                        <div class="key-shown" role="status">
-                            <p><strong>"Your new gateway token."</strong>" Copy it into the gateway's configuration now: it cannot be shown again."</p>
-                            <CopyField label="Gateway token" value=token size=52/>
-                        </div>
+                        <ShownOnce title="Your new gateway token.".to_owned() text="Copy it into the gateway's configuration now: it cannot be shown again." label="Gateway token" value=token/>
                     })}
                     <h2>"Gateway tokens"</h2>
                     {if view_data.tokens.is_empty() {

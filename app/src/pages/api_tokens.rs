@@ -5,7 +5,7 @@ use crate::api::api_tokens::{
     AddApiToken, RevokeApiToken, TOKENS_PATH, api_tokens, rest_api_reference,
 };
 use crate::components::{
-    ConfirmAction, CopyField, FieldError, FormError, action_error, query_href,
+    ConfirmAction, FieldError, FormError, ShownOnce, action_error, query_href,
 };
 use crate::domain::api_token::{ApiTokenRow, EXPIRY_DAYS, TokenAccess};
 use crate::domain::format_time;
@@ -103,10 +103,7 @@ pub fn ApiTokensPage() -> impl IntoView {
                 let everyone = view_data.everyone;
                 view! {
                     {shown.map(|token| view! {
-                        <div class="key-shown" role="status">
-                            <p><strong>"Your new API token."</strong>" Copy it now: it cannot be shown again."</p>
-                            <CopyField label="API token" value=token size=52/>
-                        </div>
+                        <ShownOnce title="Your new API token.".to_owned() text="Copy it now: it cannot be shown again." label="API token" value=token/>
                     })}
                     <h2>{if everyone { "Every admin's API tokens" } else { "Your API tokens" }}</h2>
                     {if view_data.tokens.is_empty() {

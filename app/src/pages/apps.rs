@@ -7,7 +7,7 @@ use crate::api::apps::{
     CreateApp, DeleteApp, RevokeAccess, RotateKey, ShowKey, UpdateApp, my_apps, view_app,
 };
 use crate::components::{
-    ConfirmAction, CopyField, FieldError, FormError, action_error, query_href, textarea_text,
+    ConfirmAction, FieldError, FormError, ShownOnce, action_error, query_href, textarea_text,
 };
 use crate::domain::apps::{
     AccessRequest, AppPage, AppSummary, AppVisibility, Grace, RequestStatus, ShownKey,
@@ -317,11 +317,9 @@ fn AppView(page: AppPage, actions: AppActions, admin: bool) -> impl IntoView {
                 .map(|(_, label)| label.clone())
                 .unwrap_or_default();
             view! {
-                <div class="key-shown" role="status">
-                    <p><strong>{format!("Your API key for {what}.")}</strong>" Copy it now: Portico keeps only its first characters and cannot show it again."</p>
-                    <CopyField label="API key" value=shown.key.clone() size=52/>
+                <ShownOnce title=format!("Your API key for {what}.") text="Copy it now: Portico keeps only its first characters and cannot show it again." label="API key" value=shown.key.clone()>
                     {shown.expires_at.map(|t| view! { <p class="hint">{format!("It expires {}.", format_time(t))}</p> })}
-                </div>
+                </ShownOnce>
             }
         })}
         <dl class="facts">

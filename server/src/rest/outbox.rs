@@ -4,8 +4,8 @@
 //! turn into an account (ask a reset for the token's admin, read the link here).
 
 use super::{Answer, Caller, Params, Problem, RestState};
+use app::backend::outbox;
 use app::domain::outbox::OutboxMessage;
-use app::error::AppError;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -108,13 +108,7 @@ async fn list(
     Params(query): Params<OutboxQuery>,
 ) -> Answer<axum::Json<Outbox>> {
     let limit = super::limit(query.limit)?;
-    let admin = &caller.admin;
-    let messages = state
-        .app
-        .store
-        .list_outbox((&admin.id, admin.role), state.app.clock.now(), limit)
-        .await
-        .map_err(AppError::from)?;
+    let messages = outbox::list(&state.app, &caller.admin, limit).await?;
     Ok(axum::Json(Outbox {
         items: messages.into_iter().map(Email::from).collect(),
     }))
@@ -140,19 +134,6 @@ async fn retry(
     super::Id(id): super::Id,
 ) -> Answer<Response> {
     caller.may_write()?;
-    let admin = &caller.admin;
-    let retried = state
-        .app
-        .store
-        .retry_email(&id, (&admin.id, admin.role), state.app.clock.now())
-        .await
-        .map_err(AppError::from)?;
-    if retried {
-        Ok(StatusCode::NO_CONTENT.into_response())
-    } else {
-        Err(AppError::Conflict {
-            message: "This email was already sent.".into(),
-        }
-        .into())
-    }
+    outbox::retry(&state.app, &caller.admin, &id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
