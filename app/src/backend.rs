@@ -1,7 +1,9 @@
 //! Server-only parts: the store, authentication, configuration and shared state.
 
+pub mod admins;
 pub mod api_tokens;
 pub mod apps;
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod colleagues;
@@ -11,6 +13,7 @@ pub mod documentation;
 pub mod gateway;
 pub mod groups;
 pub mod invitations;
+pub mod invite_codes;
 pub mod limits;
 pub mod login;
 pub mod mail;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod api_token;
 pub mod apps;
+pub mod audit;
 pub mod catalog;
 pub mod colleague;
 pub mod cursor;

@@ -53,7 +53,7 @@ pub async fn approve_access_request(
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        apps::decide(&state, &id, true, &reason, &admin.id).await
+        apps::decide(&state, &id, true, &reason, state.by(&admin.id)).await
     }
     .await
     .map_err(with_status)
@@ -68,7 +68,7 @@ pub async fn reject_access_request(
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        apps::decide(&state, &id, false, &reason, &admin.id).await
+        apps::decide(&state, &id, false, &reason, state.by(&admin.id)).await
     }
     .await
     .map_err(with_status)
@@ -93,7 +93,7 @@ pub async fn reassign_app(id: String, owner: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        apps::reassign_app(&state, &id, &owner, &admin.id).await
+        apps::reassign_app(&state, &id, &owner, state.by(&admin.id)).await
     }
     .await
     .map_err(with_status)

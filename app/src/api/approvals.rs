@@ -15,7 +15,7 @@ pub async fn registrants() -> Result<Vec<Registrant>, AppError> {
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        Ok(state.store.registrants().await?)
+        crate::backend::self_service::registrants(&state).await
     }
     .await
     .map_err(with_status)
@@ -27,7 +27,7 @@ pub async fn approve_registration(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        crate::backend::self_service::decide(&state, &id, true, &admin.id).await?;
+        crate::backend::self_service::decide(&state, &id, true, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/approvals?decided=approved");
         Ok(())
     }
@@ -41,7 +41,7 @@ pub async fn reject_registration(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        crate::backend::self_service::decide(&state, &id, false, &admin.id).await?;
+        crate::backend::self_service::decide(&state, &id, false, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/approvals?decided=rejected");
         Ok(())
     }

@@ -174,7 +174,7 @@ pub async fn revoke_access(id: String) -> Result<(), AppError> {
     async {
         let viewer = require_user().await?;
         let state = AppState::from_context()?;
-        apps::revoke_access(&state, &viewer, &id).await?;
+        apps::revoke_access(&state, &viewer, &id, state.by(&viewer.id)).await?;
         Ok(())
     }
     .await

@@ -73,8 +73,8 @@ pub async fn api_products(
             _ => None,
         };
         Ok(ProductsView {
-            products: state.store.list_products(&q, published, &catalog).await?,
-            catalogs: state.store.list_catalogs().await?,
+            products: catalog::products(&state, &q, published, &catalog).await?,
+            catalogs: catalog::catalogs(&state).await?,
         })
     }
     .await
@@ -99,7 +99,7 @@ pub async fn create_api_product(form: ProductForm) -> Result<String, AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let id = catalog::save_product(&state, None, &form, &admin.id).await?;
+        let id = catalog::save_product(&state, None, &form, state.by(&admin.id)).await?;
         leptos_axum::redirect(&format!("/admin/products/{id}?created=1"));
         Ok(id)
     }
@@ -113,7 +113,7 @@ pub async fn update_api_product(id: String, form: ProductForm) -> Result<(), App
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        catalog::save_product(&state, Some(&id), &form, &admin.id).await?;
+        catalog::save_product(&state, Some(&id), &form, state.by(&admin.id)).await?;
         leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
         Ok(())
     }
@@ -127,7 +127,7 @@ pub async fn delete_api_product(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        state.store.delete_product(&id, state.by(&admin.id)).await?;
+        catalog::delete_product(&state, &id, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/products?deleted=1");
         Ok(())
     }
@@ -141,7 +141,7 @@ pub async fn list_plans() -> Result<Vec<PlanRow>, AppError> {
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        Ok(state.store.list_plans().await?)
+        catalog::plans(&state).await
     }
     .await
     .map_err(with_status)
@@ -153,7 +153,7 @@ pub async fn create_plan(form: PlanForm) -> Result<String, AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let id = catalog::save_plan(&state, None, &form, &admin.id).await?;
+        let id = catalog::save_plan(&state, None, &form, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/plans?created=1");
         Ok(id)
     }
@@ -167,7 +167,7 @@ pub async fn update_plan(id: String, form: PlanForm) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        catalog::save_plan(&state, Some(&id), &form, &admin.id).await?;
+        catalog::save_plan(&state, Some(&id), &form, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/plans?saved=1");
         Ok(())
     }
@@ -181,7 +181,7 @@ pub async fn delete_plan(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        state.store.delete_plan(&id, state.by(&admin.id)).await?;
+        catalog::delete_plan(&state, &id, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/plans?deleted=1");
         Ok(())
     }
@@ -195,7 +195,7 @@ pub async fn list_catalogs() -> Result<Vec<CatalogRow>, AppError> {
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        Ok(state.store.list_catalogs().await?)
+        catalog::catalogs(&state).await
     }
     .await
     .map_err(with_status)
@@ -221,7 +221,7 @@ pub async fn catalog_editor(#[server(default)] id: String) -> Result<CatalogEdit
         let catalog = if id.is_empty() {
             None
         } else {
-            Some(state.store.catalog(&id).await?.ok_or(AppError::NotFound)?)
+            Some(catalog::catalog(&state, &id).await?)
         };
         let (products, plans) = state.store.product_and_plan_choices().await?;
         Ok(CatalogEditorView {
@@ -242,7 +242,7 @@ pub async fn create_catalog(form: CatalogForm) -> Result<String, AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let id = catalog::save_catalog(&state, None, &form, &admin.id).await?;
+        let id = catalog::save_catalog(&state, None, &form, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/catalogs?created=1");
         Ok(id)
     }
@@ -256,7 +256,7 @@ pub async fn update_catalog(id: String, form: CatalogForm) -> Result<(), AppErro
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        catalog::save_catalog(&state, Some(&id), &form, &admin.id).await?;
+        catalog::save_catalog(&state, Some(&id), &form, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/catalogs?saved=1");
         Ok(())
     }
@@ -270,7 +270,7 @@ pub async fn delete_catalog(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        state.store.delete_catalog(&id, state.by(&admin.id)).await?;
+        catalog::delete_catalog(&state, &id, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/catalogs?deleted=1");
         Ok(())
     }

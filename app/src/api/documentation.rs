@@ -62,7 +62,7 @@ pub async fn upload_documentation(data: MultipartData) -> Result<(), AppError> {
             ));
         }
         let id = id.trim().to_owned();
-        documentation::upload(&state, &id, &file_name, bytes, &admin.id).await?;
+        documentation::upload(&state, &id, &file_name, bytes, state.by(&admin.id)).await?;
         leptos_axum::redirect(&format!("/admin/products/{id}?documented=1"));
         Ok(())
     }
@@ -76,7 +76,7 @@ pub async fn remove_documentation(id: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        documentation::remove(&state, &id, &admin.id).await?;
+        documentation::remove(&state, &id, state.by(&admin.id)).await?;
         leptos_axum::redirect(&format!("/admin/products/{id}?undocumented=1"));
         Ok(())
     }

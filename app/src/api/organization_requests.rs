@@ -65,7 +65,8 @@ pub async fn approve_organization_request(id: String, name: String) -> Result<St
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let organization = organization_requests::approve(&state, &id, &name, &admin.id).await?;
+        let organization =
+            organization_requests::approve(&state, &id, Some(&name), state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/organizations?approved=1");
         Ok(organization)
     }
@@ -82,7 +83,7 @@ pub async fn reject_organization_request(
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        organization_requests::reject(&state, &id, &reason, &admin.id).await?;
+        organization_requests::reject(&state, &id, &reason, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/organizations?rejected=1");
         Ok(())
     }

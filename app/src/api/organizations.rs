@@ -14,7 +14,7 @@ pub async fn list_organizations(search: String) -> Result<Vec<OrganizationRow>, 
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        Ok(state.store.list_organizations(&search).await?)
+        groups::organizations(&state, &search).await
     }
     .await
     .map_err(with_status)
@@ -26,7 +26,7 @@ pub async fn create_organization(name: String) -> Result<String, AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let id = groups::create_organization(&state, &name, &admin.id).await?;
+        let id = groups::create_organization(&state, &name, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/organizations?added=1");
         Ok(id)
     }
@@ -39,7 +39,7 @@ pub async fn rename_organization(id: String, name: String) -> Result<(), AppErro
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        groups::rename(&state, Named::Organization, &id, &name, &admin.id).await?;
+        groups::rename(&state, Named::Organization, &id, &name, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/organizations");
         Ok(())
     }
@@ -53,7 +53,7 @@ pub async fn delete_organization(id: String) -> Result<i64, AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let moved = groups::delete(&state, Named::Organization, &id, &admin.id).await?;
+        let moved = groups::delete(&state, Named::Organization, &id, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/organizations?deleted=1");
         Ok(moved)
     }
@@ -67,11 +67,7 @@ pub async fn get_organization(id: String) -> Result<OrganizationRow, AppError> {
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        state
-            .store
-            .organization(&id)
-            .await?
-            .ok_or(AppError::NotFound)
+        groups::organization(&state, &id).await
     }
     .await
     .map_err(with_status)

@@ -14,8 +14,7 @@ pub async fn list_teams(search: String, organization_id: String) -> Result<Vec<T
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        let org = Some(organization_id.as_str()).filter(|o| !o.is_empty());
-        Ok(state.store.list_teams(&search, org).await?)
+        groups::teams(&state, &search, &organization_id).await
     }
     .await
     .map_err(with_status)
@@ -26,7 +25,7 @@ pub async fn create_team(organization_id: String, name: String) -> Result<String
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let id = groups::create_team(&state, &organization_id, &name, &admin.id).await?;
+        let id = groups::create_team(&state, &organization_id, &name, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/teams?added=1");
         Ok(id)
     }
@@ -39,7 +38,7 @@ pub async fn rename_team(id: String, name: String) -> Result<(), AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        groups::rename(&state, Named::Team, &id, &name, &admin.id).await?;
+        groups::rename(&state, Named::Team, &id, &name, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/teams");
         Ok(())
     }
@@ -53,7 +52,7 @@ pub async fn delete_team(id: String) -> Result<i64, AppError> {
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let members = groups::delete(&state, Named::Team, &id, &admin.id).await?;
+        let members = groups::delete(&state, Named::Team, &id, state.by(&admin.id)).await?;
         leptos_axum::redirect("/admin/teams?deleted=1");
         Ok(members)
     }
@@ -67,24 +66,10 @@ pub async fn get_team(id: String) -> Result<TeamRow, AppError> {
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        state.store.team(&id).await?.ok_or(AppError::NotFound)
+        groups::team(&state, &id).await
     }
     .await
     .map_err(with_status)
-}
-
-/// A store refusal of a new membership, as a message next to `field`.
-#[cfg(feature = "ssr")]
-fn membership_error(error: crate::backend::db::StoreError, field: &str) -> AppError {
-    use crate::backend::db::StoreError;
-    match error {
-        StoreError::Unique { .. } => AppError::validation(field, "Already a member of this team."),
-        StoreError::ForeignKey => {
-            AppError::validation(field, "This user belongs to another organization.")
-        }
-        StoreError::NotFound => AppError::NotFound,
-        other => other.into(),
-    }
 }
 
 /// Adds the consumer with this email to the team (from the team's page).
@@ -93,18 +78,7 @@ pub async fn add_team_member(team_id: String, email: String) -> Result<(), AppEr
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        let email = crate::domain::Email::parse(&email)
-            .map_err(|e| AppError::validation("email", e.to_string()))?;
-        let user_id = state
-            .store
-            .consumer_by_email(email.as_str())
-            .await?
-            .ok_or_else(|| AppError::validation("email", "No user has this email."))?;
-        state
-            .store
-            .add_team_member(&team_id, &user_id, state.by(&admin.id))
-            .await
-            .map_err(|e| membership_error(e, "email"))
+        groups::add_member_by_email(&state, &team_id, &email, state.by(&admin.id)).await
     }
     .await
     .map_err(with_status)
@@ -116,14 +90,7 @@ pub async fn add_user_to_team(user_id: String, team_id: String) -> Result<(), Ap
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        if team_id.is_empty() {
-            return Err(AppError::validation("team_id", "Choose a team."));
-        }
-        state
-            .store
-            .add_team_member(&team_id, &user_id, state.by(&admin.id))
-            .await
-            .map_err(|e| membership_error(e, "team_id"))
+        groups::add_member(&state, &team_id, &user_id, "team_id", state.by(&admin.id)).await
     }
     .await
     .map_err(with_status)
@@ -135,11 +102,7 @@ pub async fn remove_team_member(team_id: String, user_id: String) -> Result<(), 
     async {
         let admin = require_admin().await?;
         let state = AppState::from_context()?;
-        state
-            .store
-            .remove_team_member(&team_id, &user_id, state.by(&admin.id))
-            .await
-            .map_err(AppError::from)
+        groups::remove_member(&state, &team_id, &user_id, state.by(&admin.id)).await
     }
     .await
     .map_err(with_status)

@@ -5,7 +5,7 @@
 
 use super::AppState;
 use super::catalog::{echo, viewer_of};
-use super::db::{AppChoice, NewRequest, Person, StoreError};
+use super::db::{AppChoice, By, NewRequest, Person, StoreError};
 use super::gateway::{new_gateway_token, new_key};
 use super::mail::{ACCESS_APPROVED, ACCESS_REJECTED, ACCESS_REQUESTED, load};
 use super::self_service::email_to;
@@ -97,7 +97,7 @@ pub async fn reassign_app(
     state: &AppState,
     id: &str,
     owner_email: &str,
-    actor_id: &str,
+    by: By<'_>,
 ) -> Result<(), AppError> {
     let not_found = || AppError::validation("owner", "No consumer has this email address.");
     let owner = state
@@ -107,7 +107,7 @@ pub async fn reassign_app(
         .ok_or_else(not_found)?;
     state
         .store
-        .reassign_app(id, &owner, state.by(actor_id))
+        .reassign_app(id, &owner, by)
         .await
         .map_err(|e| match e {
             StoreError::ForeignKey => not_found(),
@@ -230,7 +230,7 @@ pub async fn decide(
     id: &str,
     approve: bool,
     reason: &str,
-    actor_id: &str,
+    by: By<'_>,
 ) -> Result<(), AppError> {
     let reason = reason.trim();
     if reason.chars().count() > REASON_MAX_CHARS {
@@ -269,7 +269,7 @@ pub async fn decide(
     });
     Ok(state
         .store
-        .decide_request(id, approve, reason, email.as_ref(), state.by(actor_id))
+        .decide_request(id, approve, reason, email.as_ref(), by)
         .await?)
 }
 
@@ -321,15 +321,16 @@ pub async fn rotate_key(
     })
 }
 
-/// "Revoke" an access and its keys: the app's owner, or an admin.
+/// "Revoke" an access and its keys: the app's owner, or an admin (`by` names `viewer`).
 pub async fn revoke_access(
     state: &AppState,
     viewer: &CurrentUser,
     request_id: &str,
+    by: By<'_>,
 ) -> Result<(), AppError> {
     Ok(state
         .store
-        .revoke_access(request_id, owner_of(viewer), state.by(&viewer.id))
+        .revoke_access(request_id, owner_of(viewer), by)
         .await?)
 }
 

@@ -4,11 +4,12 @@
 //! functions call these (and so will the REST API), so each rule is written once.
 
 use super::AppState;
-use super::db::{StoreError, Viewer};
+use super::db::{By, StoreError, Viewer};
 use crate::domain::CurrentUser;
 use crate::domain::catalog::{
-    CatalogEntry, CatalogForm, CatalogProduct, DUPLICATE_CATALOG, DUPLICATE_PLAN, DUPLICATE_PREFIX,
-    DUPLICATE_PRODUCT, PlanForm, ProductForm, ProductPage,
+    Catalog, CatalogEntry, CatalogForm, CatalogProduct, CatalogRow, DUPLICATE_CATALOG,
+    DUPLICATE_PLAN, DUPLICATE_PREFIX, DUPLICATE_PRODUCT, PlanForm, PlanRow, ProductForm,
+    ProductPage, ProductRow,
 };
 use crate::error::AppError;
 
@@ -123,10 +124,9 @@ pub async fn save_product(
     state: &AppState,
     id: Option<&str>,
     form: &ProductForm,
-    actor_id: &str,
+    by: By<'_>,
 ) -> Result<String, AppError> {
     let valid = form.validate().map_err(|e| echo(e, form.values()))?;
-    let by = state.by(actor_id);
     match id {
         None => state.store.create_product(&valid, by).await,
         Some(id) => state
@@ -143,10 +143,9 @@ pub async fn save_plan(
     state: &AppState,
     id: Option<&str>,
     form: &PlanForm,
-    actor_id: &str,
+    by: By<'_>,
 ) -> Result<String, AppError> {
     let valid = form.validate().map_err(|e| echo(e, form.values()))?;
-    let by = state.by(actor_id);
     match id {
         None => state.store.create_plan(&valid, by).await,
         Some(id) => state
@@ -169,10 +168,9 @@ pub async fn save_catalog(
     state: &AppState,
     id: Option<&str>,
     form: &CatalogForm,
-    actor_id: &str,
+    by: By<'_>,
 ) -> Result<String, AppError> {
     let valid = form.validate().map_err(|e| echo(e, form.values()))?;
-    let by = state.by(actor_id);
     match id {
         None => state.store.create_catalog(&valid, by).await,
         Some(id) => state
@@ -194,4 +192,57 @@ pub async fn save_catalog(
         ),
         other => other.into(),
     })
+}
+
+/// "API products" whose name or display name holds `search`, only published (`Some(true)`) or
+/// unpublished ones, or only one catalog's (`catalog_id` not empty).
+pub async fn products(
+    state: &AppState,
+    search: &str,
+    published: Option<bool>,
+    catalog_id: &str,
+) -> Result<Vec<ProductRow>, AppError> {
+    Ok(state
+        .store
+        .list_products(search, published, catalog_id)
+        .await?)
+}
+
+/// Deletes a product (it leaves its catalogs); refused while it has live keys.
+pub async fn delete_product(state: &AppState, id: &str, by: By<'_>) -> Result<(), AppError> {
+    Ok(state.store.delete_product(id, by).await?)
+}
+
+/// "Plans".
+pub async fn plans(state: &AppState) -> Result<Vec<PlanRow>, AppError> {
+    Ok(state.store.list_plans().await?)
+}
+
+/// One plan as "Plans" lists it; `NotFound` when there is none with this id.
+pub async fn plan(state: &AppState, id: &str) -> Result<PlanRow, AppError> {
+    plans(state)
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Deletes a plan; refused while it has live keys.
+pub async fn delete_plan(state: &AppState, id: &str, by: By<'_>) -> Result<(), AppError> {
+    Ok(state.store.delete_plan(id, by).await?)
+}
+
+/// "Catalogs".
+pub async fn catalogs(state: &AppState) -> Result<Vec<CatalogRow>, AppError> {
+    Ok(state.store.list_catalogs().await?)
+}
+
+/// One catalog with what it holds; `NotFound` when there is none with this id.
+pub async fn catalog(state: &AppState, id: &str) -> Result<Catalog, AppError> {
+    state.store.catalog(id).await?.ok_or(AppError::NotFound)
+}
+
+/// Deletes a catalog (its products and plans stay).
+pub async fn delete_catalog(state: &AppState, id: &str, by: By<'_>) -> Result<(), AppError> {
+    Ok(state.store.delete_catalog(id, by).await?)
 }

@@ -5,7 +5,7 @@
 use super::AppState;
 use super::auth::internal;
 use super::catalog::viewer_of;
-use super::db::{NewDocument, StoreError};
+use super::db::{By, NewDocument, StoreError};
 use super::openapi;
 use crate::domain::CurrentUser;
 use crate::domain::documentation::{DOCUMENT_FIELD, ReferencePage};
@@ -22,7 +22,7 @@ pub async fn upload(
     product_id: &str,
     file_name: &str,
     bytes: Vec<u8>,
-    actor_id: &str,
+    by: By<'_>,
 ) -> Result<(), AppError> {
     // Parsing 2 MB of YAML and hashing it take tens of milliseconds: off the threads that serve
     // requests.
@@ -58,25 +58,19 @@ pub async fn upload(
         operations: &checked.operations,
         source: &source,
     };
-    state
-        .store
-        .put_document(product_id, &document, state.by(actor_id))
-        .await?;
+    state.store.put_document(product_id, &document, by).await?;
     Ok(())
 }
 
 /// "Remove documentation"; done already when the product has none. `NotFound` when there is no
 /// such product.
-pub async fn remove(state: &AppState, product_id: &str, actor_id: &str) -> Result<(), AppError> {
+pub async fn remove(state: &AppState, product_id: &str, by: By<'_>) -> Result<(), AppError> {
     state
         .store
         .product(product_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let removed = state
-        .store
-        .remove_document(product_id, state.by(actor_id))
-        .await;
+    let removed = state.store.remove_document(product_id, by).await;
     state.references.forget(product_id);
     match removed {
         Ok(()) | Err(StoreError::NotFound) => Ok(()),

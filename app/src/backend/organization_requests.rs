@@ -4,7 +4,7 @@
 //! REST API), so each rule is written once.
 
 use super::AppState;
-use super::db::{Person, StoreError};
+use super::db::{By, Person, StoreError};
 use super::mail::{ORGANIZATION_APPROVED, ORGANIZATION_REJECTED, ORGANIZATION_REQUESTED, load};
 use super::self_service::{email_to, registration_settings};
 use crate::domain::organization::DUPLICATE_ORGANIZATION;
@@ -105,16 +105,16 @@ pub async fn pending(state: &AppState) -> Result<Vec<PendingRequest>, AppError> 
     Ok(state.store.pending_organization_requests().await?)
 }
 
-/// "Approve", under `name` (the requested one, or the admin's change); answers the new
+/// "Approve", under `name` (the admin's change; `None`: the requested one); answers the new
 /// organization's id.
 pub async fn approve(
     state: &AppState,
     id: &str,
-    name: &str,
-    actor_id: &str,
+    name: Option<&str>,
+    by: By<'_>,
 ) -> Result<String, AppError> {
-    let name = organization_name(name)?;
     let request = state.store.request_to_decide(id).await?;
+    let name = organization_name(name.unwrap_or(&request.name))?;
     let dashboard_url = state.config.link("/dashboard");
     let email = email_to(
         state,
@@ -128,7 +128,7 @@ pub async fn approve(
     );
     state
         .store
-        .approve_organization_request(id, name.as_str(), &email, state.by(actor_id))
+        .approve_organization_request(id, name.as_str(), &email, by)
         .await
         .map_err(|e| match e {
             StoreError::Unique { .. } => AppError::validation("name", DUPLICATE_ORGANIZATION),
@@ -137,12 +137,7 @@ pub async fn approve(
 }
 
 /// "Reject", with an optional reason the requester reads.
-pub async fn reject(
-    state: &AppState,
-    id: &str,
-    reason: &str,
-    actor_id: &str,
-) -> Result<(), AppError> {
+pub async fn reject(state: &AppState, id: &str, reason: &str, by: By<'_>) -> Result<(), AppError> {
     let reason = reason.trim();
     if reason.chars().count() > REASON_MAX_CHARS {
         return Err(AppError::validation(
@@ -164,6 +159,6 @@ pub async fn reject(
     let reason = (!reason.is_empty()).then_some(reason);
     Ok(state
         .store
-        .reject_organization_request(id, reason, &email, state.by(actor_id))
+        .reject_organization_request(id, reason, &email, by)
         .await?)
 }

@@ -324,12 +324,19 @@ pub enum EmailConfirmed {
     AwaitingApproval,
 }
 
+/// Pending registrants, then declined ones (at most 500).
+pub async fn registrants(
+    state: &AppState,
+) -> Result<Vec<crate::domain::account::Registrant>, AppError> {
+    Ok(state.store.registrants().await?)
+}
+
 /// Approves or declines a registrant and emails them.
 pub async fn decide(
     state: &AppState,
     user_id: &str,
     approve: bool,
-    actor_id: &str,
+    by: By<'_>,
 ) -> Result<(), AppError> {
     let login_url = state.config.link("/login");
     let template = load(
@@ -345,7 +352,7 @@ pub async fn decide(
         |person: &Person| email_to(state, &template, person, &[("login_url", &login_url)], None);
     state
         .store
-        .decide_registration(user_id, approve, compose_email, state.by(actor_id))
+        .decide_registration(user_id, approve, compose_email, by)
         .await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! a provider-admin never changes a super-admin; the last active super-admin stays.
 
 use crate::support::*;
-use app::backend::db::{AdminChange, NewEmail, Person};
+use app::backend::db::{AdminChange, By, NewEmail, Person};
 use app::domain::Role;
 use app::domain::admin::{AdminRow, AdminsView};
 use app::domain::user::UserStatus;
@@ -182,16 +182,14 @@ async fn the_last_active_super_admin_cannot_be_deactivated_or_deleted_even_by_a_
             store.change_admin(
                 &second,
                 AdminChange::Deactivate,
-                (&first, Role::SuperAdmin),
+                (By::user(&first, 1), Role::SuperAdmin),
                 notice,
-                1
             ),
             store.change_admin(
                 &first,
                 AdminChange::Deactivate,
-                (&second, Role::SuperAdmin),
+                (By::user(&second, 1), Role::SuperAdmin),
                 notice,
-                1
             ),
         );
         assert!(a.is_ok() != b.is_ok(), "round {round}: {a:?} {b:?}");
@@ -202,9 +200,8 @@ async fn the_last_active_super_admin_cannot_be_deactivated_or_deleted_even_by_a_
             .change_admin(
                 off,
                 AdminChange::Activate,
-                (on, Role::SuperAdmin),
+                (By::user(on, 1), Role::SuperAdmin),
                 notice,
-                1,
             )
             .await
             .expect("activate again");

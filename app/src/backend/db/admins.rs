@@ -49,15 +49,13 @@ impl Store {
     pub async fn add_admin(
         &self,
         admin: &NewAdmin<'_>,
-        actor: (&str, Role),
-        now: Millis,
+        (by, actor_role): (By<'_>, Role),
     ) -> StoreResult<String> {
-        if admin.role == Role::SuperAdmin && actor.1 != Role::SuperAdmin {
+        if admin.role == Role::SuperAdmin && actor_role != Role::SuperAdmin {
             return Err(StoreError::Forbidden);
         }
         let mut tx = self.begin_write().await?;
-        let id = insert_admin(&mut tx, admin, now).await?;
-        let by = By::user(actor.0, now);
+        let id = insert_admin(&mut tx, admin, by.now).await?;
         commit_user_change(tx, by, "admin.created", &id, admin.role.as_str()).await?;
         Ok(id)
     }
@@ -73,19 +71,26 @@ impl Store {
         row.map(|r| decoded(&r, "role", Role::parse)).transpose()
     }
 
-    /// Activates, deactivates (ending sessions and invitations) or deletes an admin.
+    /// Activates, deactivates (ending sessions, invitations and API tokens) or deletes an admin;
+    /// never the acting admin themselves.
     pub async fn change_admin(
         &self,
         id: &str,
         change: AdminChange,
-        actor: (&str, Role),
+        (by, actor_role): (By<'_>, Role),
         notice: impl FnOnce(&Person) -> NewEmail,
-        now: Millis,
     ) -> StoreResult<()> {
+        let now = by.now;
+        // Nobody locks themselves out (nor, through the REST API, kills the token they act with).
+        if by.actor == Some(id) && change != AdminChange::Activate {
+            return Err(StoreError::Conflict(
+                "You cannot deactivate or delete your own account: ask another admin.",
+            ));
+        }
         let mut tx = self.begin_write().await?;
         let (role, active, email) = self.locked_admin(&mut tx, id).await?;
         if role == Role::SuperAdmin {
-            if actor.1 != Role::SuperAdmin {
+            if actor_role != Role::SuperAdmin {
                 return Err(StoreError::Forbidden);
             }
             if active && change != AdminChange::Activate {
@@ -98,13 +103,8 @@ impl Store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                tx.audit(
-                    By::user(actor.0, now),
-                    "admin.deleted",
-                    Subject::User(id),
-                    &email,
-                )
-                .await?;
+                tx.audit(by, "admin.deleted", Subject::User(id), &email)
+                    .await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -116,7 +116,7 @@ impl Store {
                 } else {
                     "admin.deactivated"
                 };
-                commit_user_change(tx, By::user(actor.0, now), action, id, "").await
+                commit_user_change(tx, by, action, id, "").await
             }
         }
     }
@@ -179,19 +179,20 @@ impl Store {
         &self,
         id: &str,
         edit: &AdminEdit<'_>,
-        actor: (&str, Role),
-        now: Millis,
+        (by, actor_role): (By<'_>, Role),
     ) -> StoreResult<()> {
+        let now = by.now;
+        let themselves = by.actor == Some(id);
         let mut tx = self.begin_write().await?;
         let (role, active, email_before) = self.locked_admin(&mut tx, id).await?;
         let super_involved = role == Role::SuperAdmin || edit.role == Role::SuperAdmin;
-        if super_involved && actor.1 != Role::SuperAdmin {
+        if super_involved && actor_role != Role::SuperAdmin {
             return Err(StoreError::Forbidden);
         }
         // Whoever sets an admin's address receives their password reset: only the admin
         // themselves or a super admin may (a provider admin would take over a peer's account).
         let email_changed = email_before.to_lowercase() != edit.email.to_lowercase();
-        if email_changed && id != actor.0 && actor.1 != Role::SuperAdmin {
+        if email_changed && !themselves && actor_role != Role::SuperAdmin {
             return Err(StoreError::Conflict(
                 "Only a super admin can change another admin's email address.",
             ));
@@ -214,7 +215,7 @@ impl Store {
         if email_changed {
             revoke_live(&mut tx, Purpose::Invitation, Some(id), now).await?;
             revoke_live(&mut tx, Purpose::PasswordReset, Some(id), now).await?;
-            if id != actor.0 {
+            if !themselves {
                 sqlx::query("delete from sessions where user_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
@@ -230,7 +231,7 @@ impl Store {
                 edit.role.as_str()
             ),
         };
-        commit_user_change(tx, By::user(actor.0, now), "admin.updated", id, &detail).await
+        commit_user_change(tx, by, "admin.updated", id, &detail).await
     }
 }
 

@@ -3,6 +3,8 @@
 //! transaction, so a change and its entry commit together or not at all.
 
 use super::{Millis, StoreResult, Tx, new_id};
+use crate::domain::audit::{AuditEntry, AuditFilter};
+use sqlx::Row as _;
 
 /// Who makes a change, and when. `actor` is `None` for what the system does by itself (the
 /// first admin's creation, a sign-in attempt by someone unknown) and for a person acting on
@@ -113,5 +115,54 @@ impl Tx {
         .execute(&mut **self)
         .await?;
         Ok(())
+    }
+}
+
+impl super::Store {
+    /// Up to `limit` entries matching `filter`, newest first, older than `after` (the `(at, id)`
+    /// of the last entry of the previous page).
+    pub async fn audit_entries(
+        &self,
+        filter: &AuditFilter,
+        after: Option<(Millis, &str)>,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let older = if after.is_some() {
+            "and (a.at < $4 or (a.at = $4 and a.id < $5))"
+        } else {
+            "and $4 = 0 and $5 = ''"
+        };
+        let (at, id) = after.unwrap_or((0, ""));
+        sqlx::query(&format!(
+            "select a.id, a.at, a.actor_id, actor.email as actor_email, a.via, a.action, \
+             a.subject_type, a.subject_id, a.detail from audit_log a \
+             left join users actor on actor.id = a.actor_id \
+             where ($1 = '' or a.subject_type = $1) and ($2 = '' or a.subject_id = $2) \
+             and ($3 = '' or a.actor_id = $3) {older} \
+             order by a.at desc, a.id desc limit $6"
+        ))
+        .bind(filter.subject_type.trim())
+        .bind(filter.subject_id.trim())
+        .bind(filter.actor_id.trim())
+        .bind(at)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                id: r.try_get("id")?,
+                at: r.try_get("at")?,
+                actor_id: r.try_get("actor_id")?,
+                actor_email: r.try_get("actor_email")?,
+                via: r.try_get("via")?,
+                action: r.try_get("action")?,
+                subject_type: r.try_get("subject_type")?,
+                subject_id: r.try_get("subject_id")?,
+                detail: r.try_get("detail")?,
+            })
+        })
+        .collect()
     }
 }

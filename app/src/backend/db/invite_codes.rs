@@ -18,14 +18,24 @@ pub const QUOTA_BELOW_USED: &str =
     "The quota cannot be less than the accounts already made with this code.";
 
 impl Store {
-    /// Every code, newest first, with its team and organization.
+    /// Every code, newest first, with its team and organization (at most 1,000).
     pub async fn list_invite_codes(&self) -> StoreResult<Vec<InviteCodeRow>> {
+        self.invite_code_rows("").await
+    }
+
+    /// One code as the list shows it.
+    pub async fn invite_code(&self, id: &str) -> StoreResult<Option<InviteCodeRow>> {
+        Ok(self.invite_code_rows(id).await?.into_iter().next())
+    }
+
+    async fn invite_code_rows(&self, id: &str) -> StoreResult<Vec<InviteCodeRow>> {
         let rows = sqlx::query(
             "select c.id, c.code, c.team_id, t.name as team, o.name as organization, c.quota, c.used, \
              c.expires_at, c.active, c.created_at from invite_codes c \
              join teams t on t.id = c.team_id join organizations o on o.id = c.organization_id \
-             order by c.created_at desc, c.id desc limit 1000",
+             where ($1 = '' or c.id = $1) order by c.created_at desc, c.id desc limit 1000",
         )
+        .bind(id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
