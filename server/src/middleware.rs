@@ -60,11 +60,13 @@ fn is_private(path: &str) -> bool {
 
 /// Refuses a request body over its route's limit: 413 at once when its length says so, and an
 /// error for the handler reading it when the body runs past the limit without saying. Every route
-/// has [`crate::BODY_LIMIT_BYTES`] but the OpenAPI upload, which has its own.
+/// has [`crate::BODY_LIMIT_BYTES`] but the OpenAPI uploads (the page's and the REST API's), which
+/// have their own.
 pub async fn body_limit(request: Request, next: Next) -> Response {
     use leptos::server_fn::ServerFn as _;
     let upload = app::api::documentation::UploadDocumentation::PATH;
-    let limit = if request.uri().path() == upload {
+    let path = request.uri().path();
+    let limit = if path == upload || crate::rest::is_documentation_path(path) {
         app::api::documentation::UPLOAD_BODY_LIMIT_BYTES
     } else {
         crate::BODY_LIMIT_BYTES

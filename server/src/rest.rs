@@ -10,6 +10,13 @@
 //! Requests carry their token in `Authorization: Bearer`, never a cookie: that is why a request
 //! without a `Cookie` header may skip the CSRF guard (see `middleware::csrf_guard`).
 
+mod access;
+mod admins;
+mod approvals;
+mod audit;
+mod catalog;
+mod groups;
+mod invite_codes;
 mod outbox;
 mod users;
 
@@ -22,10 +29,11 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{IntoResponses, OpenApi};
 
 /// Requests one token may make per minute, counted per instance (each instance counts its own).
 pub const DEFAULT_RATE_PER_MINUTE: u32 = 600;
@@ -68,6 +76,8 @@ impl Limiter {
     }
 }
 
+pub use catalog::is_documentation_path;
+
 /// The `/api/v1` routes.
 pub fn router(app: AppState, per_minute: u32) -> Router {
     let state = RestState {
@@ -80,6 +90,13 @@ pub fn router(app: AppState, per_minute: u32) -> Router {
     Router::new()
         .route("/api/v1/openapi.json", axum::routing::get(openapi_json))
         .merge(users::routes())
+        .merge(groups::routes())
+        .merge(invite_codes::routes())
+        .merge(approvals::routes())
+        .merge(catalog::routes())
+        .merge(access::routes())
+        .merge(audit::routes())
+        .merge(admins::routes())
         .merge(outbox::routes())
         .route("/api/v1/{*rest}", axum::routing::any(not_found))
         .with_state(state)
@@ -101,6 +118,13 @@ async fn openapi_json() -> Response {
 pub fn document_text() -> String {
     let mut document = ApiDoc::openapi();
     document.merge(users::UsersApi::openapi());
+    document.merge(groups::GroupsApi::openapi());
+    document.merge(invite_codes::InviteCodesApi::openapi());
+    document.merge(approvals::ApprovalsApi::openapi());
+    document.merge(catalog::CatalogApi::openapi());
+    document.merge(access::AccessApi::openapi());
+    document.merge(audit::AuditApi::openapi());
+    document.merge(admins::AdminsApi::openapi());
     document.merge(outbox::OutboxApi::openapi());
     let mut document = serde_json::to_value(&document).unwrap_or_default();
     link(
@@ -117,6 +141,58 @@ pub fn document_text() -> String {
             "revokeInvitation",
             "sendPasswordReset",
         ],
+    );
+    link(
+        &mut document,
+        ("/api/v1/organizations", "post", "201"),
+        "$response.body#/id",
+        &[
+            "getOrganization",
+            "renameOrganization",
+            "deleteOrganization",
+        ],
+    );
+    link(
+        &mut document,
+        ("/api/v1/teams", "post", "201"),
+        "$response.body#/id",
+        &["getTeam", "renameTeam", "deleteTeam"],
+    );
+    link(
+        &mut document,
+        ("/api/v1/invite-codes", "post", "201"),
+        "$response.body#/id",
+        &["getInviteCode", "updateInviteCode", "deleteInviteCode"],
+    );
+    link(
+        &mut document,
+        ("/api/v1/admins", "post", "201"),
+        "$response.body#/id",
+        &["getAdmin", "updateAdmin", "activateAdmin", "inviteAdmin"],
+    );
+    link(
+        &mut document,
+        ("/api/v1/products", "post", "201"),
+        "$response.body#/id",
+        &[
+            "getProduct",
+            "updateProduct",
+            "deleteProduct",
+            "uploadDocumentation",
+            "removeDocumentation",
+        ],
+    );
+    link(
+        &mut document,
+        ("/api/v1/plans", "post", "201"),
+        "$response.body#/id",
+        &["getPlan", "updatePlan", "deletePlan"],
+    );
+    link(
+        &mut document,
+        ("/api/v1/catalogs", "post", "201"),
+        "$response.body#/id",
+        &["getCatalog", "updateCatalog", "deleteCatalog"],
     );
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');
@@ -168,6 +244,14 @@ fn link(
     security(("token" = [])),
     tags(
         (name = "users", description = "API consumers: the users menu"),
+        (name = "organizations", description = "Organizations (each with its default team)"),
+        (name = "teams", description = "Teams and their members"),
+        (name = "invite codes", description = "Codes that let people register into a team"),
+        (name = "approvals", description = "Self-registrations and organization requests waiting for an admin"),
+        (name = "catalog", description = "API products (and their documentation), plans and catalogs"),
+        (name = "access", description = "Apps, their access requests, and their credentials (API keys)"),
+        (name = "audit log", description = "Who changed what, when, and with which API token"),
+        (name = "admins", description = "Settings > Admins: the API provider's admins"),
         (name = "outbox", description = "Every email Portico composed, and its delivery")
     )
 )]
@@ -380,3 +464,116 @@ impl IntoResponse for Problem {
 
 /// The answer of an operation: its value, or a problem.
 pub type Answer<T> = Result<T, Problem>;
+
+/// 204 No Content: what a change that answers nothing says.
+pub fn done() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// A page of a list the store answers whole (each such list is capped, see the operation): the
+/// `limit` rows after the row the cursor names (by id), and the cursor of the next page. A cursor
+/// whose row is gone, or that Portico did not make, is a 400: start again from the first page.
+pub fn page_of<T>(
+    rows: Vec<T>,
+    id: impl Fn(&T) -> &str,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<(Vec<T>, Option<String>), Problem> {
+    let start = match cursor.filter(|c| !c.is_empty()) {
+        None => 0,
+        Some(text) => {
+            let after = match app::domain::cursor::decode(text).as_deref() {
+                Some([after]) => after.clone(),
+                _ => return Err(bad_request(BAD_CURSOR.to_owned())),
+            };
+            rows.iter()
+                .position(|row| id(row) == after)
+                .ok_or_else(|| bad_request(BAD_CURSOR.to_owned()))?
+                + 1
+        }
+    };
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let more = rows.len() > start + limit;
+    let page: Vec<T> = rows.into_iter().skip(start).take(limit).collect();
+    let next = more
+        .then(|| page.last())
+        .flatten()
+        .map(|last| app::domain::cursor::encode(&[id(last).to_owned()]));
+    Ok((page, next))
+}
+
+const BAD_CURSOR: &str =
+    "The cursor is not one this list gave, or its row is gone: start again from the first page.";
+
+/// The errors every operation may answer: a request that cannot be read, no live token, too many
+/// requests.
+pub struct Reads;
+
+/// What every change may answer besides [`Reads`]: a read-only token.
+pub struct Writes;
+
+/// No such thing (or none this admin may see).
+pub struct Missing;
+
+/// A field that is not acceptable, each named in `errors`.
+pub struct Invalid;
+
+fn problems(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+    list.iter()
+        .map(|(status, description)| {
+            let content = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build();
+            let response = ResponseBuilder::new()
+                .description(*description)
+                .content("application/problem+json", content)
+                .build();
+            ((*status).to_owned(), RefOr::T(response))
+        })
+        .collect()
+}
+
+const READ_PROBLEMS: [(&str, &str); 3] = [
+    (
+        "400",
+        "A parameter, the id, the cursor or the body cannot be read.",
+    ),
+    ("401", "No live API token."),
+    (
+        "429",
+        "Too many requests with this token (see `Retry-After`).",
+    ),
+];
+
+impl IntoResponses for Reads {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        problems(&READ_PROBLEMS)
+    }
+}
+
+impl IntoResponses for Writes {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        let mut all = problems(&READ_PROBLEMS);
+        all.extend(problems(&[(
+            "403",
+            "A read-only token, or a change the token's admin may not make (a provider admin's \
+             token on a super admin).",
+        )]));
+        all
+    }
+}
+
+impl IntoResponses for Missing {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        problems(&[("404", "Nothing with this id.")])
+    }
+}
+
+impl IntoResponses for Invalid {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        problems(&[(
+            "422",
+            "A field is not acceptable: `errors` names each and says why.",
+        )])
+    }
+}

@@ -3,13 +3,12 @@
 //! (an invitation, a password reset) of someone they may act for, and a token that leaked must not
 //! turn into an account (ask a reset for the token's admin, read the link here).
 
-use super::{Answer, Caller, Params, Problem, RestState};
+use super::{Answer, Caller, Missing, Params, Problem, Reads, RestState, Writes, done};
 use app::backend::outbox;
 use app::domain::outbox::OutboxMessage;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -97,9 +96,7 @@ pub struct Outbox {
     params(OutboxQuery),
     responses(
         (status = 200, description = "The newest emails.", body = Outbox),
-        (status = 400, description = "A parameter cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Reads,
     )
 )]
 async fn list(
@@ -120,12 +117,8 @@ async fn list(
     params(("id" = String, Path, description = "The email's id.")),
     responses(
         (status = 204, description = "Queued again."),
-        (status = 400, description = "The id cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No email with this id that this admin may see.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "It was already sent.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Writes, Missing,
     )
 )]
 async fn retry(
@@ -135,5 +128,5 @@ async fn retry(
 ) -> Answer<Response> {
     caller.may_write()?;
     outbox::retry(&state.app, &caller.admin, &id).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(done())
 }

@@ -2,7 +2,9 @@
 //! filters, add, read, edit, delete, activate and deactivate, invitations, password reset). Each
 //! operation reads the request and calls `app::backend::users`, as the menu's server functions do.
 
-use super::{Answer, Body, Caller, Id, Params, Problem, RestState};
+use super::{
+    Answer, Body, Caller, Id, Invalid, Missing, Params, Problem, Reads, RestState, Writes, done,
+};
 use app::backend::users::{self as backend, ListParams};
 use app::domain::user::{UserDetail, UserForm, UserListItem, UserStatus};
 use app::error::AppError;
@@ -264,19 +266,13 @@ async fn detail(state: &RestState, id: &str) -> Answer<axum::Json<User>> {
     Ok(axum::Json(backend::detail(&state.app, id).await?.into()))
 }
 
-fn done() -> Response {
-    StatusCode::NO_CONTENT.into_response()
-}
-
 /// List consumers, with the users menu's search and filters.
 #[utoipa::path(
     get, path = "/api/v1/users", tag = "users", operation_id = "listUsers",
     params(ListQuery),
     responses(
         (status = 200, description = "A page of users.", body = UserList),
-        (status = 400, description = "A parameter or the cursor cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Reads,
     )
 )]
 async fn list(
@@ -314,12 +310,8 @@ async fn list(
     request_body = NewUser,
     responses(
         (status = 201, description = "Added; `Location` names the user.", body = User),
-        (status = 400, description = "The body cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only token.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Added, but the invitation could not be sent (the user changed meanwhile): read the user and send it again.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is not acceptable (a taken email, teams of another organization …).", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Writes, Invalid,
     )
 )]
 async fn create(
@@ -366,10 +358,7 @@ async fn create(
     params(("id" = String, Path, description = "The user's id.")),
     responses(
         (status = 200, description = "The user.", body = User),
-        (status = 400, description = "The id cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No consumer with this id.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Reads, Missing,
     )
 )]
 async fn read(
@@ -387,12 +376,7 @@ async fn read(
     request_body = UserChange,
     responses(
         (status = 200, description = "The user as changed.", body = User),
-        (status = 400, description = "The id or body cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No consumer with this id.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is not acceptable.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Writes, Missing, Invalid,
     )
 )]
 async fn update(
@@ -422,11 +406,7 @@ async fn update(
     params(("id" = String, Path, description = "The user's id.")),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 400, description = "The id cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No consumer with this id.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Writes, Missing,
     )
 )]
 async fn delete(
@@ -456,11 +436,7 @@ async fn set_active(
     params(("id" = String, Path, description = "The user's id.")),
     responses(
         (status = 204, description = "Active."),
-        (status = 400, description = "The id cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No consumer with this id.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Writes, Missing,
     )
 )]
 async fn activate(State(state): State<RestState>, caller: Caller, Id(id): Id) -> Answer<Response> {
@@ -473,11 +449,7 @@ async fn activate(State(state): State<RestState>, caller: Caller, Id(id): Id) ->
     params(("id" = String, Path, description = "The user's id.")),
     responses(
         (status = 204, description = "Inactive."),
-        (status = 400, description = "The id cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No consumer with this id.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Writes, Missing,
     )
 )]
 async fn deactivate(
@@ -494,12 +466,8 @@ async fn deactivate(
     params(("id" = String, Path, description = "The user's id.")),
     responses(
         (status = 204, description = "Queued in the outbox."),
-        (status = 400, description = "The id cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No consumer with this id.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The user cannot be invited (they have a password, or are deactivated).", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Writes, Missing,
     )
 )]
 async fn send_invite(
@@ -518,12 +486,8 @@ async fn send_invite(
     params(("id" = String, Path, description = "The user's id.")),
     responses(
         (status = 204, description = "Revoked: its link no longer works."),
-        (status = 400, description = "The id cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No consumer with this id.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No invitation is pending.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Writes, Missing,
     )
 )]
 async fn revoke_invite(
@@ -542,12 +506,8 @@ async fn revoke_invite(
     params(("id" = String, Path, description = "The user's id.")),
     responses(
         (status = 204, description = "Queued in the outbox."),
-        (status = 400, description = "The id cannot be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No live API token.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only token.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No consumer with this id.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The user cannot sign in, so no link was sent.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this token.", body = Problem, content_type = "application/problem+json"),
+        Writes, Missing,
     )
 )]
 async fn password_reset(

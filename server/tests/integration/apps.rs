@@ -70,7 +70,7 @@ pub(crate) async fn gateway_token(app: &TestApp, name: &str) -> String {
 }
 
 /// "Submit request" by `client` for `product` and `plan`, with a new app or an existing one.
-async fn request(
+pub(crate) async fn request(
     app: &TestApp,
     client: &reqwest::Client,
     product: &str,
@@ -91,7 +91,7 @@ async fn request(
     .await
 }
 
-async fn submitted(response: reqwest::Response) -> Submitted {
+pub(crate) async fn submitted(response: reqwest::Response) -> Submitted {
     assert_eq!(
         response.status(),
         StatusCode::OK,

@@ -17,6 +17,7 @@ mod memberships;
 mod organization_requests;
 mod organizations;
 mod rest;
+mod rest_resources;
 mod security;
 mod self_service;
 mod smtp;

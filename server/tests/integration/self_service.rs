@@ -22,7 +22,7 @@ fn registration<'a>(email: &'a str, code: &'a str) -> Vec<(&'static str, &'a str
     ]
 }
 
-async fn register_with(
+pub(crate) async fn register_with(
     app: &TestApp,
     client: &reqwest::Client,
     email: &str,
