@@ -20,6 +20,7 @@ pub mod mail;
 pub mod openapi;
 pub mod organization_requests;
 pub mod outbox;
+pub mod paging;
 pub mod password;
 pub mod self_service;
 pub mod settings;

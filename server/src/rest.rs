@@ -471,25 +471,29 @@ pub fn done() -> Response {
 }
 
 /// A page of a list the store answers whole (each such list is capped, see the operation): the
-/// `limit` rows after the row the cursor names (by id), and the cursor of the next page. A cursor
-/// whose row is gone, or that Portico did not make, is a 400: start again from the first page.
-pub fn page_of<T>(
-    rows: Vec<T>,
-    id: impl Fn(&T) -> &str,
+/// rows sorted by `key`, the `limit` after the key the cursor carries (the last row's of the
+/// previous page), and the cursor of the next page. A row removed between two pages (one just
+/// approved, say) moves nothing. A cursor Portico did not make is a 400.
+pub fn page_of<T, K>(
+    mut rows: Vec<T>,
+    key: impl Fn(&T) -> K,
     cursor: Option<&str>,
     limit: i64,
-) -> Result<(Vec<T>, Option<String>), Problem> {
+) -> Result<(Vec<T>, Option<String>), Problem>
+where
+    K: Ord + Serialize + serde::de::DeserializeOwned,
+{
+    rows.sort_by_cached_key(|row| key(row));
     let start = match cursor.filter(|c| !c.is_empty()) {
         None => 0,
         Some(text) => {
-            let after = match app::domain::cursor::decode(text).as_deref() {
-                Some([after]) => after.clone(),
+            let after: K = match app::domain::cursor::decode(text).as_deref() {
+                Some([json]) => {
+                    serde_json::from_str(json).map_err(|_| bad_request(BAD_CURSOR.to_owned()))?
+                }
                 _ => return Err(bad_request(BAD_CURSOR.to_owned())),
             };
-            rows.iter()
-                .position(|row| id(row) == after)
-                .ok_or_else(|| bad_request(BAD_CURSOR.to_owned()))?
-                + 1
+            rows.partition_point(|row| key(row) <= after)
         }
     };
     let limit = usize::try_from(limit).unwrap_or(0);
@@ -498,12 +502,12 @@ pub fn page_of<T>(
     let next = more
         .then(|| page.last())
         .flatten()
-        .map(|last| app::domain::cursor::encode(&[id(last).to_owned()]));
+        .and_then(|last| serde_json::to_string(&key(last)).ok())
+        .map(|json| app::domain::cursor::encode(&[json]));
     Ok((page, next))
 }
 
-const BAD_CURSOR: &str =
-    "The cursor is not one this list gave, or its row is gone: start again from the first page.";
+const BAD_CURSOR: &str = "The cursor is not one this list gave.";
 
 /// The errors every operation may answer: a request that cannot be read, no live token, too many
 /// requests.
@@ -575,5 +579,65 @@ impl IntoResponses for Invalid {
             "422",
             "A field is not acceptable: `errors` names each and says why.",
         )])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_of;
+
+    /// Every page of `rows` by `limit`, with `between` run on the rows before each next page.
+    fn walk(
+        mut rows: Vec<(i64, String)>,
+        limit: i64,
+        mut between: impl FnMut(&mut Vec<(i64, String)>, &[(i64, String)]),
+    ) -> Vec<(i64, String)> {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let key = |r: &(i64, String)| r.clone();
+            let (page, next) =
+                page_of(rows.clone(), key, cursor.as_deref(), limit).expect("a page");
+            between(&mut rows, &page);
+            seen.extend(page);
+            match next {
+                Some(next) => cursor = Some(next),
+                None => return seen,
+            }
+        }
+    }
+
+    fn rows(n: i64) -> Vec<(i64, String)> {
+        (0..n).rev().map(|i| (i % 7, format!("id{i:03}"))).collect()
+    }
+
+    #[test]
+    fn pages_hold_every_row_once_in_key_order_whatever_the_page_size() {
+        let mut sorted = rows(50);
+        sorted.sort();
+        for limit in [1, 3, 7, 50, 200] {
+            assert_eq!(walk(rows(50), limit, |_, _| {}), sorted, "by {limit}");
+        }
+    }
+
+    #[test]
+    fn a_row_removed_between_pages_moves_nothing_else() {
+        let mut sorted = rows(20);
+        sorted.sort();
+        // The last row of each page is decided (gone) before the next page is asked for.
+        let seen = walk(rows(20), 4, |rows, page| {
+            if let Some(last) = page.last() {
+                rows.retain(|r| r != last);
+            }
+        });
+        assert_eq!(seen, sorted);
+    }
+
+    #[test]
+    fn a_cursor_portico_did_not_make_is_a_bad_request() {
+        for cursor in ["nonsense", "WyJnb25lIl0", &app::domain::cursor::encode(&[])] {
+            let answer = page_of(rows(3), |r| r.clone(), Some(cursor), 2);
+            assert_eq!(answer.err().map(|p| p.status), Some(400), "{cursor}");
+        }
     }
 }

@@ -8,6 +8,7 @@ use super::catalog::{echo, viewer_of};
 use super::db::{AppChoice, By, NewRequest, Person, StoreError};
 use super::gateway::{new_gateway_token, new_key};
 use super::mail::{ACCESS_APPROVED, ACCESS_REJECTED, ACCESS_REQUESTED, load};
+use super::paging::{Page, after, page};
 use super::self_service::email_to;
 use crate::domain::apps::{
     ALREADY_REQUESTED, AccessRequest, AppForm, AppPage, AppSummary, DUPLICATE_APP, GatewayTokenRow,
@@ -52,6 +53,22 @@ pub async fn all_apps(
     owner_id: Option<&str>,
 ) -> Result<Vec<AppSummary>, AppError> {
     Ok(state.store.all_apps(owner_id).await?)
+}
+
+/// A page of `limit` apps for admins (every app, or `owner_id`'s when not empty), by name, after
+/// `cursor` (empty: the first page).
+pub async fn all_apps_page(
+    state: &AppState,
+    owner_id: &str,
+    cursor: &str,
+    limit: i64,
+) -> Result<Page<AppSummary>, AppError> {
+    let after = after(cursor, 2)?;
+    let rows = state
+        .store
+        .app_page_rows(owner_id, after.as_deref(), limit + 1)
+        .await?;
+    Ok(page(rows, limit))
 }
 
 /// "Create app"; answers its id.
@@ -111,6 +128,10 @@ pub async fn reassign_app(
         .await
         .map_err(|e| match e {
             StoreError::ForeignKey => not_found(),
+            StoreError::Unique { .. } => AppError::validation(
+                "owner",
+                "This consumer already has an app with this name: rename one of them first.",
+            ),
             other => other.into(),
         })
 }
@@ -222,6 +243,22 @@ pub async fn requests(
     filter: &RequestFilter,
 ) -> Result<Vec<AccessRequest>, AppError> {
     Ok(state.store.access_requests(filter).await?)
+}
+
+/// A page of `limit` "Access requests" (pending first, then newest), filtered, after `cursor`
+/// (empty: the first page).
+pub async fn request_page(
+    state: &AppState,
+    filter: &RequestFilter,
+    cursor: &str,
+    limit: i64,
+) -> Result<Page<AccessRequest>, AppError> {
+    let after = after(cursor, 3)?;
+    let rows = state
+        .store
+        .access_request_page(filter, after.as_deref(), limit + 1)
+        .await?;
+    Ok(page(rows, limit))
 }
 
 /// "Approve" or "Reject" with an optional reason; the requester is emailed either way.

@@ -1,47 +1,40 @@
 //! Reading the audit log (SPEC §11 "audit log (read)"), page by page with an opaque cursor.
 
 use super::AppState;
-use crate::domain::audit::{AuditFilter, AuditPage};
-use crate::domain::cursor;
+use super::paging::{Page, after, page};
+use crate::domain::audit::{AuditEntry, AuditFilter};
 use crate::error::AppError;
 
 /// A page of `limit` entries matching `filter`, newest first, after `cursor` (empty: the first
 /// page). A cursor Portico did not make is a `BadRequest`.
-pub async fn page(
+pub async fn entries(
     state: &AppState,
     filter: &AuditFilter,
     cursor: &str,
     limit: i64,
-) -> Result<AuditPage, AppError> {
-    let after = match cursor {
-        "" => None,
-        text => match cursor::decode(text).as_deref() {
-            Some([at, id]) => Some((at.parse::<i64>().map_err(|_| bad_cursor())?, id.clone())),
-            _ => return Err(bad_cursor()),
-        },
+) -> Result<Page<AuditEntry>, AppError> {
+    let after = match after(cursor, 2)? {
+        Some(keys) => Some((
+            keys[0].parse::<i64>().map_err(|_| AppError::BadRequest {
+                message: "The cursor is not one this list gave.".to_owned(),
+            })?,
+            keys[1].clone(),
+        )),
+        None => None,
     };
-    let mut entries = state
+    let rows = state
         .store
         .audit_entries(
             filter,
             after.as_ref().map(|(at, id)| (*at, id.as_str())),
             limit + 1,
         )
-        .await?;
-    let more = entries.len() as i64 > limit;
-    entries.truncate(limit.max(0) as usize);
-    let next_cursor = more
-        .then(|| entries.last())
-        .flatten()
-        .map(|last| cursor::encode(&[last.at.to_string(), last.id.clone()]));
-    Ok(AuditPage {
-        entries,
-        next_cursor,
-    })
-}
-
-fn bad_cursor() -> AppError {
-    AppError::BadRequest {
-        message: "The cursor is not one this list gave.".to_owned(),
-    }
+        .await?
+        .into_iter()
+        .map(|entry| {
+            let keys = vec![entry.at.to_string(), entry.id.clone()];
+            (entry, keys)
+        })
+        .collect();
+    Ok(page(rows, limit))
 }

@@ -4,6 +4,7 @@
 
 use super::AppState;
 use super::db::{By, Named, StoreError};
+use super::paging::{Page, after, page};
 use crate::domain::GroupName;
 use crate::domain::organization::{DUPLICATE_ORGANIZATION, OrganizationRow};
 use crate::domain::team::{DUPLICATE_TEAM, TeamRow};
@@ -93,6 +94,22 @@ pub async fn organizations(
     Ok(state.store.list_organizations(search).await?)
 }
 
+/// A page of `limit` organizations whose name holds `search` (the default first, then by name),
+/// after `cursor` (empty: the first page).
+pub async fn organization_page(
+    state: &AppState,
+    search: &str,
+    cursor: &str,
+    limit: i64,
+) -> Result<Page<OrganizationRow>, AppError> {
+    let after = after(cursor, 3)?;
+    let rows = state
+        .store
+        .organization_page(search, after.as_deref(), limit + 1)
+        .await?;
+    Ok(page(rows, limit))
+}
+
 /// One organization; `NotFound` when there is none with this id.
 pub async fn organization(state: &AppState, id: &str) -> Result<OrganizationRow, AppError> {
     state
@@ -110,6 +127,24 @@ pub async fn teams(
 ) -> Result<Vec<TeamRow>, AppError> {
     let organization = Some(organization_id).filter(|o| !o.is_empty());
     Ok(state.store.list_teams(search, organization).await?)
+}
+
+/// A page of `limit` teams whose name holds `search` (of one organization when
+/// `organization_id` is not empty), in the Teams page's order, after `cursor` (empty: the first
+/// page).
+pub async fn team_page(
+    state: &AppState,
+    search: &str,
+    organization_id: &str,
+    cursor: &str,
+    limit: i64,
+) -> Result<Page<TeamRow>, AppError> {
+    let after = after(cursor, 5)?;
+    let rows = state
+        .store
+        .team_page(search, organization_id, after.as_deref(), limit + 1)
+        .await?;
+    Ok(page(rows, limit))
 }
 
 /// One team; `NotFound` when there is none with this id.

@@ -3,6 +3,7 @@
 
 use super::AppState;
 use super::db::{By, NewInviteCode, QUOTA_BELOW_USED, StoreError};
+use super::paging::{Page, after, page};
 use super::self_service::new_invite_code;
 use crate::domain::invite_code::{InviteCodeForm, InviteCodeRow};
 use crate::error::{AppError, FieldMessage};
@@ -10,6 +11,20 @@ use crate::error::{AppError, FieldMessage};
 /// The newest codes first (at most 1,000).
 pub async fn list(state: &AppState) -> Result<Vec<InviteCodeRow>, AppError> {
     Ok(state.store.list_invite_codes().await?)
+}
+
+/// A page of `limit` codes, newest first, after `cursor` (empty: the first page).
+pub async fn page_after(
+    state: &AppState,
+    cursor: &str,
+    limit: i64,
+) -> Result<Page<InviteCodeRow>, AppError> {
+    let after = after(cursor, 2)?;
+    let rows = state
+        .store
+        .invite_code_page(after.as_deref(), limit + 1)
+        .await?;
+    Ok(page(rows, limit))
 }
 
 /// One code; `NotFound` when there is none with this id.

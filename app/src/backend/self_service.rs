@@ -331,6 +331,21 @@ pub async fn registrants(
     Ok(state.store.registrants().await?)
 }
 
+/// A page of `limit` registrants (waiting first, then declined, each oldest first) after
+/// `cursor` (empty: the first page).
+pub async fn registrant_page(
+    state: &AppState,
+    cursor: &str,
+    limit: i64,
+) -> Result<super::paging::Page<crate::domain::account::Registrant>, AppError> {
+    let after = super::paging::after(cursor, 3)?;
+    let rows = state
+        .store
+        .registrant_page(after.as_deref(), limit + 1)
+        .await?;
+    Ok(super::paging::page(rows, limit))
+}
+
 /// Approves or declines a registrant and emails them.
 pub async fn decide(
     state: &AppState,

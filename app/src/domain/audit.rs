@@ -27,11 +27,3 @@ pub struct AuditFilter {
     pub subject_id: String,
     pub actor_id: String,
 }
-
-/// A page of the audit log, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    /// The cursor of the next page; `None` on the last.
-    pub next_cursor: Option<String>,
-}

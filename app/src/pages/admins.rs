@@ -69,7 +69,7 @@ pub fn AdminsPage() -> impl IntoView {
                                 editable.iter().find(|a| a.id == id).cloned()
                                     .map(|admin| view! { <EditAdminForm update admin viewer/> })
                             }}
-                            <AdminsTable admins=view.admins viewer invite change/>
+                            <AdminsTable admins=view.admins viewer viewer_id=view.viewer_id invite change/>
                         }.into_any()
                     }
                     Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
@@ -156,6 +156,7 @@ fn EditAdminForm(
 fn AdminsTable(
     admins: Vec<AdminRow>,
     viewer: Role,
+    viewer_id: String,
     invite: ServerAction<SendAdminInvite>,
     change: ServerAction<ChangeAdmin>,
 ) -> impl IntoView {
@@ -169,11 +170,13 @@ fn AdminsTable(
                     let may_change = a.changeable_by(viewer);
                     let inactive = a.status == UserStatus::Inactive;
                     let can_invite = matches!(a.status, UserStatus::NotInvited | UserStatus::Invited);
+                    // Nobody deactivates or deletes themselves (the store refuses it too).
+                    let themselves = a.id == viewer_id;
                     let confirm = {
                         let id = a.id.clone();
                         let text = format!("Delete {name}? Their account and sessions are removed. This cannot be undone.");
                         let label = format!("Delete {name}");
-                        move || (may_change && deleting.get() == id).then(|| {
+                        move || (may_change && !themselves && deleting.get() == id).then(|| {
                             let (id, label, text) = (id.clone(), label.clone(), text.clone());
                             view! {
                                 <ConfirmDialog label=label.clone() text cancel="/admin/settings/admins">
@@ -197,13 +200,17 @@ fn AdminsTable(
                                     </button>
                                 </ActionForm>
                             })}
-                            <ActionForm action=change attr:class="inline">
-                                <input type="hidden" name="id" value=id2/>
-                                <input type="hidden" name="change" value=if inactive { "activate" } else { "deactivate" }/>
-                                <button type="submit" class="link">{if inactive { "Activate" } else { "Deactivate" }}</button>
-                            </ActionForm>
+                            {(!themselves).then(|| view! {
+                                <ActionForm action=change attr:class="inline">
+                                    <input type="hidden" name="id" value=id2/>
+                                    <input type="hidden" name="change" value=if inactive { "activate" } else { "deactivate" }/>
+                                    <button type="submit" class="link">{if inactive { "Activate" } else { "Deactivate" }}</button>
+                                </ActionForm>
+                            })}
                             " " <a href=query_href("/admin/settings/admins", &[("edit", &a.id)]) aria-label=format!("Edit {name}")>"Edit"</a>
-                            " " <a href=query_href("/admin/settings/admins", &[("delete", &a.id)])>"Delete"</a>
+                            {(!themselves).then(|| view! {
+                                " " <a href=query_href("/admin/settings/admins", &[("delete", &a.id)])>"Delete"</a>
+                            })}
                         }
                     });
                     view! {

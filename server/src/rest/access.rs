@@ -90,7 +90,7 @@ impl From<AppSummary> for App {
     }
 }
 
-/// A page of apps, by name (at most 2,000 in all).
+/// A page of apps, by name.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AppList {
     items: Vec<App>,
@@ -203,7 +203,7 @@ impl From<AccessRequest> for AccessRequestItem {
     }
 }
 
-/// A page of access requests: pending first, then newest (at most 500 in all).
+/// A page of access requests: pending first, then newest.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccessRequestList {
     items: Vec<AccessRequestItem>,
@@ -231,13 +231,12 @@ async fn list_apps(
     Params(query): Params<AppQuery>,
 ) -> Answer<axum::Json<AppList>> {
     let limit = super::limit(query.limit)?;
-    let owner = query.owner_id.as_deref().map(str::trim);
-    let rows = apps::all_apps(&state.app, owner.filter(|o| !o.is_empty())).await?;
-    let (rows, next_cursor) =
-        super::page_of(rows, |a| a.id.as_str(), query.cursor.as_deref(), limit)?;
+    let owner = query.owner_id.as_deref().map(str::trim).unwrap_or("");
+    let cursor = query.cursor.unwrap_or_default();
+    let page = apps::all_apps_page(&state.app, owner, &cursor, limit).await?;
     Ok(axum::Json(AppList {
-        items: rows.into_iter().map(App::from).collect(),
-        next_cursor,
+        items: page.items.into_iter().map(App::from).collect(),
+        next_cursor: page.next_cursor,
     }))
 }
 
@@ -277,12 +276,15 @@ async fn list_requests(
         plan: query.plan_id.unwrap_or_default(),
         organization: query.organization_id.unwrap_or_default(),
     };
-    let rows = apps::requests(&state.app, &filter).await?;
-    let (rows, next_cursor) =
-        super::page_of(rows, |r| r.id.as_str(), query.cursor.as_deref(), limit)?;
+    let cursor = query.cursor.unwrap_or_default();
+    let page = apps::request_page(&state.app, &filter, &cursor, limit).await?;
     Ok(axum::Json(AccessRequestList {
-        items: rows.into_iter().map(AccessRequestItem::from).collect(),
-        next_cursor,
+        items: page
+            .items
+            .into_iter()
+            .map(AccessRequestItem::from)
+            .collect(),
+        next_cursor: page.next_cursor,
     }))
 }
 

@@ -10,7 +10,6 @@ use app::backend::db::AdminChange;
 use app::domain::Role;
 use app::domain::admin::AdminRow;
 use app::domain::user::{UserForm, UserStatus};
-use app::error::AppError;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -123,13 +122,8 @@ pub struct NewAdmin {
     email: String,
     /// Default `provider-admin`; only a super admin's token adds a super admin.
     role: Option<AdminRole>,
-    /// A password to set now (then no invitation can be sent).
-    #[serde(default)]
-    password: Option<String>,
-    /// With `password`: the admin must change it at first sign-in.
-    #[serde(default)]
-    must_change_password: bool,
-    /// Send the invitation email at once (without `password`).
+    /// Send the invitation email at once. An admin added through the API sets their own
+    /// password from the invitation: a token never makes a login of its own.
     #[serde(default)]
     invite: bool,
 }
@@ -160,8 +154,18 @@ async fn list(
 ) -> Answer<axum::Json<AdminList>> {
     let limit = super::limit(query.limit)?;
     let rows = admins::list(&state.app).await?;
-    let (rows, next_cursor) =
-        super::page_of(rows, |a| a.id.as_str(), query.cursor.as_deref(), limit)?;
+    let (rows, next_cursor) = super::page_of(
+        rows,
+        |a| {
+            (
+                a.last_name.to_lowercase(),
+                a.first_name.to_lowercase(),
+                a.id.clone(),
+            )
+        },
+        query.cursor.as_deref(),
+        limit,
+    )?;
     Ok(axum::Json(AdminList {
         items: rows.into_iter().map(Admin::from).collect(),
         next_cursor,
@@ -183,21 +187,11 @@ async fn create(
     Body(body): Body<NewAdmin>,
 ) -> Answer<Response> {
     caller.may_write()?;
-    let with_password = body.password.as_deref().is_some_and(|p| !p.is_empty());
-    if body.invite && with_password {
-        return Err(AppError::validation(
-            "invite",
-            "An admin with a password cannot be invited: leave out the password or \"invite\".",
-        )
-        .into());
-    }
     let form = UserForm {
         first_name: body.first_name,
         last_name: body.last_name,
         email: body.email,
         role: body.role.map(|r| r.key().to_owned()).unwrap_or_default(),
-        password: body.password.unwrap_or_default(),
-        must_change_password: body.must_change_password.then(|| "on".to_owned()),
         ..UserForm::default()
     };
     let by = caller.by(&state.app);
@@ -234,7 +228,7 @@ async fn read(
     request_body = AdminChangeBody,
     responses(
         (status = 200, description = "The admin as changed.", body = Admin),
-        (status = 409, description = "Not allowed as asked: the last active super admin stays one; only a super admin changes another admin's email.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed as asked: the last active super admin stays one; only a super admin changes another admin's email; a token never changes its own admin's email.", body = Problem, content_type = "application/problem+json"),
         Writes, Missing, Invalid
     )
 )]

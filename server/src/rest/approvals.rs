@@ -78,7 +78,7 @@ impl From<Registrant> for Registration {
     }
 }
 
-/// A page of registrations: pending ones first, oldest first, then declined ones (at most 500).
+/// A page of registrations: pending ones first, oldest first, then declined ones.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistrationList {
     items: Vec<Registration>,
@@ -153,12 +153,11 @@ async fn list_registrations(
     Params(query): Params<PageQuery>,
 ) -> Answer<axum::Json<RegistrationList>> {
     let limit = super::limit(query.limit)?;
-    let rows = self_service::registrants(&state.app).await?;
-    let (rows, next_cursor) =
-        super::page_of(rows, |r| r.id.as_str(), query.cursor.as_deref(), limit)?;
+    let cursor = query.cursor.unwrap_or_default();
+    let page = self_service::registrant_page(&state.app, &cursor, limit).await?;
     Ok(axum::Json(RegistrationList {
-        items: rows.into_iter().map(Registration::from).collect(),
-        next_cursor,
+        items: page.items.into_iter().map(Registration::from).collect(),
+        next_cursor: page.next_cursor,
     }))
 }
 
@@ -217,8 +216,12 @@ async fn list_requests(
 ) -> Answer<axum::Json<OrganizationRequestList>> {
     let limit = super::limit(query.limit)?;
     let rows = organization_requests::pending(&state.app).await?;
-    let (rows, next_cursor) =
-        super::page_of(rows, |r| r.id.as_str(), query.cursor.as_deref(), limit)?;
+    let (rows, next_cursor) = super::page_of(
+        rows,
+        |r| (r.created_at, r.id.clone()),
+        query.cursor.as_deref(),
+        limit,
+    )?;
     Ok(axum::Json(OrganizationRequestList {
         items: rows.into_iter().map(OrganizationRequest::from).collect(),
         next_cursor,

@@ -96,9 +96,9 @@ async fn list(
         actor_id: query.actor_id.unwrap_or_default(),
     };
     let cursor = query.cursor.unwrap_or_default();
-    let page = audit::page(&state.app, &filter, &cursor, limit).await?;
+    let page = audit::entries(&state.app, &filter, &cursor, limit).await?;
     Ok(axum::Json(AuditLog {
-        items: page.entries.into_iter().map(Entry::from).collect(),
+        items: page.items.into_iter().map(Entry::from).collect(),
         next_cursor: page.next_cursor,
     }))
 }

@@ -274,8 +274,12 @@ async fn list_products(
         query.catalog_id.as_deref().unwrap_or(""),
     )
     .await?;
-    let (rows, next_cursor) =
-        super::page_of(rows, |p| p.id.as_str(), query.cursor.as_deref(), limit)?;
+    let (rows, next_cursor) = super::page_of(
+        rows,
+        |p| (p.display_name.to_lowercase(), p.id.clone()),
+        query.cursor.as_deref(),
+        limit,
+    )?;
     Ok(axum::Json(ProductList {
         items: rows.into_iter().map(ProductSummary::from).collect(),
         next_cursor,
@@ -570,8 +574,12 @@ async fn list_plans(
 ) -> Answer<axum::Json<PlanList>> {
     let limit = super::limit(query.limit)?;
     let rows = catalog::plans(&state.app).await?;
-    let (rows, next_cursor) =
-        super::page_of(rows, |p| p.id.as_str(), query.cursor.as_deref(), limit)?;
+    let (rows, next_cursor) = super::page_of(
+        rows,
+        |p| (p.display_name.to_lowercase(), p.id.clone()),
+        query.cursor.as_deref(),
+        limit,
+    )?;
     Ok(axum::Json(PlanList {
         items: rows.into_iter().map(Plan::from).collect(),
         next_cursor,
@@ -783,8 +791,12 @@ async fn list_catalogs(
 ) -> Answer<axum::Json<CatalogList>> {
     let limit = super::limit(query.limit)?;
     let rows = catalog::catalogs(&state.app).await?;
-    let (rows, next_cursor) =
-        super::page_of(rows, |c| c.id.as_str(), query.cursor.as_deref(), limit)?;
+    let (rows, next_cursor) = super::page_of(
+        rows,
+        |c| (c.name.to_lowercase(), c.id.clone()),
+        query.cursor.as_deref(),
+        limit,
+    )?;
     Ok(axum::Json(CatalogList {
         items: rows.into_iter().map(CatalogSummary::from).collect(),
         next_cursor,

@@ -91,7 +91,7 @@ impl From<OrganizationRow> for Organization {
     }
 }
 
-/// A page of organizations: the default first, then by name (at most 500 in all).
+/// A page of organizations: the default first, then by name.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganizationList {
     items: Vec<Organization>,
@@ -154,7 +154,7 @@ impl From<TeamRow> for Team {
     }
 }
 
-/// A page of teams, by organization then name (at most 500 in all).
+/// A page of teams, by organization then name.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TeamList {
     items: Vec<Team>,
@@ -182,12 +182,16 @@ async fn list_organizations(
     Params(query): Params<OrganizationQuery>,
 ) -> Answer<axum::Json<OrganizationList>> {
     let limit = super::limit(query.limit)?;
-    let rows = groups::organizations(&state.app, query.q.as_deref().unwrap_or("")).await?;
-    let (rows, next_cursor) =
-        super::page_of(rows, |o| o.id.as_str(), query.cursor.as_deref(), limit)?;
+    let page = groups::organization_page(
+        &state.app,
+        query.q.as_deref().unwrap_or(""),
+        query.cursor.as_deref().unwrap_or(""),
+        limit,
+    )
+    .await?;
     Ok(axum::Json(OrganizationList {
-        items: rows.into_iter().map(Organization::from).collect(),
-        next_cursor,
+        items: page.items.into_iter().map(Organization::from).collect(),
+        next_cursor: page.next_cursor,
     }))
 }
 
@@ -289,17 +293,17 @@ async fn list_teams(
     Params(query): Params<TeamQuery>,
 ) -> Answer<axum::Json<TeamList>> {
     let limit = super::limit(query.limit)?;
-    let rows = groups::teams(
+    let page = groups::team_page(
         &state.app,
         query.q.as_deref().unwrap_or(""),
         query.organization_id.as_deref().unwrap_or(""),
+        query.cursor.as_deref().unwrap_or(""),
+        limit,
     )
     .await?;
-    let (rows, next_cursor) =
-        super::page_of(rows, |t| t.id.as_str(), query.cursor.as_deref(), limit)?;
     Ok(axum::Json(TeamList {
-        items: rows.into_iter().map(Team::from).collect(),
-        next_cursor,
+        items: page.items.into_iter().map(Team::from).collect(),
+        next_cursor: page.next_cursor,
     }))
 }
 
@@ -443,6 +447,7 @@ async fn add_member(
     ),
     responses(
         (status = 204, description = "No longer a member."),
+        (status = 409, description = "It is the user's only team (their organization's default team): a user always belongs to at least one.", body = super::Problem, content_type = "application/problem+json"),
         Writes, Missing
     )
 )]

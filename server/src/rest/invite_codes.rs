@@ -75,7 +75,7 @@ impl InviteCode {
     }
 }
 
-/// A page of invite codes, newest first (at most 1,000 in all).
+/// A page of invite codes, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InviteCodeList {
     items: Vec<InviteCode>,
@@ -136,12 +136,15 @@ async fn list(
 ) -> Answer<axum::Json<InviteCodeList>> {
     let limit = super::limit(query.limit)?;
     let now = state.app.clock.now();
-    let rows = invite_codes::list(&state.app).await?;
-    let (rows, next_cursor) =
-        super::page_of(rows, |c| c.id.as_str(), query.cursor.as_deref(), limit)?;
+    let cursor = query.cursor.unwrap_or_default();
+    let page = invite_codes::page_after(&state.app, &cursor, limit).await?;
     Ok(axum::Json(InviteCodeList {
-        items: rows.into_iter().map(|c| InviteCode::new(c, now)).collect(),
-        next_cursor,
+        items: page
+            .items
+            .into_iter()
+            .map(|c| InviteCode::new(c, now))
+            .collect(),
+        next_cursor: page.next_cursor,
     }))
 }
 

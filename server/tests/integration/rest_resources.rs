@@ -323,35 +323,113 @@ async fn organizations_teams_and_members_are_managed_as_the_pages_do_and_audited
 async fn organizations_and_teams_are_paged_by_cursor_without_duplicates_or_gaps() {
     let app = spawn_as_admin().await;
     let token = api_token(&app, &app.client, "reader", "read", "30").await;
-    for i in 0..11 {
-        let org = app.create_organization(&format!("Org {i:02}")).await;
-        app.create_team(&org, "Red").await;
+    // More than the pages' 500 rows; names that differ only in case sort together.
+    let now = app.state.clock.now();
+    let by = app::backend::db::By::system(now);
+    for i in 0..520 {
+        let name = if i % 2 == 0 {
+            format!("org {i:03}")
+        } else {
+            format!("ORG {i:03}")
+        };
+        app.state
+            .store
+            .create_organization(&name, by)
+            .await
+            .expect("organization");
     }
-    for (path, expected) in [("/api/v1/organizations", 12), ("/api/v1/teams", 12 + 11)] {
-        for limit in [1, 5, 200] {
+    let acme = app.create_organization("Acme").await;
+    for team in ["red", "Blue", "green"] {
+        app.create_team(&acme, team).await;
+    }
+    let (organizations, teams) = (522, 522 + 3);
+    for (path, expected, limits) in [
+        ("/api/v1/organizations", organizations, [1, 7, 200]),
+        ("/api/v1/teams", teams, [3, 50, 200]),
+    ] {
+        let mut orders = Vec::new();
+        for limit in limits {
+            if limit == 1 && expected > 100 {
+                // One by one only over a search, to keep the test short.
+                let ids = walk(&app, &token, &format!("{path}?q=org%2000"), limit).await;
+                assert_eq!(ids.len(), 10, "{path} by 1");
+                continue;
+            }
             let ids = walk(&app, &token, path, limit).await;
             assert_eq!(ids.len(), expected, "{path} by {limit}");
             assert_eq!(ids.iter().collect::<HashSet<_>>().len(), expected);
+            orders.push(ids);
         }
+        assert!(
+            orders.windows(2).all(|w| w[0] == w[1]),
+            "{path}: one order whatever the page size"
+        );
     }
-    let one = walk(
+    let acme_teams = walk(
         &app,
         &token,
-        "/api/v1/teams?organization_id=00000000-0000-7000-8000-000000000001",
+        &format!("/api/v1/teams?organization_id={acme}"),
         1,
     )
     .await;
-    assert_eq!(one, vec![DEFAULT_TEAM_ID.to_owned()]);
-    for cursor in ["nonsense", "WyJnb25lIl0"] {
-        let (status, problem) = call(
-            &app,
-            &token,
-            Method::GET,
-            &format!("/api/v1/organizations?cursor={cursor}"),
-            None,
-        )
+    assert_eq!(acme_teams.len(), 4, "its default team and three");
+
+    // A row deleted between two pages: the walk goes on after it, skipping nothing else.
+    let (_, first) = call(
+        &app,
+        &token,
+        Method::GET,
+        "/api/v1/organizations?q=acme&limit=1",
+        None,
+    )
+    .await;
+    assert_eq!(first["items"][0]["id"], acme.as_str());
+    let (_, before) = call(
+        &app,
+        &token,
+        Method::GET,
+        "/api/v1/organizations?limit=2",
+        None,
+    )
+    .await;
+    let second = before["items"][1]["id"].as_str().expect("id").to_owned();
+    let cursor = before["next_cursor"].as_str().expect("cursor").to_owned();
+    let deleted = app
+        .call("delete_organization", &[("id", second.as_str())])
         .await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{cursor}: {problem}");
+    assert_eq!(deleted.status(), StatusCode::OK);
+    let (status, next) = call(
+        &app,
+        &token,
+        Method::GET,
+        &format!("/api/v1/organizations?limit=2&cursor={cursor}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let third = next["items"][0]["id"].as_str().expect("id");
+    assert!(third != second && !third.is_empty());
+
+    for cursor in ["nonsense", "WyJnb25lIl0"] {
+        for path in [
+            "/api/v1/organizations",
+            "/api/v1/teams",
+            "/api/v1/invite-codes",
+        ] {
+            let (status, problem) = call(
+                &app,
+                &token,
+                Method::GET,
+                &format!("{path}?cursor={cursor}"),
+                None,
+            )
+            .await;
+            assert_eq!(
+                status,
+                StatusCode::BAD_REQUEST,
+                "{path} {cursor}: {problem}"
+            );
+        }
     }
 }
 
@@ -692,6 +770,12 @@ async fn access_requests_are_decided_and_credentials_revoked_through_the_api_and
     )
     .await;
     assert_eq!(revoked["items"][0]["id"], live.as_str());
+    let everything = walk(&app, &token, "/api/v1/access-requests", 1).await;
+    assert_eq!(
+        everything,
+        vec![pending.request_id.clone(), live.clone()],
+        "pending first"
+    );
     let (status, _) = call(
         &app,
         &token,
@@ -1488,8 +1572,25 @@ async fn admins_are_managed_through_the_api_and_a_provider_admins_token_never_to
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (_, read) = call(&app, &super_token, Method::GET, &location, None).await;
     assert_eq!(read["status"], "inactive");
-    // The last active super admin stays, through the API too.
-    let (status, _) = call(
+    // The last active super admin stays one, through the API too (and nobody deactivates
+    // themselves, nor changes their own address with a token).
+    let (status, problem) = call(
+        &app,
+        &super_token,
+        Method::PUT,
+        &superadmin,
+        Some(json!({ "first_name": "Ada", "last_name": "Admin", "email": "admin@example.com", "role": "provider-admin" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("last active super admin"),
+        "{problem}"
+    );
+    let (status, problem) = call(
         &app,
         &super_token,
         Method::POST,
@@ -1498,6 +1599,30 @@ async fn admins_are_managed_through_the_api_and_a_provider_admins_token_never_to
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("your own account"),
+        "{problem}"
+    );
+    let (status, problem) = call(
+        &app,
+        &super_token,
+        Method::PUT,
+        &superadmin,
+        Some(json!({ "first_name": "Ada", "last_name": "Admin", "email": "thief@example.com", "role": "super-admin" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("API token"),
+        "{problem}"
+    );
+    assert_eq!(app.users_with_email("admin@example.com").await, 1);
     let (status, _) = call(&app, &super_token, Method::DELETE, &location, None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(

@@ -192,6 +192,13 @@ impl Store {
         // Whoever sets an admin's address receives their password reset: only the admin
         // themselves or a super admin may (a provider admin would take over a peer's account).
         let email_changed = email_before.to_lowercase() != edit.email.to_lowercase();
+        // Nor may an API token change its own admin's address: a leaked token must not become a
+        // password reset, and so an account.
+        if email_changed && themselves && by.via.is_some() {
+            return Err(StoreError::Conflict(
+                "An API token cannot change its own admin's email address: sign in to change it.",
+            ));
+        }
         if email_changed && !themselves && actor_role != Role::SuperAdmin {
             return Err(StoreError::Conflict(
                 "Only a super admin can change another admin's email address.",

@@ -416,6 +416,40 @@ impl Store {
         .collect()
     }
 
+    /// A keyset page of "Apps" for admins (every app, or those of `owner_id`), by name, after the
+    /// row whose sort keys are `after`; each row with its own sort keys.
+    pub async fn app_page_rows(
+        &self,
+        owner_id: &str,
+        after: Option<&[String]>,
+        limit: i64,
+    ) -> StoreResult<Vec<(AppSummary, Vec<String>)>> {
+        let (later, keys) = match after {
+            Some([name, id]) => (
+                "and (lower(a.name), a.id) > ($2, $3)",
+                (name.as_str(), id.as_str()),
+            ),
+            _ => ("and $2 = '' and $3 = ''", ("", "")),
+        };
+        sqlx::query(&format!(
+            "select {SUMMARY_COLUMNS}, lower(a.name) as k0 {SUMMARY_FROM} \
+             where ($1 = '' or a.owner_id = $1) {later} order by lower(a.name), a.id limit $4"
+        ))
+        .bind(owner_id)
+        .bind(keys.0)
+        .bind(keys.1)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let row = summary(r, None)?;
+            let keys = vec![r.try_get::<String, _>("k0")?, row.id.clone()];
+            Ok((row, keys))
+        })
+        .collect()
+    }
+
     /// An app's page for `viewer` (`None`: an admin), or `None` when they may not see it.
     pub async fn app_page(&self, id: &str, viewer: Option<&str>) -> StoreResult<Option<AppPage>> {
         let mut tx = self.begin_read().await?;
@@ -542,6 +576,54 @@ impl Store {
         .await?
         .iter()
         .map(request)
+        .collect()
+    }
+
+    /// A keyset page of "Access requests" in the page's order (pending first, then newest),
+    /// filtered, after the row whose sort keys are `after`; each row with its own sort keys.
+    pub async fn access_request_page(
+        &self,
+        filter: &RequestFilter,
+        after: Option<&[String]>,
+        limit: i64,
+    ) -> StoreResult<Vec<(AccessRequest, Vec<String>)>> {
+        let number = |text: &str| text.parse::<i64>().unwrap_or(0);
+        let (later, keys) = match after {
+            Some([decided, newest, id]) => (
+                "and (case when r.status = 'pending' then 0 else 1 end, 0 - r.created_at, r.id) \
+                 > ($5, $6, $7)",
+                (number(decided), number(newest), id.as_str()),
+            ),
+            _ => ("and $5 = 0 and $6 = 0 and $7 = ''", (0, 0, "")),
+        };
+        sqlx::query(&format!(
+            "select {REQUEST_COLUMNS}, case when r.status = 'pending' then 0 else 1 end as k0, \
+             0 - r.created_at as k1 {REQUEST_FROM} \
+             where ($1 = '' or r.status = $1) and ($2 = '' or r.product_id = $2) \
+               and ($3 = '' or r.plan_id = $3) and ($4 = '' or a.organization_id = $4) {later} \
+             order by case when r.status = 'pending' then 0 else 1 end, r.created_at desc, r.id \
+             limit $8"
+        ))
+        .bind(filter.status.trim())
+        .bind(filter.product.trim())
+        .bind(filter.plan.trim())
+        .bind(filter.organization.trim())
+        .bind(keys.0)
+        .bind(keys.1)
+        .bind(keys.2)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let row = request(r)?;
+            let keys = vec![
+                r.try_get::<i64, _>("k0")?.to_string(),
+                r.try_get::<i64, _>("k1")?.to_string(),
+                row.id.clone(),
+            ];
+            Ok((row, keys))
+        })
         .collect()
     }
 

@@ -17,6 +17,26 @@ pub struct NewInviteCode<'a> {
 pub const QUOTA_BELOW_USED: &str =
     "The quota cannot be less than the accounts already made with this code.";
 
+/// A code's columns as the list shows them, and what they are read from.
+const INVITE_CODE_COLUMNS: &str = "c.id, c.code, c.team_id, t.name as team, o.name as organization, \
+     c.quota, c.used, c.expires_at, c.active, c.created_at from invite_codes c \
+     join teams t on t.id = c.team_id join organizations o on o.id = c.organization_id";
+
+fn invite_code_row(r: &sqlx::any::AnyRow) -> StoreResult<InviteCodeRow> {
+    Ok(InviteCodeRow {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        team_id: r.try_get("team_id")?,
+        team: r.try_get("team")?,
+        organization: r.try_get("organization")?,
+        quota: r.try_get("quota")?,
+        used: r.try_get("used")?,
+        expires_at: r.try_get("expires_at")?,
+        active: r.try_get::<i64, _>("active")? == 1,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
 impl Store {
     /// Every code, newest first, with its team and organization (at most 1,000).
     pub async fn list_invite_codes(&self) -> StoreResult<Vec<InviteCodeRow>> {
@@ -28,32 +48,47 @@ impl Store {
         Ok(self.invite_code_rows(id).await?.into_iter().next())
     }
 
-    async fn invite_code_rows(&self, id: &str) -> StoreResult<Vec<InviteCodeRow>> {
-        let rows = sqlx::query(
-            "select c.id, c.code, c.team_id, t.name as team, o.name as organization, c.quota, c.used, \
-             c.expires_at, c.active, c.created_at from invite_codes c \
-             join teams t on t.id = c.team_id join organizations o on o.id = c.organization_id \
-             where ($1 = '' or c.id = $1) order by c.created_at desc, c.id desc limit 1000",
-        )
-        .bind(id)
+    /// A keyset page of the codes, newest first, after the row whose sort keys are `after`;
+    /// each row with its own sort keys.
+    pub async fn invite_code_page(
+        &self,
+        after: Option<&[String]>,
+        limit: i64,
+    ) -> StoreResult<Vec<(InviteCodeRow, Vec<String>)>> {
+        let (older, keys) = match after {
+            Some([at, id]) => (
+                "(c.created_at < $1 or (c.created_at = $1 and c.id < $2))",
+                (at.parse::<i64>().unwrap_or(0), id.as_str()),
+            ),
+            _ => ("$1 = 0 and $2 = ''", (0, "")),
+        };
+        let rows = sqlx::query(&format!(
+            "select {INVITE_CODE_COLUMNS} where {older} \
+             order by c.created_at desc, c.id desc limit $3"
+        ))
+        .bind(keys.0)
+        .bind(keys.1)
+        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(InviteCodeRow {
-                    id: r.try_get("id")?,
-                    code: r.try_get("code")?,
-                    team_id: r.try_get("team_id")?,
-                    team: r.try_get("team")?,
-                    organization: r.try_get("organization")?,
-                    quota: r.try_get("quota")?,
-                    used: r.try_get("used")?,
-                    expires_at: r.try_get("expires_at")?,
-                    active: r.try_get::<i64, _>("active")? == 1,
-                    created_at: r.try_get("created_at")?,
-                })
+                let row = invite_code_row(r)?;
+                let keys = vec![row.created_at.to_string(), row.id.clone()];
+                Ok((row, keys))
             })
             .collect()
+    }
+
+    async fn invite_code_rows(&self, id: &str) -> StoreResult<Vec<InviteCodeRow>> {
+        let rows = sqlx::query(&format!(
+            "select {INVITE_CODE_COLUMNS} where ($1 = '' or c.id = $1) \
+             order by c.created_at desc, c.id desc limit 1000"
+        ))
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(invite_code_row).collect()
     }
 
     /// Creates a code for a team (its organization comes with it). `ForeignKey` for an unknown team.

@@ -11,6 +11,21 @@ use crate::domain::organization::OrganizationRow;
 use crate::domain::user::Choice;
 use sqlx::Row as _;
 
+/// An organization's columns as the list shows them (`o` is `organizations`).
+const ORGANIZATION_COLUMNS: &str = "o.id, o.name, o.is_default, \
+     (select count(*) from teams t where t.organization_id = o.id) as teams, \
+     (select cast(coalesce(sum(c.n), 0) as bigint) from user_counts c where c.scope = 'o:' || o.id) as users";
+
+fn organization_row(r: &sqlx::any::AnyRow) -> StoreResult<OrganizationRow> {
+    Ok(OrganizationRow {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        is_default: r.try_get::<i64, _>("is_default")? == 1,
+        teams: r.try_get("teams")?,
+        users: r.try_get("users")?,
+    })
+}
+
 impl Store {
     /// Organizations whose name contains `search` (case-insensitive), the default first.
     pub async fn list_organizations(&self, search: &str) -> StoreResult<Vec<OrganizationRow>> {
@@ -24,25 +39,59 @@ impl Store {
 
     async fn organization_rows(&self, search: &str, id: &str) -> StoreResult<Vec<OrganizationRow>> {
         let needle = contains_pattern(search);
-        let rows = sqlx::query(
-            "select o.id, o.name, o.is_default, \
-             (select count(*) from teams t where t.organization_id = o.id) as teams, \
-             (select cast(coalesce(sum(c.n), 0) as bigint) from user_counts c where c.scope = 'o:' || o.id) as users \
-             from organizations o where lower(o.name) like $1 escape '\\' and ($2 = '' or o.id = $2) order by o.is_default desc, lower(o.name), o.id limit 500",
-        )
+        let rows = sqlx::query(&format!(
+            "select {ORGANIZATION_COLUMNS} from organizations o \
+             where lower(o.name) like $1 escape '\\' and ($2 = '' or o.id = $2) \
+             order by o.is_default desc, lower(o.name), o.id limit 500"
+        ))
         .bind(needle)
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
+        rows.iter().map(organization_row).collect()
+    }
+
+    /// A keyset page of the organizations whose name contains `search`, in the list's order
+    /// (the default first, then by name), after the row whose sort keys are `after`; each row
+    /// with its own sort keys, for the next page's cursor.
+    pub async fn organization_page(
+        &self,
+        search: &str,
+        after: Option<&[String]>,
+        limit: i64,
+    ) -> StoreResult<Vec<(OrganizationRow, Vec<String>)>> {
+        let (later, keys) = match after {
+            Some([first, name, id]) => (
+                "and (1 - o.is_default, lower(o.name), o.id) > ($2, $3, $4)",
+                (
+                    first.parse::<i64>().unwrap_or(0),
+                    name.as_str(),
+                    id.as_str(),
+                ),
+            ),
+            _ => ("and $2 = 0 and $3 = '' and $4 = ''", (0, "", "")),
+        };
+        let rows = sqlx::query(&format!(
+            "select {ORGANIZATION_COLUMNS}, 1 - o.is_default as k0, lower(o.name) as k1 \
+             from organizations o where lower(o.name) like $1 escape '\\' {later} \
+             order by o.is_default desc, lower(o.name), o.id limit $5"
+        ))
+        .bind(contains_pattern(search))
+        .bind(keys.0)
+        .bind(keys.1)
+        .bind(keys.2)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
-                Ok(OrganizationRow {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    is_default: r.try_get::<i64, _>("is_default")? == 1,
-                    teams: r.try_get("teams")?,
-                    users: r.try_get("users")?,
-                })
+                let row = organization_row(r)?;
+                let keys = vec![
+                    r.try_get::<i64, _>("k0")?.to_string(),
+                    r.try_get::<String, _>("k1")?,
+                    row.id.clone(),
+                ];
+                Ok((row, keys))
             })
             .collect()
     }

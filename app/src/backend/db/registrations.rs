@@ -273,23 +273,56 @@ impl Store {
 
     /// Registrants waiting for a decision and those declined, oldest first.
     pub async fn registrants(&self) -> StoreResult<Vec<Registrant>> {
+        Ok(self
+            .registrant_page(None, 500)
+            .await?
+            .into_iter()
+            .map(|(row, _)| row)
+            .collect())
+    }
+
+    /// A keyset page of the registrants (waiting first, then declined, each oldest first) after
+    /// the row whose sort keys are `after`; each row with its own sort keys.
+    pub async fn registrant_page(
+        &self,
+        after: Option<&[String]>,
+        limit: i64,
+    ) -> StoreResult<Vec<(Registrant, Vec<String>)>> {
+        let (later, keys) = match after {
+            Some([approval, at, id]) => (
+                "and (u.approval, u.created_at, u.id) > ($1, $2, $3)",
+                (
+                    approval.as_str(),
+                    at.parse::<i64>().unwrap_or(0),
+                    id.as_str(),
+                ),
+            ),
+            _ => ("and $1 = '' and $2 = 0 and $3 = ''", ("", 0, "")),
+        };
         let rows = sqlx::query(&format!(
             "select u.id, u.first_name, u.last_name, u.email, u.approval, u.created_at from users u \
              where u.approval in ('pending', 'rejected') and u.email_confirmed = 1 \
-             and {CONSUMER_ROLE} order by u.approval, u.created_at, u.id limit 500"
+             and {CONSUMER_ROLE} {later} order by u.approval, u.created_at, u.id limit $4"
         ))
+        .bind(keys.0)
+        .bind(keys.1)
+        .bind(keys.2)
+        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(Registrant {
+                let approval: String = r.try_get("approval")?;
+                let row = Registrant {
                     id: r.try_get("id")?,
                     first_name: r.try_get("first_name")?,
                     last_name: r.try_get("last_name")?,
                     email: r.try_get("email")?,
-                    rejected: r.try_get::<String, _>("approval")? == "rejected",
+                    rejected: approval == "rejected",
                     created_at: r.try_get("created_at")?,
-                })
+                };
+                let keys = vec![approval, row.created_at.to_string(), row.id.clone()];
+                Ok((row, keys))
             })
             .collect()
     }

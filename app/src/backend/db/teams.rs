@@ -8,6 +8,21 @@ use crate::domain::team::TeamRow;
 use crate::domain::user::TeamChoice;
 use sqlx::Row as _;
 
+/// A team's columns as the list shows them (`t` is `teams`, `o` its organization).
+const TEAM_COLUMNS: &str = "t.id, t.name, t.organization_id, o.name as organization, t.is_default, \
+     (select cast(coalesce(sum(c.n), 0) as bigint) from user_counts c where c.scope = 't:' || t.id) as members";
+
+fn team_row(r: &sqlx::any::AnyRow) -> StoreResult<TeamRow> {
+    Ok(TeamRow {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        organization_id: r.try_get("organization_id")?,
+        organization: r.try_get("organization")?,
+        is_default: r.try_get::<i64, _>("is_default")? == 1,
+        members: r.try_get("members")?,
+    })
+}
+
 impl Store {
     /// Teams whose name contains `search`, optionally of one organization.
     pub async fn list_teams(
@@ -32,28 +47,76 @@ impl Store {
         id: &str,
     ) -> StoreResult<Vec<TeamRow>> {
         let needle = contains_pattern(search);
-        let rows = sqlx::query(
-            "select t.id, t.name, t.organization_id, o.name as organization, t.is_default, \
-             (select cast(coalesce(sum(c.n), 0) as bigint) from user_counts c where c.scope = 't:' || t.id) as members \
-             from teams t join organizations o on o.id = t.organization_id \
-             where lower(t.name) like $1 escape '\\' and ($2 = '' or t.organization_id = $2) and ($3 = '' or t.id = $3) \
-             order by o.is_default desc, lower(o.name), t.is_default desc, lower(t.name), t.id limit 500",
-        )
+        let rows = sqlx::query(&format!(
+            "select {TEAM_COLUMNS} from teams t join organizations o on o.id = t.organization_id \
+             where lower(t.name) like $1 escape '\\' and ($2 = '' or t.organization_id = $2) \
+             and ($3 = '' or t.id = $3) \
+             order by o.is_default desc, lower(o.name), t.is_default desc, lower(t.name), t.id limit 500"
+        ))
         .bind(needle)
         .bind(organization_id)
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
+        rows.iter().map(team_row).collect()
+    }
+
+    /// A keyset page of the teams whose name contains `search` (of one organization when
+    /// `organization_id` is not empty), in the list's order, after the row whose sort keys are
+    /// `after`; each row with its own sort keys, for the next page's cursor.
+    pub async fn team_page(
+        &self,
+        search: &str,
+        organization_id: &str,
+        after: Option<&[String]>,
+        limit: i64,
+    ) -> StoreResult<Vec<(TeamRow, Vec<String>)>> {
+        let number = |text: &str| text.parse::<i64>().unwrap_or(0);
+        let (later, keys) = match after {
+            Some([org_first, org_name, team_first, team_name, id]) => (
+                "and (1 - o.is_default, lower(o.name), 1 - t.is_default, lower(t.name), t.id) \
+                 > ($3, $4, $5, $6, $7)",
+                (
+                    number(org_first),
+                    org_name.as_str(),
+                    number(team_first),
+                    team_name.as_str(),
+                    id.as_str(),
+                ),
+            ),
+            _ => (
+                "and $3 = 0 and $4 = '' and $5 = 0 and $6 = '' and $7 = ''",
+                (0, "", 0, "", ""),
+            ),
+        };
+        let rows = sqlx::query(&format!(
+            "select {TEAM_COLUMNS}, 1 - o.is_default as k0, lower(o.name) as k1, \
+             1 - t.is_default as k2, lower(t.name) as k3 \
+             from teams t join organizations o on o.id = t.organization_id \
+             where lower(t.name) like $1 escape '\\' and ($2 = '' or t.organization_id = $2) {later} \
+             order by o.is_default desc, lower(o.name), t.is_default desc, lower(t.name), t.id limit $8"
+        ))
+        .bind(contains_pattern(search))
+        .bind(organization_id)
+        .bind(keys.0)
+        .bind(keys.1)
+        .bind(keys.2)
+        .bind(keys.3)
+        .bind(keys.4)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
-                Ok(TeamRow {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    organization_id: r.try_get("organization_id")?,
-                    organization: r.try_get("organization")?,
-                    is_default: r.try_get::<i64, _>("is_default")? == 1,
-                    members: r.try_get("members")?,
-                })
+                let row = team_row(r)?;
+                let keys = vec![
+                    r.try_get::<i64, _>("k0")?.to_string(),
+                    r.try_get::<String, _>("k1")?,
+                    r.try_get::<i64, _>("k2")?.to_string(),
+                    r.try_get::<String, _>("k3")?,
+                    row.id.clone(),
+                ];
+                Ok((row, keys))
             })
             .collect()
     }
