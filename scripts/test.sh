@@ -101,31 +101,49 @@ step "The committed OpenAPI document is valid OpenAPI 3.1: "$PORTICO_PY_TOOLS/op
 "$PORTICO_PY_TOOLS/openapi-spec-validator" docs/openapi.json
 
 api_port="${PORTICO_API_PORT:-3219}"
-api=$(mktemp -d)
-step "Schemathesis against the REST API of a fresh Portico on 127.0.0.1:$api_port (every operation of the served document)"
-export PORTICO_DATABASE_URL="sqlite://$api/portico.db" PORTICO_ADMIN_EMAIL=admin@example.com \
-  PORTICO_ADMIN_PASSWORD='correct horse battery staple' PORTICO_API_RATE_PER_MINUTE=1000000
-PORTICO_ADDR="127.0.0.1:$api_port" "$bin" >"$api/server.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do
-  curl -fsS "http://127.0.0.1:$api_port/healthz" >/dev/null 2>&1 && break
-  kill -0 "$server" 2>/dev/null || { cat "$api/server.log"; echo "Portico did not start" >&2; exit 1; }
-  sleep 1
-done
-curl -fsS "http://127.0.0.1:$api_port/healthz" >/dev/null || { cat "$api/server.log"; echo "Portico did not answer" >&2; exit 1; }
-# The server created the admin from PORTICO_ADMIN_*; the token is added beside it.
-token=$("$bin" admin token --email admin@example.com --name schemathesis --access write --expires-in-days 7 2>"$api/token.log") \
-  || { cat "$api/token.log"; exit 1; }
-# 5xx, answers that do not match their schema, status codes and content types the document does
-# not name: each is a failure. --seed makes a failure reproducible with the same command.
-"$PORTICO_PY_TOOLS/st" run "http://127.0.0.1:$api_port/api/v1/openapi.json" \
-  --header "Authorization: Bearer $token" \
-  --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance \
-  --max-examples 40 --seed 20261207 --no-color \
-  || { tail -50 "$api/server.log"; exit 1; }
-unset PORTICO_DATABASE_URL PORTICO_ADMIN_EMAIL PORTICO_ADMIN_PASSWORD PORTICO_API_RATE_PER_MINUTE
-kill -TERM "$server"
-wait "$server" || true
-trap - EXIT
+# Schemathesis against a fresh Portico on $1 (a database URL): every operation of the served
+# document, with a read-write token of the first admin.
+fuzz_api() {
+  local database_url="$1" api
+  api=$(mktemp -d)
+  export PORTICO_DATABASE_URL="$database_url" PORTICO_ADMIN_EMAIL=admin@example.com \
+    PORTICO_ADMIN_PASSWORD='correct horse battery staple' PORTICO_API_RATE_PER_MINUTE=1000000
+  PORTICO_ADDR="127.0.0.1:$api_port" "$bin" >"$api/server.log" 2>&1 &
+  server=$!
+  trap 'kill "$server" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 60); do
+    curl -fsS "http://127.0.0.1:$api_port/healthz" >/dev/null 2>&1 && break
+    kill -0 "$server" 2>/dev/null || { cat "$api/server.log"; echo "Portico did not start" >&2; exit 1; }
+    sleep 1
+  done
+  curl -fsS "http://127.0.0.1:$api_port/healthz" >/dev/null || { cat "$api/server.log"; echo "Portico did not answer" >&2; exit 1; }
+  # The server created the admin from PORTICO_ADMIN_*; the token is added beside it.
+  token=$("$bin" admin token --email admin@example.com --name schemathesis --access write --expires-in-days 7 2>"$api/token.log") \
+    || { cat "$api/token.log"; exit 1; }
+  # 5xx, answers that do not match their schema, status codes and content types the document
+  # does not name: each is a failure. --seed makes a failure reproducible with the same command.
+  (cd "$api" && "$PORTICO_PY_TOOLS/st" run "http://127.0.0.1:$api_port/api/v1/openapi.json" \
+    --header "Authorization: Bearer $token" \
+    --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance \
+    --max-examples 40 --seed 20261207 --no-color) \
+    || { tail -50 "$api/server.log"; exit 1; }
+  # The token must have lived through the run (an operation that killed it would leave the rest
+  # tested only for 401).
+  curl -fsS -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$api_port/api/v1/users?limit=1" \
+    || { echo "The schemathesis token stopped working during the run" >&2; exit 1; }
+  unset PORTICO_DATABASE_URL PORTICO_ADMIN_EMAIL PORTICO_ADMIN_PASSWORD PORTICO_API_RATE_PER_MINUTE
+  kill -TERM "$server"
+  wait "$server" || true
+  trap - EXIT
+}
+
+step "Schemathesis against the REST API of a fresh Portico on SQLite, 127.0.0.1:$api_port (every operation of the served document)"
+fuzz_api "sqlite://$(mktemp -d)/portico.db"
+if [ -n "${TEST_POSTGRES_URL:-}" ]; then
+  fuzz_db="portico_schemathesis_$(date +%s)_$$"
+  step "Schemathesis again on Postgres (a fresh database $fuzz_db)"
+  psql -q "$TEST_POSTGRES_URL" -c "create database $fuzz_db"
+  fuzz_api "${TEST_POSTGRES_URL%/*}/$fuzz_db"
+  psql -q "$TEST_POSTGRES_URL" -c "drop database $fuzz_db with (force)" || true
+fi
 echo "All tests passed."

@@ -2,6 +2,7 @@
 //! the REST API alike. Which links an admin may see is the store's rule (`may_see_link`).
 
 use super::AppState;
+use super::paging::{Page, after, page};
 use crate::domain::CurrentUser;
 use crate::domain::outbox::OutboxMessage;
 use crate::error::AppError;
@@ -16,6 +17,39 @@ pub async fn list(
         .store
         .list_outbox((&admin.id, admin.role), state.clock.now(), limit)
         .await?)
+}
+
+/// A page of `limit` emails (fewer where some are not `admin`'s to see), newest first, after
+/// `cursor` (empty: the first page).
+pub async fn page_after(
+    state: &AppState,
+    admin: &CurrentUser,
+    cursor: &str,
+    limit: i64,
+) -> Result<Page<OutboxMessage>, AppError> {
+    let after = match after(cursor, 2)? {
+        Some(keys) => Some((
+            keys[0].parse::<i64>().map_err(|_| AppError::BadRequest {
+                message: "The cursor is not one this list gave.".to_owned(),
+            })?,
+            keys[1].clone(),
+        )),
+        None => None,
+    };
+    let rows = state
+        .store
+        .outbox_page(
+            (&admin.id, admin.role),
+            state.clock.now(),
+            after.as_ref().map(|(at, id)| (*at, id.as_str())),
+            limit + 1,
+        )
+        .await?;
+    let page = page(rows, limit);
+    Ok(Page {
+        items: page.items.into_iter().flatten().collect(),
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// "Retry": a failed email queued again at once; one already sent is a conflict.

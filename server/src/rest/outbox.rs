@@ -26,9 +26,12 @@ pub struct OutboxApi;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
-    /// Messages to answer, newest first, 1 to 200 (default 50).
+    /// Messages to read, newest first, 1 to 200 (default 50); a page holds fewer when some are
+    /// not this admin's to see (a provider admin does not see other admins' mail).
     #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
+    /// `next_cursor` of the previous page; absent for the first.
+    cursor: Option<String>,
 }
 
 /// Where an email is in its delivery.
@@ -84,10 +87,12 @@ impl From<OutboxMessage> for Email {
     }
 }
 
-/// The outbox: the newest emails first.
+/// A page of the outbox, the newest emails first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Outbox {
     items: Vec<Email>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    next_cursor: Option<String>,
 }
 
 /// The newest emails and their delivery.
@@ -105,9 +110,11 @@ async fn list(
     Params(query): Params<OutboxQuery>,
 ) -> Answer<axum::Json<Outbox>> {
     let limit = super::limit(query.limit)?;
-    let messages = outbox::list(&state.app, &caller.admin, limit).await?;
+    let cursor = query.cursor.unwrap_or_default();
+    let page = outbox::page_after(&state.app, &caller.admin, &cursor, limit).await?;
     Ok(axum::Json(Outbox {
-        items: messages.into_iter().map(Email::from).collect(),
+        items: page.items.into_iter().map(Email::from).collect(),
+        next_cursor: page.next_cursor,
     }))
 }
 

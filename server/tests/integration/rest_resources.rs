@@ -1632,3 +1632,76 @@ async fn admins_are_managed_through_the_api_and_a_provider_admins_token_never_to
         "created, updated, deactivated, deleted"
     );
 }
+
+#[tokio::test]
+async fn the_outbox_is_paged_by_cursor_and_a_provider_admin_walks_past_mail_they_may_not_see() {
+    let app = spawn_as_admin().await;
+    let token = api_token(&app, &app.client, "mail watch", "read", "30").await;
+    app.add_provider_admin("a provider's long passphrase").await;
+    let provider = app
+        .signed_in_client("provider@example.com", "a provider's long passphrase")
+        .await;
+    let provider_token = api_token(&app, &provider, "their mail watch", "read", "30").await;
+    for i in 0..7 {
+        let user = app
+            .create_user_ok(&[("email", &format!("mail{i}@example.com"))])
+            .await;
+        let sent = app.call("send_invite", &[("id", user.as_str())]).await;
+        assert_eq!(sent.status(), StatusCode::OK);
+    }
+    // A mail to an admin that a provider admin may not see, in the middle of the consumers'.
+    let hidden: String = app
+        .call(
+            "add_admin",
+            &[
+                ("form[first_name]", "Hid"),
+                ("form[last_name]", "Den"),
+                ("form[email]", "hidden@example.com"),
+                ("form[organization_id]", ""),
+                ("form[role]", "provider-admin"),
+                ("form[password]", ""),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("admin id");
+    assert_eq!(
+        app.call("send_admin_invite", &[("id", hidden.as_str())])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    for i in 7..10 {
+        let user = app
+            .create_user_ok(&[("email", &format!("mail{i}@example.com"))])
+            .await;
+        assert_eq!(
+            app.call("send_invite", &[("id", user.as_str())])
+                .await
+                .status(),
+            StatusCode::OK
+        );
+    }
+    let stored = app.count("select count(*) from email_outbox").await;
+    for limit in [1, 3, 200] {
+        let ids = walk(&app, &token, "/api/v1/outbox", limit).await;
+        assert_eq!(ids.len() as i64, stored, "by {limit}");
+        assert_eq!(ids.iter().collect::<HashSet<_>>().len() as i64, stored);
+    }
+    let theirs = walk(&app, &provider_token, "/api/v1/outbox", 2).await;
+    assert_eq!(
+        theirs.len() as i64,
+        stored - 1,
+        "every consumer's invitation, not the admin's"
+    );
+    let (status, _) = call(
+        &app,
+        &token,
+        Method::GET,
+        "/api/v1/outbox?cursor=nonsense",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

@@ -329,6 +329,30 @@ impl Store {
         now: Millis,
         limit: i64,
     ) -> StoreResult<Vec<OutboxMessage>> {
+        Ok(self
+            .outbox_page(viewer, now, None, limit)
+            .await?
+            .into_iter()
+            .filter_map(|(message, _)| message)
+            .collect())
+    }
+
+    /// A keyset page of the outbox, newest first, older than `after` (the `(created_at, id)` of
+    /// the previous page's last row): each row with its sort keys, and `None` in place of a
+    /// message `viewer` may not see (so a page may show fewer, but the walk skips nothing).
+    pub async fn outbox_page(
+        &self,
+        viewer: (&str, Role),
+        now: Millis,
+        after: Option<(Millis, &str)>,
+        limit: i64,
+    ) -> StoreResult<Vec<(Option<OutboxMessage>, Vec<String>)>> {
+        let older = if after.is_some() {
+            "and (o.created_at < $5 or (o.created_at = $5 and o.id < $6))"
+        } else {
+            "and $5 = 0 and $6 = ''"
+        };
+        let (at, id) = after.unwrap_or((0, ""));
         let rows = sqlx::query(&format!(
             "select {COLUMNS}, u.id as recipient_id, u.role as recipient_role, \
              case when t.id is not null and t.used_at is null and t.revoked_at is null and t.expires_at > $1 \
@@ -337,7 +361,7 @@ impl Store {
              from email_outbox o left join users u on lower(u.email) = lower(o.to_address) \
              left join one_time_tokens t on t.id = o.related_token_id \
              where ($2 = 'super-admin' or u.id is null or u.id = $3 \
-             or {CONSUMER_ROLE}) \
+             or {CONSUMER_ROLE}) {older} \
              order by o.created_at desc, o.id desc limit $4",
             confirm = super::registrations::CONFIRMATION_KIND
         ))
@@ -345,19 +369,26 @@ impl Store {
         .bind(viewer.1.as_str())
         .bind(viewer.0)
         .bind(limit)
+        .bind(at)
+        .bind(id)
         .fetch_all(&self.pool)
         .await?;
         let mut list = Vec::with_capacity(rows.len());
         for row in &rows {
+            let keys = vec![
+                row.try_get::<i64, _>("created_at")?.to_string(),
+                row.try_get::<String, _>("id")?,
+            ];
             let recipient = recipient_of(row)?;
             let recipient = recipient.as_ref().map(|(i, r)| (i.as_str(), *r));
             if !may_see_message(viewer, recipient) {
+                list.push((None, keys));
                 continue;
             }
             let secret: Option<String> = row.try_get("link_secret")?;
             let live = row.try_get::<i64, _>("link_live")? == 1;
             let shown = secret.filter(|_| live && may_see_link(viewer, recipient));
-            list.push(message(row, shown.as_deref())?);
+            list.push((Some(message(row, shown.as_deref())?), keys));
         }
         Ok(list)
     }
