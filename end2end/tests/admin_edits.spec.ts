@@ -33,6 +33,12 @@ test("the home page shows what waits; an admin and an invite code are edited", a
     "form[password]": "",
   });
   await open(page, "/admin/settings/admins", javaScriptEnabled);
+  // One's own row offers "Edit" but neither "Deactivate" nor "Delete" (nobody locks themselves out).
+  const own = page.getByRole("row").filter({ hasText: ADMIN_EMAIL });
+  await expect(own.getByRole("link", { name: /^Edit/ })).toBeVisible();
+  await expect(own.getByRole("button", { name: "Deactivate" })).toHaveCount(0);
+  await expect(own.getByRole("link", { name: "Delete", exact: true })).toHaveCount(0);
+  await expect(page.getByRole("row").filter({ hasText: email }).getByRole("button", { name: "Deactivate" })).toBeVisible();
   await page.getByRole("link", { name: "Edit Olga Ops" }).click();
   const form = page.getByRole("region", { name: "Edit Olga Ops" });
   await expect(form.getByLabel("Last name")).toHaveValue("Ops");

@@ -71,4 +71,7 @@ test("an admin adds an API token, uses it once shown, and revokes it", async ({ 
   await open(page, "/admin/api-reference", javaScriptEnabled);
   await expect(page.getByRole("heading", { name: "API reference", level: 1 })).toBeVisible();
   await expect(page.getByText("/api/v1/users/{id}/invitation").first()).toBeVisible();
+  for (const path of ["/api/v1/teams/{id}/members/{user_id}", "/api/v1/products/{id}/documentation", "/api/v1/audit-log"]) {
+    await expect(page.getByText(path).first()).toBeVisible();
+  }
 });
