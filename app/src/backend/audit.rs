@@ -1,7 +1,7 @@
 //! Reading the audit log (SPEC §11 "audit log (read)"), page by page with an opaque cursor.
 
 use super::AppState;
-use super::paging::{Page, after, page};
+use super::paging::{Page, after_newest, page};
 use crate::domain::audit::{AuditEntry, AuditFilter};
 use crate::error::AppError;
 
@@ -13,15 +13,7 @@ pub async fn entries(
     cursor: &str,
     limit: i64,
 ) -> Result<Page<AuditEntry>, AppError> {
-    let after = match after(cursor, 2)? {
-        Some(keys) => Some((
-            keys[0].parse::<i64>().map_err(|_| AppError::BadRequest {
-                message: "The cursor is not one this list gave.".to_owned(),
-            })?,
-            keys[1].clone(),
-        )),
-        None => None,
-    };
+    let after = after_newest(cursor)?;
     let rows = state
         .store
         .audit_entries(

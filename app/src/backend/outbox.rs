@@ -2,7 +2,7 @@
 //! the REST API alike. Which links an admin may see is the store's rule (`may_see_link`).
 
 use super::AppState;
-use super::paging::{Page, after, page};
+use super::paging::{Page, after_newest, page};
 use crate::domain::CurrentUser;
 use crate::domain::outbox::OutboxMessage;
 use crate::error::AppError;
@@ -27,15 +27,7 @@ pub async fn page_after(
     cursor: &str,
     limit: i64,
 ) -> Result<Page<OutboxMessage>, AppError> {
-    let after = match after(cursor, 2)? {
-        Some(keys) => Some((
-            keys[0].parse::<i64>().map_err(|_| AppError::BadRequest {
-                message: "The cursor is not one this list gave.".to_owned(),
-            })?,
-            keys[1].clone(),
-        )),
-        None => None,
-    };
+    let after = after_newest(cursor)?;
     let rows = state
         .store
         .outbox_page(

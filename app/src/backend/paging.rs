@@ -20,9 +20,24 @@ pub fn after(text: &str, keys: usize) -> Result<Option<Vec<String>>, AppError> {
     }
     match cursor::decode(text) {
         Some(values) if values.len() == keys => Ok(Some(values)),
-        _ => Err(AppError::BadRequest {
-            message: "The cursor is not one this list gave.".to_owned(),
-        }),
+        _ => Err(not_a_cursor()),
+    }
+}
+
+/// The `(time, id)` a newest-first list's cursor carries (`None` for "", the first page).
+pub fn after_newest(text: &str) -> Result<Option<(i64, String)>, AppError> {
+    match after(text, 2)? {
+        Some(keys) => {
+            let at = keys[0].parse::<i64>().map_err(|_| not_a_cursor())?;
+            Ok(Some((at, keys[1].clone())))
+        }
+        None => Ok(None),
+    }
+}
+
+fn not_a_cursor() -> AppError {
+    AppError::BadRequest {
+        message: "The cursor is not one this list gave.".to_owned(),
     }
 }
 
