@@ -902,6 +902,85 @@ async fn the_audit_log_is_paged_newest_first_without_duplicates_or_gaps() {
     }
 }
 
+/// A read of every resource: each list, and one row of each kind that always exists.
+fn read_paths() -> Vec<String> {
+    vec![
+        "/api/v1/users".to_owned(),
+        "/api/v1/outbox".to_owned(),
+        "/api/v1/organizations".to_owned(),
+        format!("/api/v1/organizations/{DEFAULT_ORGANIZATION_ID}"),
+        "/api/v1/teams".to_owned(),
+        format!("/api/v1/teams/{DEFAULT_TEAM_ID}"),
+        "/api/v1/invite-codes".to_owned(),
+        "/api/v1/approvals".to_owned(),
+        "/api/v1/organization-requests".to_owned(),
+        "/api/v1/apps".to_owned(),
+        "/api/v1/access-requests".to_owned(),
+        "/api/v1/audit-log".to_owned(),
+        "/api/v1/products".to_owned(),
+        "/api/v1/plans".to_owned(),
+        "/api/v1/catalogs".to_owned(),
+        "/api/v1/admins".to_owned(),
+    ]
+}
+
+/// A token revoked in Settings > API tokens, or past its expiry, is refused (401) by every
+/// resource, reading or writing.
+#[tokio::test]
+async fn a_revoked_or_expired_token_is_refused_by_every_resource() {
+    let app = spawn_as_admin().await;
+    let revoked = api_token(&app, &app.client, "old sync", "write", "0").await;
+    let expiring = api_token(&app, &app.client, "a week", "write", "7").await;
+    let listed: Value = app
+        .call("api_tokens", &[])
+        .await
+        .json()
+        .await
+        .expect("list");
+    let id = listed["tokens"]
+        .as_array()
+        .expect("tokens")
+        .iter()
+        .find(|t| t["name"] == "old sync")
+        .and_then(|t| t["id"].as_str())
+        .expect("id")
+        .to_owned();
+    assert_eq!(
+        app.call("revoke_api_token", &[("id", &id)]).await.status(),
+        StatusCode::OK
+    );
+    for path in read_paths() {
+        assert_eq!(
+            rest(&app, Method::GET, Some(&expiring), &path, None)
+                .await
+                .status(),
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+    app.state
+        .clock
+        .advance(std::time::Duration::from_secs(8 * 24 * 3600));
+    let writes = writes(DEFAULT_ORGANIZATION_ID, DEFAULT_TEAM_ID, "x", "x");
+    for token in [&revoked, &expiring] {
+        for path in read_paths() {
+            let (status, problem) = call(&app, token, Method::GET, &path, None).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "GET {path}: {problem}");
+        }
+        for (method, path, body) in &writes {
+            let status = rest(&app, method.clone(), Some(token), path, body.clone())
+                .await
+                .status();
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+        }
+    }
+    assert_eq!(
+        app.count("select count(*) from organizations").await,
+        1,
+        "nothing changed"
+    );
+}
+
 /// Every writing operation of these resources, on things that exist.
 fn writes(
     organization: &str,
@@ -1065,22 +1144,7 @@ async fn every_resource_operation_answers_the_token_matrix() {
     let provider_read = api_token(&app, &provider, "their reporting", "read", "30").await;
     let super_write = api_token(&app, &app.client, "sync", "write", "30").await;
     let provider_write = api_token(&app, &provider, "their sync", "write", "30").await;
-    let reads = [
-        "/api/v1/organizations".to_owned(),
-        format!("/api/v1/organizations/{DEFAULT_ORGANIZATION_ID}"),
-        "/api/v1/teams".to_owned(),
-        format!("/api/v1/teams/{DEFAULT_TEAM_ID}"),
-        "/api/v1/invite-codes".to_owned(),
-        "/api/v1/approvals".to_owned(),
-        "/api/v1/organization-requests".to_owned(),
-        "/api/v1/apps".to_owned(),
-        "/api/v1/access-requests".to_owned(),
-        "/api/v1/audit-log".to_owned(),
-        "/api/v1/products".to_owned(),
-        "/api/v1/plans".to_owned(),
-        "/api/v1/catalogs".to_owned(),
-        "/api/v1/admins".to_owned(),
-    ];
+    let reads = read_paths();
     for path in &reads {
         assert_eq!(
             rest(&app, Method::GET, None, path, None).await.status(),
