@@ -465,6 +465,27 @@ impl IntoResponse for Problem {
 /// The answer of an operation: its value, or a problem.
 pub type Answer<T> = Result<T, Problem>;
 
+/// 201 Created with the new thing's `Location` and the thing itself.
+pub fn created<T: Serialize>(location: String, body: T) -> Response {
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        axum::Json(body),
+    )
+        .into_response()
+}
+
+/// The paging of a list without filters of its own.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Rows to answer, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page; absent for the first.
+    pub cursor: Option<String>,
+}
+
 /// 204 No Content: what a change that answers nothing says.
 pub fn done() -> Response {
     StatusCode::NO_CONTENT.into_response()

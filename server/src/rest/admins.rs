@@ -12,11 +12,10 @@ use app::domain::admin::AdminRow;
 use app::domain::user::{UserForm, UserStatus};
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{OpenApi, ToSchema};
 
 pub fn routes() -> Router<RestState> {
     Router::new()
@@ -30,17 +29,6 @@ pub fn routes() -> Router<RestState> {
 #[derive(OpenApi)]
 #[openapi(paths(list, create, read, update, delete, activate, deactivate, invite))]
 pub struct AdminsApi;
-
-/// Paging.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AdminQuery {
-    /// Rows to answer, 1 to 200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<i64>,
-    /// `next_cursor` of the previous page; absent for the first.
-    cursor: Option<String>,
-}
 
 /// An admin's role.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -144,13 +132,13 @@ async fn one(state: &RestState, id: &str) -> Answer<Admin> {
 /// List admins.
 #[utoipa::path(
     get, path = "/api/v1/admins", tag = "admins", operation_id = "listAdmins",
-    params(AdminQuery),
+    params(super::PageQuery),
     responses((status = 200, description = "A page of admins.", body = AdminList), Reads)
 )]
 async fn list(
     State(state): State<RestState>,
     Caller(_caller): Caller,
-    Params(query): Params<AdminQuery>,
+    Params(query): Params<super::PageQuery>,
 ) -> Answer<axum::Json<AdminList>> {
     let limit = super::limit(query.limit)?;
     let rows = admins::list(&state.app).await?;
@@ -199,12 +187,10 @@ async fn create(
     if body.invite {
         admins::send_invite(&state.app, &caller.admin, &id, by).await?;
     }
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/admins/{id}"))],
-        axum::Json(one(&state, &id).await?),
-    )
-        .into_response())
+    Ok(super::created(
+        format!("/api/v1/admins/{id}"),
+        one(&state, &id).await?,
+    ))
 }
 
 /// Read one admin.

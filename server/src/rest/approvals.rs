@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{OpenApi, ToSchema};
 
 pub fn routes() -> Router<RestState> {
     Router::new()
@@ -40,17 +40,6 @@ pub fn routes() -> Router<RestState> {
     reject_request
 ))]
 pub struct ApprovalsApi;
-
-/// Paging.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Rows to answer, 1 to 200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<i64>,
-    /// `next_cursor` of the previous page; absent for the first.
-    cursor: Option<String>,
-}
 
 /// Someone who registered and waits for (or was refused) an admin's approval.
 #[derive(Debug, Serialize, ToSchema)]
@@ -144,13 +133,13 @@ pub struct Rejection {
 /// Self-registrations waiting for an admin (and those declined).
 #[utoipa::path(
     get, path = "/api/v1/approvals", tag = "approvals", operation_id = "listRegistrations",
-    params(PageQuery),
+    params(super::PageQuery),
     responses((status = 200, description = "A page of registrations.", body = RegistrationList), Reads)
 )]
 async fn list_registrations(
     State(state): State<RestState>,
     Caller(_caller): Caller,
-    Params(query): Params<PageQuery>,
+    Params(query): Params<super::PageQuery>,
 ) -> Answer<axum::Json<RegistrationList>> {
     let limit = super::limit(query.limit)?;
     let cursor = query.cursor.unwrap_or_default();
@@ -206,13 +195,13 @@ async fn reject_registration(
 /// Pending organization requests.
 #[utoipa::path(
     get, path = "/api/v1/organization-requests", tag = "approvals", operation_id = "listOrganizationRequests",
-    params(PageQuery),
+    params(super::PageQuery),
     responses((status = 200, description = "A page of requests.", body = OrganizationRequestList), Reads)
 )]
 async fn list_requests(
     State(state): State<RestState>,
     Caller(_caller): Caller,
-    Params(query): Params<PageQuery>,
+    Params(query): Params<super::PageQuery>,
 ) -> Answer<axum::Json<OrganizationRequestList>> {
     let limit = super::limit(query.limit)?;
     let rows = organization_requests::pending(&state.app).await?;

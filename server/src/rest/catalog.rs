@@ -16,8 +16,7 @@ use app::domain::documentation::{DOCUMENT_FIELD, MAX_DOCUMENT_BYTES};
 use app::error::AppError;
 use axum::Router;
 use axum::extract::{FromRequest, Request, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, put};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -246,15 +245,6 @@ async fn product(state: &RestState, id: &str) -> Answer<Product> {
     })
 }
 
-fn created<T: Serialize>(location: String, body: T) -> Response {
-    (
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        axum::Json(body),
-    )
-        .into_response()
-}
-
 /// List API products, with the page's search and filters.
 #[utoipa::path(
     get, path = "/api/v1/products", tag = "catalog", operation_id = "listProducts",
@@ -303,7 +293,7 @@ async fn create_product(
     caller.may_write()?;
     let form = ProductForm::from(body);
     let id = catalog::save_product(&state.app, None, &form, caller.by(&state.app)).await?;
-    Ok(created(
+    Ok(super::created(
         format!("/api/v1/products/{id}"),
         product(&state, &id).await?,
     ))
@@ -439,17 +429,6 @@ async fn remove_documentation(
 
 // --- Plans ---------------------------------------------------------------------------------------
 
-/// Paging.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Rows to answer, 1 to 200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<i64>,
-    /// `next_cursor` of the previous page; absent for the first.
-    cursor: Option<String>,
-}
-
 /// A quota's period.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -564,13 +543,13 @@ impl From<PlanChange> for PlanForm {
 /// List plans.
 #[utoipa::path(
     get, path = "/api/v1/plans", tag = "catalog", operation_id = "listPlans",
-    params(PageQuery),
+    params(super::PageQuery),
     responses((status = 200, description = "A page of plans.", body = PlanList), Reads)
 )]
 async fn list_plans(
     State(state): State<RestState>,
     Caller(_caller): Caller,
-    Params(query): Params<PageQuery>,
+    Params(query): Params<super::PageQuery>,
 ) -> Answer<axum::Json<PlanList>> {
     let limit = super::limit(query.limit)?;
     let rows = catalog::plans(&state.app).await?;
@@ -604,7 +583,7 @@ async fn create_plan(
     let form = PlanForm::from(body);
     let id = catalog::save_plan(&state.app, None, &form, caller.by(&state.app)).await?;
     let plan = Plan::from(catalog::plan(&state.app, &id).await?);
-    Ok(created(format!("/api/v1/plans/{id}"), plan))
+    Ok(super::created(format!("/api/v1/plans/{id}"), plan))
 }
 
 /// Read one plan.
@@ -781,13 +760,13 @@ impl From<CatalogChange> for CatalogForm {
 /// List catalogs.
 #[utoipa::path(
     get, path = "/api/v1/catalogs", tag = "catalog", operation_id = "listCatalogs",
-    params(PageQuery),
+    params(super::PageQuery),
     responses((status = 200, description = "A page of catalogs.", body = CatalogList), Reads)
 )]
 async fn list_catalogs(
     State(state): State<RestState>,
     Caller(_caller): Caller,
-    Params(query): Params<PageQuery>,
+    Params(query): Params<super::PageQuery>,
 ) -> Answer<axum::Json<CatalogList>> {
     let limit = super::limit(query.limit)?;
     let rows = catalog::catalogs(&state.app).await?;
@@ -821,7 +800,7 @@ async fn create_catalog(
     let form = CatalogForm::from(body);
     let id = catalog::save_catalog(&state.app, None, &form, caller.by(&state.app)).await?;
     let detail = CatalogDetail::from(catalog::catalog(&state.app, &id).await?);
-    Ok(created(format!("/api/v1/catalogs/{id}"), detail))
+    Ok(super::created(format!("/api/v1/catalogs/{id}"), detail))
 }
 
 /// Read one catalog.

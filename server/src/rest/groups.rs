@@ -9,8 +9,7 @@ use app::domain::organization::OrganizationRow;
 use app::domain::team::TeamRow;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, put};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -212,12 +211,10 @@ async fn create_organization(
     caller.may_write()?;
     let id = groups::create_organization(&state.app, &body.name, caller.by(&state.app)).await?;
     let organization = Organization::from(groups::organization(&state.app, &id).await?);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/organizations/{id}"))],
-        axum::Json(organization),
-    )
-        .into_response())
+    Ok(super::created(
+        format!("/api/v1/organizations/{id}"),
+        organization,
+    ))
 }
 
 /// Read one organization.
@@ -325,12 +322,7 @@ async fn create_team(
     let by = caller.by(&state.app);
     let id = groups::create_team(&state.app, &body.organization_id, &body.name, by).await?;
     let team = Team::from(groups::team(&state.app, &id).await?);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/teams/{id}"))],
-        axum::Json(team),
-    )
-        .into_response())
+    Ok(super::created(format!("/api/v1/teams/{id}"), team))
 }
 
 /// Read one team.

@@ -6,11 +6,10 @@ use app::backend::invite_codes;
 use app::domain::invite_code::{InviteCodeForm, InviteCodeRow};
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{OpenApi, ToSchema};
 
 pub fn routes() -> Router<RestState> {
     Router::new()
@@ -24,17 +23,6 @@ pub fn routes() -> Router<RestState> {
 #[derive(OpenApi)]
 #[openapi(paths(list, create, read, update, delete))]
 pub struct InviteCodesApi;
-
-/// Paging of the invite codes.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CodeQuery {
-    /// Rows to answer, 1 to 200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<i64>,
-    /// `next_cursor` of the previous page; absent for the first.
-    cursor: Option<String>,
-}
 
 /// An invite code: people who register with it join its team.
 #[derive(Debug, Serialize, ToSchema)]
@@ -126,13 +114,13 @@ async fn one(state: &RestState, id: &str) -> Answer<InviteCode> {
 /// List invite codes, newest first.
 #[utoipa::path(
     get, path = "/api/v1/invite-codes", tag = "invite codes", operation_id = "listInviteCodes",
-    params(CodeQuery),
+    params(super::PageQuery),
     responses((status = 200, description = "A page of invite codes.", body = InviteCodeList), Reads)
 )]
 async fn list(
     State(state): State<RestState>,
     Caller(_caller): Caller,
-    Params(query): Params<CodeQuery>,
+    Params(query): Params<super::PageQuery>,
 ) -> Answer<axum::Json<InviteCodeList>> {
     let limit = super::limit(query.limit)?;
     let now = state.app.clock.now();
@@ -171,12 +159,7 @@ async fn create(
     );
     let (id, _) = invite_codes::create(&state.app, &form, caller.by(&state.app)).await?;
     let code = one(&state, &id).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/invite-codes/{id}"))],
-        axum::Json(code),
-    )
-        .into_response())
+    Ok(super::created(format!("/api/v1/invite-codes/{id}"), code))
 }
 
 /// Read one invite code.

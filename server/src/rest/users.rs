@@ -10,8 +10,7 @@ use app::domain::user::{UserDetail, UserForm, UserListItem, UserStatus};
 use app::error::AppError;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -344,12 +343,7 @@ async fn create(
         backend::send_invite(&state.app, &id, by).await?;
     }
     let user = detail(&state, &id).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/users/{id}"))],
-        user,
-    )
-        .into_response())
+    Ok(super::created(format!("/api/v1/users/{id}"), user.0))
 }
 
 /// Read one consumer.
