@@ -1103,3 +1103,54 @@ async fn keys_asked_about_once_are_answered_from_memory_live_or_dead() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// Memory is trusted only while the change counter can be read: once the last successful read is
+/// older than `STALE_AFTER` (2 s), a key answered from memory a moment before needs the store
+/// again, so with the store's tables gone the check fails (503) rather than pass on an answer a
+/// revocation elsewhere may have made stale. When the counter can be read again, so can the key.
+#[tokio::test]
+async fn memory_is_not_trusted_once_the_change_counter_cannot_be_read() {
+    let app = spawn_as_admin().await;
+    let world = world(&app).await;
+    let (_, _, _, _, key) = consumer_with_key(&app, &world, "dev@example.com").await;
+    assert_eq!(
+        status_of(&app, &world.gateway, &key, "/payments/v1").await,
+        StatusCode::OK
+    );
+    let pool = app.state.store.pool();
+    let rename = |from: &'static str, to: &'static str| async move {
+        sqlx::query(&format!("alter table {from} rename to {to}"))
+            .execute(pool)
+            .await
+            .unwrap_or_else(|e| panic!("rename {from} to {to}: {e}"));
+    };
+    rename("gateway_state", "gateway_state_away").await;
+    rename("api_keys", "api_keys_away").await;
+    // The last read of the counter is a quarter second old at most: memory still answers.
+    assert_eq!(
+        status_of(&app, &world.gateway, &key, "/payments/v1").await,
+        StatusCode::OK
+    );
+    let until = |wanted: StatusCode| {
+        let (app, world, key) = (&app, &world, &key);
+        async move {
+            let started = std::time::Instant::now();
+            loop {
+                let status = status_of(app, &world.gateway, key, "/payments/v1").await;
+                if status == wanted {
+                    return;
+                }
+                assert!(
+                    started.elapsed() < app::backend::gateway::STALE_AFTER + Duration::from_secs(3),
+                    "still {status} after {:?}, waiting for {wanted}",
+                    started.elapsed()
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    until(StatusCode::SERVICE_UNAVAILABLE).await;
+    rename("api_keys_away", "api_keys").await;
+    rename("gateway_state_away", "gateway_state").await;
+    until(StatusCode::OK).await;
+}
