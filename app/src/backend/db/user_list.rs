@@ -76,6 +76,9 @@ impl PlanLimits {
     fn keep_lead(&self, key: String, lead: Lead) {
         let mut leads = self.leads.lock().unwrap_or_else(PoisonError::into_inner);
         if leads.len() >= LEADS_KEPT {
+            leads.retain(|_, (_, at)| at.elapsed() < LEAD_KEPT);
+        }
+        if leads.len() >= LEADS_KEPT {
             leads.clear();
         }
         leads.insert(key, (lead, Instant::now()));
@@ -250,28 +253,28 @@ impl Store {
         let Some(search) = query.search_text() else {
             return Ok(Lead::Planner);
         };
-        let key = format!(
-            "{:?}\u{0}{}\u{0}{search}",
-            query.status,
-            query.organization_id.as_deref().unwrap_or("")
-        );
-        if let Some(lead) = self.plan_limits.lead_of(&key) {
-            return Ok(lead);
-        }
-        let lead = self.choose_lead(query, now).await?;
-        self.plan_limits.keep_lead(key, lead);
-        Ok(lead)
-    }
-
-    async fn choose_lead(&self, query: &UserQuery, now: Millis) -> StoreResult<Lead> {
-        let Some(search) = query.search_text() else {
-            return Ok(Lead::Planner);
-        };
         if !self.dialect.needs_lead() || (query.status.is_none() && query.organization_id.is_none())
         {
             // A team alone is an `exists` test, which cannot lead: the search's ranges do.
             return Ok(Lead::Planner);
         }
+        // Everything the choice reads: the filters' tally (status, organization, team) and the
+        // search.
+        let key = format!(
+            "{:?}\u{0}{}\u{0}{}\u{0}{search}",
+            query.status,
+            query.organization_id.as_deref().unwrap_or(""),
+            query.team_id.as_deref().unwrap_or("")
+        );
+        if let Some(lead) = self.plan_limits.lead_of(&key) {
+            return Ok(lead);
+        }
+        let lead = self.choose_lead(query, search, now).await?;
+        self.plan_limits.keep_lead(key, lead);
+        Ok(lead)
+    }
+
+    async fn choose_lead(&self, query: &UserQuery, search: &str, now: Millis) -> StoreResult<Lead> {
         let unsearched = UserQuery {
             search: None,
             ..query.clone()
