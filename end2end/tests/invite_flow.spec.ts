@@ -1,6 +1,6 @@
 // The heart of Portico: an admin adds a consumer and invites them; the consumer follows the
 // emailed link, sets a password, is signed in, signs out and signs in again.
-import { ADMIN_EMAIL, ADMIN_PASSWORD, expect, logIn, open, test } from "./support";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, expect, logIn, open, openAddUser, test } from "./support";
 import { inviteLink, waitForMail } from "./mail";
 
 test("an admin adds and invites a consumer who registers from the emailed link", async ({ page, browser, javaScriptEnabled }, testInfo) => {
@@ -55,8 +55,7 @@ test("an admin adds and invites a consumer who registers from the emailed link",
 test("the Add user dialog shows each mistake next to its field and keeps what was typed", async ({ page, javaScriptEnabled }) => {
   await logIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, javaScriptEnabled);
   await expect(page).toHaveURL(/\/admin$/);
-  await open(page, "/admin/users?add=1", javaScriptEnabled);
-  const dialog = page.getByRole("dialog", { name: "Add user" });
+  const dialog = await openAddUser(page, javaScriptEnabled);
   await dialog.getByLabel("Last name").fill("<b>Bold</b>");
   await dialog.getByLabel("Email").fill("not-an-address");
   await dialog.getByRole("button", { name: "Save" }).click();

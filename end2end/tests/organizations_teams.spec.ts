@@ -1,7 +1,7 @@
 // Organizations and teams as an admin clicks through them: create an organization and a team in
 // it, put a user of that organization in the team from the user's page, then move the user to
 // the default organization (its old teams go, the default team comes) — with JavaScript on and off.
-import { ADMIN_EMAIL, ADMIN_PASSWORD, expect, logIn, open, test } from "./support";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, expect, logIn, open, openAddUser, test } from "./support";
 
 test("an admin creates an organization and a team, adds a user to it and moves the user", async ({ page, javaScriptEnabled }, testInfo) => {
   const tag = `${testInfo.project.name}-${Date.now()}`;
@@ -26,8 +26,7 @@ test("an admin creates an organization and a team, adds a user to it and moves t
   await expect(page.getByRole("status").filter({ hasText: "Team added." })).toBeVisible();
 
   // A user of the new organization, created in its default team.
-  await open(page, "/admin/users?add=1", javaScriptEnabled);
-  const dialog = page.getByRole("dialog", { name: "Add user" });
+  const dialog = await openAddUser(page, javaScriptEnabled);
   await dialog.getByLabel("First name").fill("Grace");
   await dialog.getByLabel("Last name").fill("Hopper");
   await dialog.getByLabel("Email").fill(email);

@@ -1,6 +1,6 @@
 // Consumers coming in by themselves, as people click through it, with JavaScript on and off:
 // register and wait for approval; register with an invite code; forget a password and reset it.
-import { ADMIN_EMAIL, ADMIN_PASSWORD, expect, logIn, open, test } from "./support";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, expect, logIn, open, openAddUser, test } from "./support";
 import { confirmLink, resetLink, waitForMail } from "./mail";
 import type { Page } from "@playwright/test";
 
@@ -125,8 +125,7 @@ test("a forgotten password is reset from the emailed link; the old session ends"
   const newPassword = "the consumer's new password";
   await logIn(page, ADMIN_EMAIL, ADMIN_PASSWORD, javaScriptEnabled);
   await expect(page).toHaveURL(/\/admin$/);
-  await open(page, "/admin/users?add=1", javaScriptEnabled);
-  const dialog = page.getByRole("dialog", { name: "Add user" });
+  const dialog = await openAddUser(page, javaScriptEnabled);
   await dialog.getByLabel("First name").fill("Ada");
   await dialog.getByLabel("Last name").fill("Lovelace");
   await dialog.getByLabel("Email").fill(email);

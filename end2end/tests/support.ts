@@ -37,6 +37,20 @@ export async function open(page: Page, path: string, javaScriptEnabled: boolean)
   }
 }
 
+/**
+ * Opens the users page with its "Add user" dialog open from the URL (`?add=1`). Hydrated, it
+ * waits until the dialog is modal: the dialog sits in a Suspense whose effects run after the
+ * page says it is hydrated, and a form filled and submitted before that can be lost (a CI run
+ * saw Save leave no user and no notice).
+ */
+export async function openAddUser(page: Page, javaScriptEnabled: boolean) {
+  await open(page, "/admin/users?add=1", javaScriptEnabled);
+  if (javaScriptEnabled) {
+    await expect(page.locator("dialog:modal")).toHaveCount(1, { timeout: 15_000 });
+  }
+  return page.getByRole("dialog", { name: "Add user" });
+}
+
 export async function logIn(page: Page, email: string, password: string, javaScriptEnabled: boolean) {
   await open(page, "/login", javaScriptEnabled);
   await page.getByLabel("Email").fill(email);
