@@ -54,7 +54,7 @@ pub use users::{NewUser, Person};
 
 use super::{Millis, new_id};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{AnyPool, Connection as _, Executor, Row};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -314,6 +314,9 @@ pub struct Store {
     plan_limits: Arc<user_list::PlanLimits>,
 }
 
+/// How long a pooled connection waits unused before it is checked before its next use.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
 impl Store {
     /// Connects to `url`, creating an SQLite file (and its folder) if it does not exist yet.
     pub async fn connect(url: &str) -> StoreResult<Self> {
@@ -334,6 +337,19 @@ impl Store {
                 Dialect::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings every connection it hands out by default: a round trip to SQLite's
+            // connection thread or to Postgres before each query, half the thread hand-offs of a
+            // page. Only a connection idle for a while is checked (one broken meanwhile, say by
+            // a Postgres restart, is then replaced before use); one in steady use is not.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {

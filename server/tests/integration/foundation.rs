@@ -669,3 +669,34 @@ async fn server_functions_keep_their_own_context_while_pages_render_at_the_same_
     }
     assert!(failures.is_empty(), "{failures:?}");
 }
+
+/// The pool checks a connection only when it sat unused for a second (`IDLE_BEFORE_PING`), not
+/// before every query. One that Postgres closed meanwhile (a restart, an idle-session timeout)
+/// is then replaced before use: no request sees it.
+#[tokio::test]
+async fn a_database_connection_closed_while_idle_is_replaced_before_a_request_uses_it() {
+    let app = spawn_as_admin().await;
+    for _ in 0..5 {
+        assert_eq!(app.get("/admin/users").await.status(), StatusCode::OK);
+    }
+    if app.state.store.dialect() == app::backend::db::Dialect::Postgres {
+        let other = sqlx::AnyPool::connect(&app.database_url)
+            .await
+            .expect("connect");
+        let closed: i64 = sqlx::query(
+            "select count(*) as n from (select pg_terminate_backend(pid) from pg_stat_activity \
+             where datname = current_database() and pid <> pg_backend_pid()) t",
+        )
+        .fetch_one(&other)
+        .await
+        .expect("terminate")
+        .try_get("n")
+        .expect("n");
+        assert!(closed > 0, "the app's connections were open");
+        other.close().await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    for _ in 0..20 {
+        assert_eq!(app.get("/admin/users").await.status(), StatusCode::OK);
+    }
+}
