@@ -312,6 +312,8 @@ pub struct Store {
     gateway_seen: Arc<AtomicI64>,
     /// Where the users table's plans change (`user_list::PlanLimits`).
     plan_limits: Arc<user_list::PlanLimits>,
+    /// The settings last read (`settings::SettingsMemo`).
+    settings_memo: Arc<settings::SettingsMemo>,
 }
 
 /// How long a pooled connection waits unused before it is checked before its next use.
@@ -371,6 +373,7 @@ impl Store {
             mail_wakeup: Arc::new(Notify::new()),
             gateway_seen: Arc::default(),
             plan_limits: Arc::default(),
+            settings_memo: Arc::default(),
         })
     }
 

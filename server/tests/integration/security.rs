@@ -230,6 +230,36 @@ async fn the_retention_period_and_idle_timeouts_are_settings_only_a_super_admin_
     );
 }
 
+/// Each instance reuses the settings it read for a second (every signed-in request reads the
+/// idle timeouts): a change is seen at once by the instance it was saved through, and by another
+/// instance on the same database within that second.
+#[tokio::test]
+async fn a_setting_saved_through_one_instance_reaches_another_within_a_second() {
+    let first = spawn_as_admin().await;
+    let second = spawn_on_database(first.database_url.clone()).await;
+    let key = "admin_idle_minutes";
+    assert_eq!(second.state.store.setting(key).await.expect("read"), None);
+    assert_eq!(first.state.store.setting(key).await.expect("read"), None);
+    let form = [
+        ("admin_idle_minutes", "30"),
+        ("consumer_idle_days", "2"),
+        ("outbox_retention_days", "5"),
+    ];
+    assert_eq!(
+        first.call("set_security_settings", &form).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        first.state.store.setting(key).await.expect("read").as_deref(),
+        Some("30")
+    );
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    assert_eq!(
+        second.state.store.setting(key).await.expect("read").as_deref(),
+        Some("30")
+    );
+}
+
 // Item 11: two instances must not send one email twice.
 
 #[tokio::test]
