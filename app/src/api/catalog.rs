@@ -224,12 +224,13 @@ pub async fn catalog_editor(#[server(default)] id: String) -> Result<CatalogEdit
             Some(catalog::catalog(&state, &id).await?)
         };
         let (products, plans) = state.store.product_and_plan_choices().await?;
+        let (organizations, teams) = state.store.placement_choices().await?;
         Ok(CatalogEditorView {
             catalog,
             products,
             plans,
-            organizations: state.store.organization_choices().await?,
-            teams: state.store.team_choices().await?,
+            organizations,
+            teams,
         })
     }
     .await

@@ -25,10 +25,11 @@ pub async fn invite_codes() -> Result<InviteCodesView, AppError> {
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
+        let (organizations, teams) = state.store.placement_choices().await?;
         Ok(InviteCodesView {
             codes: invite_codes::list(&state).await?,
-            teams: state.store.team_choices().await?,
-            organizations: state.store.organization_choices().await?,
+            teams,
+            organizations,
             now: state.clock.now(),
         })
     }

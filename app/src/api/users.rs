@@ -71,10 +71,7 @@ pub async fn user_choices() -> Result<(Vec<Choice>, Vec<TeamChoice>), AppError> 
     async {
         require_admin().await?;
         let state = AppState::from_context()?;
-        Ok((
-            state.store.organization_choices().await?,
-            state.store.team_choices().await?,
-        ))
+        Ok(state.store.placement_choices().await?)
     }
     .await
     .map_err(with_status)

@@ -5,7 +5,7 @@ use super::names::{Named, deletable};
 use super::query::contains_pattern;
 use super::{By, Millis, Store, StoreResult, Subject, Tx, new_id};
 use crate::domain::team::TeamRow;
-use crate::domain::user::TeamChoice;
+use crate::domain::user::{Choice, TeamChoice};
 use sqlx::Row as _;
 
 /// A team's columns as the list shows them (`t` is `teams`, `o` its organization).
@@ -199,21 +199,35 @@ pub(super) async fn insert_team(
 }
 
 impl Store {
-    pub async fn team_choices(&self) -> StoreResult<Vec<TeamChoice>> {
+    /// The organizations and the teams a placement can choose, each list with the default first
+    /// and then by name: one query, since the users page and the catalog and invite-code editors
+    /// read both on every render.
+    pub async fn placement_choices(&self) -> StoreResult<(Vec<Choice>, Vec<TeamChoice>)> {
         let rows = sqlx::query(
-            "select id, name, organization_id, is_default from teams order by is_default desc, lower(name), id",
+            "select 0 as kind, id, name, null as organization_id, is_default, lower(name) as sort_name \
+             from organizations \
+             union all select 1, id, name, organization_id, is_default, lower(name) from teams \
+             order by kind, is_default desc, sort_name, id",
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TeamChoice {
+        let mut organizations = Vec::new();
+        let mut teams = Vec::new();
+        for r in &rows {
+            if r.try_get::<i64, _>("kind")? == 0 {
+                organizations.push(Choice {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                });
+            } else {
+                teams.push(TeamChoice {
                     id: r.try_get("id")?,
                     name: r.try_get("name")?,
                     organization_id: r.try_get("organization_id")?,
                     is_default: r.try_get::<i64, _>("is_default")? == 1,
-                })
-            })
-            .collect()
+                });
+            }
+        }
+        Ok((organizations, teams))
     }
 }
