@@ -37,8 +37,9 @@ pub fn UsersPage() -> impl IntoView {
             list_users(q, organization, team, status, sort, cursor)
         },
     );
-    // The page counts up to a cap, so it stays fast at any size; past the cap the table shows
-    // this exact count, which does not change with the page shown.
+    // A search's page counts up to a cap, so it stays fast at any size; past the cap the table
+    // shows this exact count, which does not change with the page shown. Without a search the
+    // page's own total is exact (read from the tally) and this asks nothing.
     let exact_total = Resource::new(
         move || {
             (
@@ -49,7 +50,12 @@ pub fn UsersPage() -> impl IntoView {
                 create.version().get(),
             )
         },
-        |(q, organization, team, status, _)| count_users(q, organization, team, status),
+        |(q, organization, team, status, _)| async move {
+            if q.trim().is_empty() {
+                return Ok(None);
+            }
+            count_users(q, organization, team, status).await.map(Some)
+        },
     );
     let opener = NodeRef::<leptos::html::A>::new();
     view! {
@@ -146,7 +152,10 @@ fn Filters(
 }
 
 #[component]
-fn UsersTable(page: UserPage, exact_total: Resource<Result<i64, AppError>>) -> impl IntoView {
+fn UsersTable(
+    page: UserPage,
+    exact_total: Resource<Result<Option<i64>, AppError>>,
+) -> impl IntoView {
     let query = use_query_map();
     let next_href = page.next_cursor.clone().map(|cursor| {
         let kept: Vec<(&str, String)> = query.with_untracked(|q| {
@@ -169,7 +178,12 @@ fn UsersTable(page: UserPage, exact_total: Resource<Result<i64, AppError>>) -> i
             <Suspense fallback=move || more>
                 {move || {
                     let shown = shown.clone();
-                    Suspend::new(async move { exact_total.await.map(count_text).unwrap_or(shown) })
+                    Suspend::new(async move {
+                        match exact_total.await {
+                            Ok(Some(exact)) => count_text(exact),
+                            _ => shown,
+                        }
+                    })
                 }}
             </Suspense>
         }

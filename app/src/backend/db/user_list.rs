@@ -137,14 +137,15 @@ impl Store {
     }
 
     /// A page of consumers, newest first unless sorted otherwise, with the total that match.
-    /// Counting stops at `COUNT_CAP` (`total_is_capped`), so a page costs about the same at a
-    /// million users as at ten thousand; `count_users` gives the exact total past it.
+    /// A search's count stops at `COUNT_CAP` (`total_is_capped`), so a page costs about the same
+    /// at a million users as at ten thousand; `count_users` gives the exact total past it.
     pub async fn list_users(&self, query: &UserQuery, now: Millis) -> StoreResult<UserPage> {
         let cap = self.plan_limits.count_cap.load(Ordering::Relaxed);
         let window = self.plan_limits.recent_window.load(Ordering::Relaxed);
         let lead = self.lead(query, now).await?;
+        // Without a search the tally gives the exact total for a few rows read, so it is never
+        // capped, and the page needs no `count_users` after it.
         let (total, total_is_capped) = match self.tallied_count(query, now).await? {
-            Some(exact) if exact > cap => (cap, true),
             Some(exact) => (exact, false),
             None => {
                 let mut count = Sql::new("select count(*) as n from (select 1 from users u where ");
