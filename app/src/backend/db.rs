@@ -339,10 +339,12 @@ impl Store {
                 Dialect::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(10))
-            // sqlx pings every connection it hands out by default: a round trip to SQLite's
-            // connection thread or to Postgres before each query, half the thread hand-offs of a
-            // page. Only a connection idle for a while is checked (one broken meanwhile, say by
-            // a Postgres restart, is then replaced before use); one in steady use is not.
+            // sqlx pings every connection it hands out by default (and again as it takes it
+            // back): a round trip to SQLite's connection thread or to Postgres before each query.
+            // Only a connection idle for a second is checked before use now, as connection pools
+            // commonly do (HikariCP skips connections used in the last 500 ms): one Postgres
+            // closed while it sat idle longer (a restart, an idle timeout) is replaced unseen;
+            // one it closed within the second fails its next query once, and is then replaced.
             .test_before_acquire(false)
             .before_acquire(|conn, meta| {
                 Box::pin(async move {
