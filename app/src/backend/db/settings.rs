@@ -57,6 +57,7 @@ impl Store {
         {
             return Ok(settings.clone());
         }
+        let read_at = Instant::now();
         let settings: Settings = Arc::new(
             sqlx::query("select key, value from settings")
                 .fetch_all(&self.pool)
@@ -67,7 +68,7 @@ impl Store {
         );
         let mut kept = memo.kept.lock().unwrap_or_else(PoisonError::into_inner);
         if memo.generation.load(Ordering::SeqCst) == generation {
-            *kept = Some((generation, Instant::now(), settings.clone()));
+            *kept = Some((generation, read_at, settings.clone()));
         }
         Ok(settings)
     }
