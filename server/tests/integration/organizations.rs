@@ -269,3 +269,55 @@ async fn searches_take_percent_and_underscore_literally() {
     let emails: Vec<String> = page.users.into_iter().map(|u| u.email).collect();
     assert_eq!(emails, ["a_b@example.com"]);
 }
+
+/// The filters and the add-user dialog offer the organizations and the teams from one query:
+/// each list with its default first, then by name whatever the case, then by id.
+#[tokio::test]
+async fn the_choices_list_the_defaults_first_then_names_whatever_their_case() {
+    let app = spawn_as_admin().await;
+    let zeta = app.create_organization("zeta").await;
+    let alpha = app.create_organization("Alpha").await;
+    app.create_organization("beta").await;
+    app.create_team(&zeta, "b team").await;
+    app.create_team(&alpha, "A team").await;
+    app.create_team(&zeta, "c team").await;
+    let (organizations, teams): (
+        Vec<app::domain::user::Choice>,
+        Vec<app::domain::user::TeamChoice>,
+    ) = app
+        .call("user_choices", &[])
+        .await
+        .json()
+        .await
+        .expect("choices");
+    let names = organizations
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect::<Vec<_>>();
+    assert_eq!(names, ["Default Organization", "Alpha", "beta", "zeta"]);
+    assert_eq!(
+        organizations,
+        app.state
+            .store
+            .organization_choices()
+            .await
+            .expect("organizations")
+    );
+    let names = teams.iter().map(|t| t.name.as_str()).collect::<Vec<_>>();
+    // The four organizations' "All users" teams are their defaults.
+    assert_eq!(
+        names,
+        [
+            "Alpha All users",
+            "beta All users",
+            "Default Organization All users",
+            "zeta All users",
+            "A team",
+            "b team",
+            "c team"
+        ]
+    );
+    assert!(teams[..4].iter().all(|t| t.is_default));
+    assert_eq!(teams[4].organization_id, alpha);
+    assert_eq!(teams[5].organization_id, zeta);
+}
