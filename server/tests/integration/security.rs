@@ -250,12 +250,24 @@ async fn a_setting_saved_through_one_instance_reaches_another_within_a_second() 
         StatusCode::OK
     );
     assert_eq!(
-        first.state.store.setting(key).await.expect("read").as_deref(),
+        first
+            .state
+            .store
+            .setting(key)
+            .await
+            .expect("read")
+            .as_deref(),
         Some("30")
     );
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     assert_eq!(
-        second.state.store.setting(key).await.expect("read").as_deref(),
+        second
+            .state
+            .store
+            .setting(key)
+            .await
+            .expect("read")
+            .as_deref(),
         Some("30")
     );
 }
