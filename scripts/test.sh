@@ -79,7 +79,8 @@ PORTICO_ADMIN_PASSWORD='correct horse battery staple' \
   scripts/run.sh >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" "$smtp" 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
+# The run command may rebuild the release site first: 15 minutes on a slow 2-core machine.
+for _ in $(seq 1 2400); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; echo "Portico did not start" >&2; exit 1; }
   sleep 1
