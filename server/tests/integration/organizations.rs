@@ -11,6 +11,20 @@ async fn organizations(app: &TestApp) -> Vec<OrganizationRow> {
     response.json().await.expect("rows")
 }
 
+/// The organizations and teams the filters and the add-user dialog offer.
+async fn choices(
+    app: &TestApp,
+) -> (
+    Vec<app::domain::user::Choice>,
+    Vec<app::domain::user::TeamChoice>,
+) {
+    app.call("user_choices", &[])
+        .await
+        .json()
+        .await
+        .expect("choices")
+}
+
 async fn create(app: &TestApp, name: &str) -> reqwest::Response {
     app.call("create_organization", &[("name", name)]).await
 }
@@ -23,15 +37,7 @@ async fn a_new_organization_comes_with_its_default_team_and_names_are_unique_cas
     assert!(fresh[0].is_default && fresh[0].name == "Default Organization");
 
     assert_eq!(create(&app, "  Acme  ").await.status(), StatusCode::OK);
-    let (_, teams): (
-        Vec<app::domain::user::Choice>,
-        Vec<app::domain::user::TeamChoice>,
-    ) = app
-        .call("user_choices", &[])
-        .await
-        .json()
-        .await
-        .expect("choices");
+    let (_, teams) = choices(&app).await;
     assert!(
         teams
             .iter()
@@ -281,15 +287,7 @@ async fn the_choices_list_the_defaults_first_then_names_whatever_their_case() {
     app.create_team(&zeta, "b team").await;
     app.create_team(&alpha, "A team").await;
     app.create_team(&zeta, "c team").await;
-    let (organizations, teams): (
-        Vec<app::domain::user::Choice>,
-        Vec<app::domain::user::TeamChoice>,
-    ) = app
-        .call("user_choices", &[])
-        .await
-        .json()
-        .await
-        .expect("choices");
+    let (organizations, teams) = choices(&app).await;
     let names = organizations
         .iter()
         .map(|o| o.name.as_str())

@@ -237,9 +237,8 @@ async fn the_retention_period_and_idle_timeouts_are_settings_only_a_super_admin_
 async fn a_setting_saved_through_one_instance_reaches_another_within_a_second() {
     let first = spawn_as_admin().await;
     let second = spawn_on_database(first.database_url.clone()).await;
-    let key = "admin_idle_minutes";
-    assert_eq!(second.state.store.setting(key).await.expect("read"), None);
-    assert_eq!(first.state.store.setting(key).await.expect("read"), None);
+    assert_eq!(idle_minutes(&second).await, None);
+    assert_eq!(idle_minutes(&first).await, None);
     let form = [
         ("admin_idle_minutes", "30"),
         ("consumer_idle_days", "2"),
@@ -249,27 +248,18 @@ async fn a_setting_saved_through_one_instance_reaches_another_within_a_second() 
         first.call("set_security_settings", &form).await.status(),
         StatusCode::OK
     );
-    assert_eq!(
-        first
-            .state
-            .store
-            .setting(key)
-            .await
-            .expect("read")
-            .as_deref(),
-        Some("30")
-    );
+    assert_eq!(idle_minutes(&first).await.as_deref(), Some("30"));
     tokio::time::sleep(Duration::from_millis(1_100)).await;
-    assert_eq!(
-        second
-            .state
-            .store
-            .setting(key)
-            .await
-            .expect("read")
-            .as_deref(),
-        Some("30")
-    );
+    assert_eq!(idle_minutes(&second).await.as_deref(), Some("30"));
+}
+
+/// The stored admin idle timeout as `app`'s store reads it.
+async fn idle_minutes(app: &TestApp) -> Option<String> {
+    app.state
+        .store
+        .setting("admin_idle_minutes")
+        .await
+        .expect("read")
 }
 
 // Item 11: two instances must not send one email twice.
